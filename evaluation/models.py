@@ -1,0 +1,1 @@
+"""CLASS observations, growth analytics, surveys and coach reviews. Models arrive with their issue."""

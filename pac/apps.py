@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class PacConfig(AppConfig):
+    """The shared directory: regions, programs, people, program years, roles."""
+
+    name = "pac"
+    verbose_name = "PAC directory"
+
+    def ready(self) -> None:
+        from . import my_work, permissions, signals  # noqa: F401  (registers rules, panels, signals)

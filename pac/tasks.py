@@ -1,0 +1,41 @@
+"""Background jobs of the shared directory. Tasks take ids and are safe to run twice."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.utils import timezone
+
+from .models import OutboundEmail
+from .services import EmailSendError, email_send
+
+
+@shared_task(bind=True, acks_late=True, max_retries=5)
+def email_send_task(self, email_id: int) -> bool:
+    """Send one outbox email. Redelivered after success it does nothing; a mail-server
+    failure retries with backoff, and the sweep covers anything the retries miss."""
+    try:
+        return email_send(email_id=email_id)
+    except OutboundEmail.DoesNotExist:
+        return False
+    except EmailSendError as exc:
+        if self.request.is_eager:
+            return False  # no worker to back off in; the sweep retries it later
+        raise self.retry(exc=exc, countdown=min(60 * 2**self.request.retries, 3600)) from exc
+
+
+@shared_task(acks_late=True)
+def email_retry_unsent(batch_size: int = 500) -> int:
+    """Beat sweep: re-enqueue queued emails that no worker has sent (the broker was down
+    when they were queued, or retries ran out). Returns how many were enqueued."""
+    now = timezone.now()
+    stale = OutboundEmail.objects.filter(status=OutboundEmail.Status.QUEUED, created_at__lt=now - timedelta(minutes=2))
+    ids = list(
+        stale.exclude(last_attempt_at__gt=now - timedelta(minutes=5))
+        .order_by("pk")
+        .values_list("pk", flat=True)[:batch_size]
+    )
+    for email_id in ids:
+        email_send_task.delay(email_id)
+    return len(ids)

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .my_work import panels_for
+
+logger = logging.getLogger(__name__)
+
+
+@login_not_required
+def home(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("pac:my_work")
+    return render(request, "pac/home.html")
+
+
+def my_work(request: HttpRequest) -> HttpResponse:
+    return render(request, "pac/my_work.html", {"panels": panels_for(request)})
+
+
+def _check_database() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        logger.exception("healthz: database check failed")
+        return "down"
+    return "ok"
+
+
+def _check_redis() -> str:
+    if not settings.REDIS_URL:
+        return "not configured"
+    try:
+        import redis
+
+        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1).ping()
+    except Exception:
+        logger.warning("healthz: Redis unreachable", exc_info=True)
+        return "down"
+    return "ok"
+
+
+def _check_worker(redis_state: str) -> str:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return "eager (tasks run in the web process)"
+    if redis_state != "ok":
+        return "unknown (no broker)"
+    from .celery import app
+
+    try:
+        replies = app.control.ping(timeout=1.0)
+    except Exception:
+        logger.warning("healthz: worker ping failed", exc_info=True)
+        return "down"
+    return "ok" if replies else "down"
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness for the load balancer: 200 while the database answers; names what is down."""
+    database = _check_database()
+    redis_state = _check_redis()
+    worker = _check_worker(redis_state)
+    checks = {"database": database, "redis": redis_state, "worker": worker}
+    down = sorted(name for name, state in checks.items() if state == "down")
+    body = {"status": "ok" if not down else "degraded", "checks": checks, "down": down}
+    return JsonResponse(body, status=200 if database == "ok" else 503)

@@ -1,0 +1,111 @@
+"""Fixtures shared by every test: people in each role, a program year, Playwright on the system Chromium."""
+
+import os
+import shutil
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value, yield_hotp_counters_from_time
+
+from pac.roles import StaffRole
+from pac.services import role_grant
+from tests.factories import ParticipationFactory, PersonFactory, ProgramYearFactory, UserFactory
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server with sync Playwright
+
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # base32, test-only
+
+
+def totp_code(secret: str = TOTP_SECRET) -> str:
+    counter = next(iter(yield_hotp_counters_from_time()))
+    return format_hotp_value(hotp_value(secret, counter))
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate limits and used TOTP codes live in the cache: start every test clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def program_year(db):
+    return ProgramYearFactory()
+
+
+def _staff_like(role: StaffRole, **kwargs):
+    user = UserFactory(**kwargs)
+    role_grant(user=user, role=role)
+    PersonFactory(user=user, email=user.email, program=None)
+    return user
+
+
+@pytest.fixture
+def staff_user(db):
+    """EEC staff, already enrolled in TOTP two-factor sign-in."""
+    user = _staff_like(StaffRole.EEC_STAFF, email="staff@example.org")
+    TOTP.activate(user, TOTP_SECRET)
+    return user
+
+
+@pytest.fixture
+def reviewer(db):
+    return _staff_like(StaffRole.REVIEWER)
+
+
+@pytest.fixture
+def evaluator(db):
+    return _staff_like(StaffRole.EVALUATOR)
+
+
+@pytest.fixture
+def observer(db):
+    return _staff_like(StaffRole.CLASS_OBSERVER)
+
+
+@pytest.fixture
+def facilitator(db):
+    return _staff_like(StaffRole.PLC_FACILITATOR)
+
+
+@pytest.fixture
+def mentee(db, program_year):
+    return ParticipationFactory(program_year=program_year).person.user
+
+
+@pytest.fixture
+def plain_user(db):
+    return UserFactory()
+
+
+# --- Playwright: the system Chromium; Playwright cannot download its own browsers here
+
+
+def chromium_path() -> str | None:
+    for candidate in (os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium", shutil.which("chromium")):
+        if candidate and os.path.exists(candidate):
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    path = chromium_path()
+    if path is None:
+        pytest.skip("Chromium is not installed (apt-get install chromium, or set CHROMIUM_PATH)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": path,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }

@@ -1,0 +1,65 @@
+"""A real Celery worker on the real Redis: eager mode hides serialization and retry bugs."""
+
+import socket
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+from django.core import mail
+
+from pac.celery import app
+from pac.models import OutboundEmail
+from pac.services import email_queue
+
+
+def redis_reachable(url: str) -> bool:
+    if not url:
+        return False
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+REDIS_URL = getattr(settings, "PAC_TEST_REDIS_URL", "")
+pytestmark = [
+    pytest.mark.redis,
+    pytest.mark.skipif(not redis_reachable(REDIS_URL), reason="no Redis reachable at REDIS_URL (set REDIS_URL to run)"),
+]
+
+
+@pytest.fixture
+def celery_worker_on_redis(transactional_db):
+    from celery.contrib.testing.worker import start_worker
+
+    def reset_connections():
+        app._pool = None  # connection pools are built lazily from broker_url
+        app.amqp._producer_pool = None
+
+    previous = {k: app.conf[k] for k in ("broker_url", "task_always_eager")}
+    app.conf.update(broker_url=REDIS_URL, task_always_eager=False)
+    reset_connections()
+    with app.connection_for_write() as conn:
+        conn.default_channel.client.flushdb()  # start from an empty queue
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, loglevel="WARNING"):
+            yield app
+    finally:
+        app.conf.update(previous)
+        reset_connections()
+
+
+def test_a_queued_email_is_sent_by_a_real_worker(celery_worker_on_redis):
+    import time
+
+    email = email_queue(to=["coach@example.org"], subject="Sent by a worker", body_text="Hello from Celery")
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        email.refresh_from_db()
+        if email.status == OutboundEmail.Status.SENT:
+            break
+        time.sleep(0.1)
+    assert email.status == OutboundEmail.Status.SENT
+    assert [m.subject for m in mail.outbox] == ["Sent by a worker"]
