@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 UV := $(VENV)/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+# Trust the operating system's certificate store (agency networks often inspect TLS).
+export UV_SYSTEM_CERTS := true
 PORT ?= 8000
 
 .PHONY: run test install install-dev migrate demo lint worker beat clean
