@@ -6,3 +6,6 @@ class ApplicationsConfig(AppConfig):
 
     name = "applications"
     verbose_name = "Applications and review"
+
+    def ready(self) -> None:
+        from . import my_work, permissions  # noqa: F401  (registers rules, My work panels and navigation)

@@ -20,7 +20,6 @@ from simple_history.utils import bulk_create_with_history
 
 from .models import (
     AgeGroup,
-    Participation,
     Person,
     Program,
     ProgramRole,
@@ -180,6 +179,7 @@ class DemoContext:
     rng: random.Random = field(default_factory=lambda: random.Random(2026))
     today: datetime.date = field(default_factory=timezone.localdate)
     program_year: ProgramYear | None = None
+    next_program_year: ProgramYear | None = None
     programs: list[Program] = field(default_factory=list)
     people: dict[str, list[Person]] = field(default_factory=dict)
     logins: list[tuple[str, str]] = field(default_factory=list)  # (role label, email)
@@ -206,9 +206,24 @@ def seed_program_year(ctx: DemoContext) -> ProgramYear:
             "notes": "Year two of the model: 8 CT–Mentee and 2 CA–MA pairs per region.",
         },
     )
+    # the next cohort, with applications open now, so the demo always has somewhere to apply
+    following = start.year + 1
+    ctx.next_program_year, _ = ProgramYear.objects.get_or_create(
+        name=f"{following}–{str(following + 1)[-2:]}",
+        defaults={
+            "starts_on": datetime.date(following, 9, 1),
+            "ends_on": datetime.date(following + 1, 8, 31),
+            "applications_open_on": ctx.today - datetime.timedelta(days=30),
+            "applications_close_on": ctx.today + datetime.timedelta(days=120),
+            "notes": "Year three of the model: 15 pairs per region.",
+        },
+    )
     for region in Region.objects.all():
         RegionTarget.objects.get_or_create(
             program_year=year, region=region, defaults={"ct_mentee_pairs": 8, "ca_ma_pairs": 2}
+        )
+        RegionTarget.objects.get_or_create(
+            program_year=ctx.next_program_year, region=region, defaults={"ct_mentee_pairs": 12, "ca_ma_pairs": 3}
         )
     ctx.program_year = year
     return year
@@ -432,24 +447,13 @@ def seed_people(ctx: DemoContext) -> dict[str, list[Person]]:
     people = {p.email: p for p in Person.objects.filter(email__in=emails).select_related("program__region", "user")}
 
     grouped: dict[str, list[Person]] = {}
-    participations = []
     for key, _, planned in plan:
         person = people[planned.email]
         grouped.setdefault(key, []).append(person)
         if key in STAFF_ROLE_FOR_KEY and planned.email not in existing:
             role_grant(user=person.user, role=STAFF_ROLE_FOR_KEY[key])
-        if key in PROGRAM_ROLE_FOR_KEY and planned.email not in existing:
-            participations.append(
-                Participation(
-                    person=person,
-                    program_year=ctx.program_year,
-                    role=PROGRAM_ROLE_FOR_KEY[key],
-                    region=person.program.region if person.program else None,
-                    source=Participation.Source.DEMO,
-                    started_on=ctx.program_year.starts_on,
-                )
-            )
-    bulk_create_with_history(participations, Participation, batch_size=500)
+    # Program roles (CT, Mentee, leader, ...) are not handed out here: the applications step
+    # accepts these people's applications, and acceptance records their participations.
     regions = {r.number: r for r in Region.objects.all()}
     for number, facilitator in enumerate(grouped.get("facilitator", []), start=1):
         regions[number].facilitators.add(facilitator)

@@ -344,6 +344,12 @@ class ProgramYear(models.Model):
     ends_on = models.DateField()
     applications_open_on = models.DateField()
     applications_close_on = models.DateField()
+    tier2_blind = models.BooleanField(
+        "blind Tier 2 review",
+        default=False,
+        help_text="Reviewers see a reference number instead of the applicant's name, email, program and "
+        "recommenders' names.",
+    )
     notes = models.TextField(blank=True)
 
     history = HistoricalRecords()
@@ -499,3 +505,32 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.to)} ({self.get_status_display()})"
+
+
+class Tag(models.Model):
+    """One shared list of areas: what a Mentee or MA needs and what a CT or CA offers.
+
+    Applications choose from it; pairing matches on it; coaching goals target it.
+    """
+
+    class Kind(models.TextChoices):
+        CLASS = "class", "CLASS domain or dimension"
+        COMPETENCY = "competency", "MA Core Competency area"
+        QRIS = "qris", "QRIS standard"
+        AGE = "age", "Age group"
+        LEADERSHIP = "leadership", "Supervision and leadership"
+
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=120)
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    order = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind", "order", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.name}"

@@ -37,6 +37,7 @@ app_patterns = (
 
 urlpatterns = [
     path("", include(app_patterns)),
+    path("applications/", include("applications.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

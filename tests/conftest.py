@@ -109,3 +109,17 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-quic",
         ],
     }
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Run tests that commit (browser journeys, the real worker) last, as Django does with
+    TransactionTestCase: they end by flushing the database, which would remove the data the
+    migrations seed (regions, tags, rubrics) from under the tests that follow. Another plugin's
+    ordering (pytest-playwright groups by browser) runs before this one, so it is done again here."""
+
+    def commits(item) -> bool:
+        marker = item.get_closest_marker("django_db")
+        return bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("serialized_rollback")))
+
+    items.sort(key=commits)

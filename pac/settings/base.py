@@ -225,7 +225,16 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {"django.db.backends": {"level": "INFO"}, "celery.app.trace": {"level": "WARNING"}},
 }
+
+# Links in emails are built on this address.
+PAC_BASE_URL = env("PAC_BASE_URL", default="http://127.0.0.1:8000")
+# Recommendation and MOU links expire after this many days (a re-send issues a new link).
+PAC_LINK_EXPIRY_DAYS = env.int("PAC_LINK_EXPIRY_DAYS", default=21)
+# Set when PAC runs behind a reverse proxy that sets X-Forwarded-For (MOU signatures record the client address).
+PAC_TRUST_X_FORWARDED_FOR = env.bool("PAC_TRUST_X_FORWARDED_FOR", default=False)
+# Tier 2 reviews are due this many days after assignment.
+PAC_REVIEW_DUE_DAYS = env.int("PAC_REVIEW_DUE_DAYS", default=14)
 
 PAC_DEMO_PASSWORD = "pac-demo-2026"  # noqa: S105  (demo data only; printed by seed_demo)

@@ -26,12 +26,14 @@ def redis_reachable(url: str) -> bool:
 REDIS_URL = getattr(settings, "PAC_TEST_REDIS_URL", "")
 pytestmark = [
     pytest.mark.redis,
+    # the worker runs in another thread, so data must be committed; restore seeded data afterwards
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(not redis_reachable(REDIS_URL), reason="no Redis reachable at REDIS_URL (set REDIS_URL to run)"),
 ]
 
 
 @pytest.fixture
-def celery_worker_on_redis(transactional_db):
+def celery_worker_on_redis():
     from celery.contrib.testing.worker import start_worker
 
     def reset_connections():

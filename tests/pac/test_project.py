@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from django.core.management import call_command
 
-from pac.models import Participation, Person, Program, ProgramRole, ProgramYear, Region, RegionTarget, User
+from pac.models import Person, Program, User
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -76,35 +75,16 @@ def test_production_settings_pass_the_deploy_check():
 
 
 @pytest.mark.django_db
-def test_seed_demo_loads_every_region_type_and_role_and_is_idempotent(capsys):
-    call_command("seed_demo")
-    out = capsys.readouterr().out
-    assert "pac-demo-2026" in out and "staff@pac.demo" in out and "ct1@pac.demo" in out
-    assert Program.objects.count() == 40
-    assert set(Program.objects.values_list("region__number", flat=True)) == {1, 2, 3, 4, 5, 6}
-    assert set(Program.objects.values_list("program_type", flat=True)) == set(Program.ProgramType.values)
-    year = ProgramYear.objects.get()
-    assert RegionTarget.objects.filter(program_year=year, ct_mentee_pairs=8, ca_ma_pairs=2).count() == 6
-    roles = set(Participation.objects.values_list("role", flat=True))
-    assert roles == set(ProgramRole.values)
-    for region in Region.objects.all():
-        assert region.facilitators.exists()
-    staff = User.objects.get(email="staff@pac.demo")
-    assert staff.is_staff and staff.check_password("pac-demo-2026")
-    counts = (Program.objects.count(), Person.objects.count(), Participation.objects.count())
-    call_command("seed_demo", "--quiet-logins")
-    assert (Program.objects.count(), Person.objects.count(), Participation.objects.count()) == counts
+def test_directory_demo_is_deterministic_and_scales():
+    """The shared directory's part of seed_demo (the whole command is tested in tests/test_seed_demo.py)."""
+    from pac.demo import DemoContext, seed
 
-
-@pytest.mark.django_db
-def test_seed_demo_is_deterministic_and_scales():
-    call_command("seed_demo", "--scale", "2", "--quiet-logins")
+    seed(DemoContext(scale=2))
     assert Program.objects.count() == 80
     first = list(Person.objects.order_by("email").values_list("email", "first_name", "years_as_educator"))
-    assert Participation.objects.filter(role=ProgramRole.CT).count() == 24
-    Participation.objects.all().delete()
+    assert len([e for e, *_ in first if e.startswith("ct")]) == 24
     Person.objects.all().delete()
     User.objects.all().delete()
     Program.objects.all().delete()
-    call_command("seed_demo", "--scale", "2", "--quiet-logins")
+    seed(DemoContext(scale=2))
     assert list(Person.objects.order_by("email").values_list("email", "first_name", "years_as_educator")) == first

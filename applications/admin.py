@@ -1,0 +1,543 @@
+"""The staff admin for applications and reviews: search, filters, history and CSV export.
+
+The admin never moves an application through the workflow. Stages, screening overrides,
+reviewer assignments, MOUs and recommendations change only through the staff pages and
+``applications.services``; here they are read-only. Recommendation letters are shown only
+on the review packet pages, and link tokens (their hashes) are never shown or exported.
+Nothing is deleted here (``RecordAdmin``).
+"""
+
+from django.contrib import admin, messages
+from django.db import models, transaction
+from django.db.models import Max, Q
+from django.urls import reverse
+from django.utils.html import format_html
+from import_export import resources
+
+from pac.admin import RecordAdmin
+
+from .models import (
+    MOU,
+    Application,
+    ApplicationEvent,
+    Committee,
+    CommitteeMember,
+    Criterion,
+    InterviewSlot,
+    MOUTemplate,
+    Recommendation,
+    ReviewAssignment,
+    Rubric,
+    Score,
+    ScreeningCheck,
+)
+
+LETTER_FIELDS = ("letter_text", "letter_file")
+
+
+def _text(value: str) -> str:
+    """Text as compared for "has it changed": line endings and surrounding whitespace do not count."""
+    return value.replace("\r\n", "\n").strip()
+
+
+def staff_page_link(application: Application | None) -> str:
+    if application is None or not application.reference or application.reference.startswith("TMP-"):
+        return "—"
+    url = reverse("applications:staff_detail", args=[application.reference])
+    return format_html('<a href="{}">Open {} on the staff page</a>', url, application.reference)
+
+
+class ReadOnlyRecordAdmin(RecordAdmin):
+    """Records written only by the workflow (services): staff may look, search and export."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+# --- CSV export: never the link token hashes, never the letters -------------------------------
+
+
+class RecommendationResource(resources.ModelResource):
+    class Meta:
+        model = Recommendation
+        exclude = ("token_hash", *LETTER_FIELDS)
+
+
+class MOUResource(resources.ModelResource):
+    class Meta:
+        model = MOU
+        exclude = ("token_hash",)
+
+
+# --- applications -------------------------------------------------------------------------------
+
+
+class ApplicationEventInline(ReadOnlyInline):
+    model = ApplicationEvent
+    fields = ["at", "from_stage", "to_stage", "actor", "note"]
+    readonly_fields = fields
+    ordering = ["at", "pk"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+class ScreeningCheckInline(ReadOnlyInline):
+    model = ScreeningCheck
+    fields = [
+        "rule",
+        "category",
+        "passed",
+        "message",
+        "overridden",
+        "override_justification",
+        "overridden_by",
+        "overridden_at",
+        "checked_at",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("overridden_by")
+
+
+class RecommendationInline(ReadOnlyInline):
+    """Who was asked and where the request stands; the letter itself is only in the review packet."""
+
+    model = Recommendation
+    fields = ["name", "email", "relationship", "status", "requested_at", "sent_count", "received_at"]
+    readonly_fields = fields
+
+
+class MOUInline(ReadOnlyInline):
+    model = MOU
+    fields = ["status", "signer_name", "signer_email", "signer_title", "signed_at"]
+    readonly_fields = fields
+
+
+@admin.register(Application)
+class ApplicationAdmin(RecordAdmin):
+    """Staff may correct an applicant's answers here (the history keeps who changed what); the
+    workflow fields are read-only: stages change on the staff pages, through the services."""
+
+    list_display = ["reference", "role", "applicant", "program", "stage", "submitted_at", "staff_page"]
+    list_filter = ["program_year", "role", "stage", "program__region"]
+    search_fields = ["reference", "applicant__first_name", "applicant__last_name", "applicant__email", "program__name"]
+    list_select_related = ["applicant", "program", "program_year"]
+    autocomplete_fields = ["program"]
+    filter_horizontal = ["tags"]
+    inlines = [ApplicationEventInline, ScreeningCheckInline, RecommendationInline, MOUInline]
+    readonly_fields = [
+        # workflow: changed only by applications.services
+        "reference",
+        "staff_page",
+        "program_year",
+        "role",
+        "applicant",
+        "created_by",
+        "stage",
+        "submitted_at",
+        "screened_at",
+        "tier3_not_needed_reason",
+        "decided_at",
+        "decided_by",
+        "decision_note",
+        "withdrawn_reason",
+        "created_at",
+        "updated_at",
+        # the uploaded file is opened through the application pages, which check permission
+        "resume_name",
+    ]
+    fieldsets = (
+        (None, {"fields": ("reference", "staff_page", "program_year", "role", "applicant", "created_by", "stage")}),
+        ("Workplace", {"fields": ("program", "program_type", "qris_level", "qris_status", "fcc_system_member")}),
+        (
+            "Qualifications",
+            {
+                "fields": (
+                    "job_role",
+                    "highest_degree",
+                    "degree_field",
+                    "degree_field_name",
+                    "eec_certification",
+                    "years_as_educator",
+                    "years_supervising",
+                    "pq_registry_id",
+                    "provides_direct_care",
+                    "provides_supervision",
+                    "has_technology",
+                    "has_leader_support",
+                    "has_ipdp",
+                )
+            },
+        ),
+        ("Statements", {"fields": ("statement", "preferred_coaching", "program_profile", "tags", "resume_name")}),
+        (
+            "Workflow",
+            {
+                "fields": (
+                    "submitted_at",
+                    "screened_at",
+                    "tier3_not_needed_reason",
+                    "decided_at",
+                    "decided_by",
+                    "decision_note",
+                    "withdrawn_reason",
+                    "created_at",
+                    "updated_at",
+                )
+            },
+        ),
+    )
+
+    def has_add_permission(self, request) -> bool:
+        return False  # applications are started by the applicant (services.application_start)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("applicant", "program", "program_year")
+
+    @admin.display(description="staff page")
+    def staff_page(self, obj: Application) -> str:
+        return staff_page_link(obj)
+
+
+@admin.register(ApplicationEvent)
+class ApplicationEventAdmin(ReadOnlyRecordAdmin):
+    list_display = ["application", "from_stage", "to_stage", "actor", "at"]
+    list_filter = ["to_stage", "application__program_year"]
+    search_fields = ["application__reference", "note", "actor__email"]
+    list_select_related = ["application", "actor"]
+    fields = ["application", "staff_page", "from_stage", "to_stage", "actor", "note", "at"]
+    readonly_fields = ["staff_page"]
+    # events are not historical models themselves: their "history" is Django's own admin log
+    object_history_template = None
+
+    def history_view(self, request, object_id, extra_context=None):
+        return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
+
+    @admin.display(description="staff page")
+    def staff_page(self, obj: ApplicationEvent) -> str:
+        return staff_page_link(obj.application)
+
+
+@admin.register(ScreeningCheck)
+class ScreeningCheckAdmin(ReadOnlyRecordAdmin):
+    """Overrides are made, with a justification, on the application's staff page."""
+
+    list_display = ["application", "rule", "category", "passed", "overridden", "checked_at"]
+    list_filter = ["category", "passed", "overridden", "rule", "application__program_year"]
+    search_fields = ["application__reference", "rule", "message", "override_justification"]
+    list_select_related = ["application"]
+    fields = [
+        "application",
+        "staff_page",
+        "rule",
+        "category",
+        "passed",
+        "message",
+        "overridden",
+        "override_justification",
+        "overridden_by",
+        "overridden_at",
+        "checked_at",
+    ]
+    readonly_fields = ["staff_page"]
+
+    @admin.display(description="staff page")
+    def staff_page(self, obj: ScreeningCheck) -> str:
+        return staff_page_link(obj.application)
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(ReadOnlyRecordAdmin):
+    """Who was asked and where the request stands. The letter is shown only in the review packet."""
+
+    resource_classes = [RecommendationResource]
+    list_display = ["application", "name", "email", "relationship", "status", "requested_at", "received_at"]
+    list_filter = ["status", "relationship", "application__program_year"]
+    search_fields = ["application__reference", "name", "email"]
+    list_select_related = ["application"]
+    fields = [
+        "application",
+        "staff_page",
+        "name",
+        "email",
+        "relationship",
+        "status",
+        "requested_at",
+        "token_expires_at",
+        "sent_count",
+        "received_at",
+        "created_at",
+    ]
+    readonly_fields = ["staff_page"]
+
+    @admin.display(description="staff page")
+    def staff_page(self, obj: Recommendation) -> str:
+        return staff_page_link(obj.application)
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        """The history page lists what changed between versions: never the letter."""
+        previous = None
+        for current in historical_records:
+            if previous is not None:
+                delta = previous.diff_against(
+                    current, excluded_fields=LETTER_FIELDS, foreign_keys_are_objs=foreign_keys_are_objs
+                )
+                helper = self.get_historical_record_context_helper(request, previous)
+                previous.history_delta_changes = helper.context_for_delta_changes(delta)
+            previous = current
+
+
+@admin.register(MOU)
+class MOUAdmin(ReadOnlyRecordAdmin):
+    """MOUs are requested, signed, declined and waived through the workflow; signed ones never change."""
+
+    resource_classes = [MOUResource]
+    list_display = ["application", "status", "signer_name", "signer_email", "template", "signed_at"]
+    list_filter = ["status", "application__program_year", "application__role"]
+    search_fields = ["application__reference", "signer_name", "signer_email", "signature_name"]
+    list_select_related = ["application", "template"]
+    fieldsets = (
+        (None, {"fields": ("application", "staff_page", "status", "template")}),
+        ("Signer", {"fields": ("signer_name", "signer_email", "signer_title", "signer_person")}),
+        ("Request", {"fields": ("requested_at", "token_expires_at", "sent_count", "created_at")}),
+        (
+            "Signature",
+            {
+                "fields": (
+                    "signature_name",
+                    "signed_at",
+                    "signed_ip",
+                    "signed_user_agent",
+                    "signed_by_user",
+                    "signed_text",
+                )
+            },
+        ),
+        (
+            "Declined or waived",
+            {"fields": ("decline_reason", "declined_at", "waived_reason", "waived_by", "waived_at")},
+        ),
+    )
+    readonly_fields = ["staff_page"]
+
+    @admin.display(description="staff page")
+    def staff_page(self, obj: MOU) -> str:
+        return staff_page_link(obj.application)
+
+
+@admin.register(MOUTemplate)
+class MOUTemplateAdmin(RecordAdmin):
+    """Editing the title or body of a version somebody has signed saves a new version instead."""
+
+    list_display = ["title", "role", "version", "is_active", "created_at"]
+    list_filter = ["role", "is_active"]
+    search_fields = ["title", "body"]
+    fields = ["role", "version", "title", "body", "is_active", "signed_mous", "created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["version", "signed_mous", "created_at"]
+        if obj is not None:
+            readonly.insert(0, "role")  # a new role is a new template
+        return readonly
+
+    @admin.display(description="signed MOUs")
+    def signed_mous(self, obj: MOUTemplate) -> str:
+        if obj.pk is None:
+            return "—"
+        count = self._signed(obj).count()
+        if not count:
+            return "None: changes are saved to this version."
+        return f"{count}: changing the title or text saves a new version; this one stays as signed."
+
+    @staticmethod
+    def _signed(template: MOUTemplate):
+        # superseded MOUs that had been signed still point at the text they signed
+        return template.mous.filter(Q(status=MOU.Status.SIGNED) | Q(signed_at__isnull=False))
+
+    @staticmethod
+    def _next_version(role: str) -> int:
+        return (MOUTemplate.objects.filter(role=role).aggregate(v=Max("version"))["v"] or 0) + 1
+
+    def save_model(self, request, obj, form, change):
+        obj.body = obj.body.replace("\r\n", "\n")  # browsers send CRLF; keep the stored text uniform
+        if not change:
+            obj.version = self._next_version(obj.role)
+            return super().save_model(request, obj, form, change)
+        with transaction.atomic():
+            stored = MOUTemplate.objects.select_for_update().get(pk=obj.pk)
+            if (_text(stored.title), _text(stored.body)) == (_text(obj.title), _text(obj.body)):
+                # only the flags changed: keep the text byte for byte as it was
+                obj.title, obj.body = stored.title, stored.body
+                return super().save_model(request, obj, form, change)
+            if not self._signed(stored).exists():
+                return super().save_model(request, obj, form, change)
+            signed = stored
+            signed.is_active = False
+            signed._history_user = request.user
+            signed.save(update_fields=["is_active"])
+            obj.pk = None
+            obj._state.adding = True
+            obj.version = self._next_version(obj.role)
+            super().save_model(request, obj, form, change)
+        self.message_user(
+            request,
+            f"Version {signed.version} has been signed, so it was kept unchanged (and is no longer active); "
+            f"your changes were saved as version {obj.version}.",
+            messages.WARNING,
+        )
+        return None
+
+
+# --- committees and rubrics ---------------------------------------------------------------------
+
+
+class CommitteeMemberInline(admin.TabularInline):
+    model = CommitteeMember
+    extra = 0
+    can_delete = False
+    fields = ["user", "kind"]
+    autocomplete_fields = ["user"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+
+@admin.register(Committee)
+class CommitteeAdmin(RecordAdmin):
+    list_display = ["name", "program_year", "region", "role", "is_active"]
+    list_filter = ["program_year", "region", "role", "is_active"]
+    search_fields = ["name", "memberships__user__email", "memberships__user__full_name"]
+    list_select_related = ["program_year", "region"]
+    autocomplete_fields = ["program_year", "region"]
+    inlines = [CommitteeMemberInline]
+
+
+@admin.register(CommitteeMember)
+class CommitteeMemberAdmin(RecordAdmin):
+    list_display = ["user", "committee", "kind"]
+    list_filter = ["kind", "committee__program_year", "committee"]
+    search_fields = ["user__email", "user__full_name", "committee__name"]
+    list_select_related = ["user", "committee__program_year"]
+    autocomplete_fields = ["committee", "user"]
+
+
+class CriterionInline(admin.StackedInline):
+    model = Criterion
+    extra = 0
+    can_delete = False
+    fields = ["name", "description", ("weight", "order"), "anchor_1", "anchor_2", "anchor_3", "anchor_4", "anchor_5"]
+
+
+@admin.register(Rubric)
+class RubricAdmin(RecordAdmin):
+    list_display = ["name", "role", "tier", "is_active"]
+    list_filter = ["role", "tier", "is_active"]
+    search_fields = ["name", "instructions"]
+    inlines = [CriterionInline]
+
+
+@admin.register(Criterion)
+class CriterionAdmin(RecordAdmin):
+    list_display = ["name", "rubric", "weight", "order"]
+    list_filter = ["rubric__role", "rubric__tier", "rubric"]
+    search_fields = ["name", "description", "rubric__name"]
+    list_select_related = ["rubric"]
+    autocomplete_fields = ["rubric"]
+
+
+# --- reviews and interviews ---------------------------------------------------------------------
+
+
+class ScoreInline(ReadOnlyInline):
+    model = Score
+    fields = ["criterion", "value", "comment", "updated_at"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("criterion")
+
+
+@admin.register(ReviewAssignment)
+class ReviewAssignmentAdmin(ReadOnlyRecordAdmin):
+    """Assignments are made, removed and submitted through the staff pages and reviewers' pages."""
+
+    list_display = ["application", "reviewer", "tier", "status", "due_on", "submitted_at"]
+    list_filter = ["status", "tier", "application__program_year"]
+    search_fields = ["reviewer__email", "reviewer__full_name", "application__reference"]
+    list_select_related = ["application", "reviewer"]
+    readonly_fields = ["staff_page"]
+    fields = [
+        "application",
+        "staff_page",
+        "reviewer",
+        "tier",
+        "committee",
+        "rubric",
+        "status",
+        "has_conflict",
+        "conflict_declared_at",
+        "conflict_reason",
+        "assigned_at",
+        "assigned_by",
+        "due_on",
+        "submitted_at",
+        "last_reminded_at",
+        "comment",
+    ]
+    inlines = [ScoreInline]
+
+    @admin.display(description="staff page")
+    def staff_page(self, obj: ReviewAssignment) -> str:
+        return staff_page_link(obj.application)
+
+
+@admin.register(Score)
+class ScoreAdmin(ReadOnlyRecordAdmin):
+    list_display = ["assignment", "criterion", "value", "updated_at"]
+    list_filter = ["criterion__rubric", "value"]
+    search_fields = ["assignment__application__reference", "assignment__reviewer__email", "criterion__name"]
+    list_select_related = ["assignment__application", "assignment__reviewer", "criterion"]
+
+
+@admin.register(InterviewSlot)
+class InterviewSlotAdmin(RecordAdmin):
+    """Staff set up interview times and panels here; applicants book them (services.slot_book)."""
+
+    list_display = ["__str__", "program_year", "duration_minutes", "where", "application", "booked_at"]
+    list_filter = ["program_year", ("application", admin.EmptyFieldListFilter)]
+    search_fields = ["application__reference", "location", "panel__email", "panel__full_name"]
+    list_select_related = ["program_year", "application"]
+    autocomplete_fields = ["program_year", "panel"]
+    fields = [
+        "program_year",
+        "starts_at",
+        "duration_minutes",
+        "location",
+        "video_link",
+        "panel",
+        "application",
+        "booked_at",
+        "created_at",
+    ]
+    readonly_fields = ["application", "booked_at", "created_at"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

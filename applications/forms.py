@@ -1,0 +1,355 @@
+"""Forms check the shape of input; services enforce the program's rules."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils import timezone
+
+from pac.models import Program, Region, Tag, User
+
+from .models import Application, Criterion, InterviewSlot, YesNoNA
+from .roles import ApplicantRole, Relationship, spec_for
+from .uploads import validate_document
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+def _helper() -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    return helper
+
+
+class YesNoField(forms.TypedChoiceField):
+    """A required yes/no question as radio buttons, stored as True/False."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=YES_NO, widget=forms.RadioSelect, coerce=lambda v: v == "yes", empty_value=None, **kwargs
+        )
+
+    def prepare_value(self, value):
+        if value is True:
+            return "yes"
+        if value is False:
+            return "no"
+        return value
+
+
+class TagChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Tag) -> str:
+        return obj.name
+
+
+class ApplicationForm(forms.ModelForm):
+    """The application, shaped by the role. Nothing here is final until the applicant submits."""
+
+    new_program_name = forms.CharField(label="Program name", max_length=200, required=False)
+    new_program_type = forms.ChoiceField(
+        label="Program type", choices=[("", "—")] + list(Program.ProgramType.choices), required=False
+    )
+    new_program_license = forms.CharField(label="EEC license number (if licensed)", max_length=40, required=False)
+    new_program_city = forms.CharField(label="City or town", max_length=100, required=False)
+    new_program_region = forms.ModelChoiceField(label="EEC region", queryset=Region.objects.all(), required=False)
+
+    class Meta:
+        model = Application
+        fields = [
+            "program",
+            "program_type",
+            "qris_level",
+            "qris_status",
+            "fcc_system_member",
+            "job_role",
+            "highest_degree",
+            "degree_field",
+            "degree_field_name",
+            "eec_certification",
+            "years_as_educator",
+            "years_supervising",
+            "pq_registry_id",
+            "provides_direct_care",
+            "provides_supervision",
+            "has_technology",
+            "has_leader_support",
+            "has_ipdp",
+            "statement",
+            "preferred_coaching",
+            "program_profile",
+            "tags",
+        ]
+        widgets = {
+            "statement": forms.Textarea(attrs={"rows": 8}),
+            "preferred_coaching": forms.Textarea(attrs={"rows": 4}),
+            "program_profile": forms.Textarea(attrs={"rows": 5}),
+            "has_leader_support": forms.RadioSelect,
+        }
+
+    resume_upload = forms.FileField(label="Resume (PDF or Word .docx, up to 10 MB)", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        spec = spec_for(self.instance.role)
+        self.spec = spec
+        self.helper = _helper()
+        self.fields["program"].queryset = (
+            Program.objects.filter(is_active=True).select_related("region").order_by("region__number", "name")
+        )
+        self.fields["program"].required = False
+        self.fields["program"].label = "Your program"
+        self.fields[
+            "program"
+        ].help_text = "Choose your program. If it is not listed, fill in “My program is not listed”."
+        self.fields["program"].label_from_instance = lambda p: f"{p.name}, {p.city} (Region {p.region.number})"
+        self.fields["program_type"].required = True
+        self.fields["tags"] = TagChoiceField(
+            queryset=Tag.objects.filter(is_active=True).order_by("kind", "order"),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            label="Areas of expertise" if spec.coach else "Areas of need",
+            help_text="Choose the areas that fit best; they help EEC match coaches and mentees.",
+        )
+        for name in ("provides_direct_care", "provides_supervision", "has_technology", "has_ipdp", "fcc_system_member"):
+            old = self.fields[name]
+            self.fields[name] = YesNoField(label=old.label, required=False)
+        self.fields["has_leader_support"].choices = list(YesNoNA.choices)
+        self.fields["has_leader_support"].required = False
+        self.fields["statement"].label = spec.statement_label
+        self.fields["statement"].help_text = spec.statement_help
+        if not spec.asks_preferred_coaching:
+            del self.fields["preferred_coaching"]
+        if spec.needs_program_profile:
+            self.fields["program_profile"].label = spec.program_profile_label
+        else:
+            del self.fields["program_profile"]
+        if not spec.needs_resume:
+            del self.fields["resume_upload"]
+        if spec.role in (ApplicantRole.CA, ApplicantRole.MA):
+            del self.fields["provides_direct_care"]
+            del self.fields["has_ipdp"]
+        else:
+            del self.fields["provides_supervision"]
+            if spec.role == ApplicantRole.CT:
+                del self.fields["has_ipdp"]
+        if spec.mou_signer == "supervisor":
+            self.fields["has_leader_support"].label = "Does your supervisor support your application?"
+            self.fields["has_leader_support"].choices = [("yes", "Yes"), ("no", "No")]
+        for name, field in self.fields.items():
+            if name in ("years_as_educator", "years_supervising", "qris_level"):
+                field.widget.attrs.update({"inputmode": "numeric", "min": 0})
+
+    def clean_resume_upload(self):
+        upload = self.cleaned_data.get("resume_upload")
+        if upload:
+            validate_document(upload)
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("program") and cleaned.get("new_program_name"):
+            for name in ("new_program_type", "new_program_city", "new_program_region"):
+                if not cleaned.get(name):
+                    self.add_error(name, "Needed to add your program.")
+        return cleaned
+
+
+class RecommenderForm(forms.Form):
+    name = forms.CharField(label="Recommender's full name", max_length=200)
+    email = forms.EmailField(label="Recommender's email")
+    relationship = forms.ChoiceField(label="How they know you")
+
+    def __init__(self, *args, role: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        spec = spec_for(role)
+        self.fields["relationship"].choices = [(r, Relationship(r).label) for r in spec.relationships]
+        self.helper = _helper()
+
+
+class MOURequestForm(forms.Form):
+    signer_name = forms.CharField(label="Their full name", max_length=200)
+    signer_email = forms.EmailField(label="Their email")
+    signer_title = forms.CharField(
+        label="Their title",
+        max_length=120,
+        required=False,
+        help_text="For example: Center Director, FCC System Home Visitor.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class LetterForm(forms.Form):
+    letter_text = forms.CharField(label="Your letter", widget=forms.Textarea(attrs={"rows": 12}), required=False)
+    letter_file = forms.FileField(label="Or upload your letter (PDF or Word .docx, up to 10 MB)", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+    def clean_letter_file(self):
+        upload = self.cleaned_data.get("letter_file")
+        if upload:
+            validate_document(upload)
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("letter_text") or "").strip() and not cleaned.get("letter_file") and not self.errors:
+            raise forms.ValidationError("Write your letter in the box or upload it as a file.")
+        return cleaned
+
+
+class MOUSignForm(forms.Form):
+    signature_name = forms.CharField(label="Type your full name to sign", max_length=200)
+    confirm = forms.BooleanField(label="I have read this MOU and agree to it as the person named above.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class MOUDeclineForm(forms.Form):
+    reason = forms.CharField(label="Why are you declining?", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=1000)
+
+    def __init__(self, *args, label: str = "Reason", required: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = label
+        self.fields["reason"].required = required
+        self.helper = _helper()
+
+
+class ConflictForm(forms.Form):
+    has_conflict = forms.TypedChoiceField(
+        label="Do you have a conflict of interest with this applicant?",
+        choices=[("no", "No, I have no conflict of interest"), ("yes", "Yes, I have a conflict and must step aside")],
+        widget=forms.RadioSelect,
+        coerce=lambda v: v == "yes",
+        help_text="For example: you supervise or work with the applicant, are related to them, or wrote their recommendation.",
+    )
+    reason = forms.CharField(
+        label="Describe the conflict (if any)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("has_conflict") and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", "Briefly describe the conflict.")
+        return cleaned
+
+
+class ScoreForm(forms.Form):
+    """One criterion's score, saved as the reviewer goes (htmx)."""
+
+    value = forms.TypedChoiceField(
+        choices=[(n, str(n)) for n in range(1, 6)],
+        coerce=int,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        required=False,
+        empty_value=None,
+    )
+    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+    def __init__(self, *args, criterion: Criterion, **kwargs):
+        super().__init__(*args, prefix=f"c{criterion.pk}", **kwargs)
+        self.criterion = criterion
+        self.fields["value"].label = f"Score for {criterion.name}"
+        self.fields["value"].choices = [(n, f"{n}: {text}" if text else str(n)) for n, text in criterion.anchors]
+        self.fields["comment"].label = f"Comment on {criterion.name} (optional)"
+
+
+class OverrideForm(forms.Form):
+    justification = forms.CharField(
+        label="Justification for the override", widget=forms.Textarea(attrs={"rows": 3}), min_length=10, max_length=2000
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[("accepted", "Accept"), ("waitlisted", "Waitlist"), ("declined", "Decline")],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label="Note (kept with the decision)", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class AssignReviewerForm(forms.Form):
+    reviewer = forms.ModelChoiceField(label="Add a reviewer", queryset=User.objects.none())
+
+    def __init__(self, *args, program_year, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = (
+            User.objects.filter(committees__program_year=program_year, is_active=True).distinct().order_by("email")
+        )
+        self.helper = _helper()
+
+
+class SlotForm(forms.ModelForm):
+    video_link = forms.URLField(label="Video link", required=False, assume_scheme="https")
+
+    class Meta:
+        model = InterviewSlot
+        fields = ["starts_at", "duration_minutes", "location", "video_link", "panel"]
+        widgets = {
+            "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "panel": forms.CheckboxSelectMultiple,
+        }
+        labels = {"starts_at": "Starts at", "panel": "Panel (at least three)"}
+
+    def __init__(self, *args, program_year, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["panel"].queryset = (
+            User.objects.filter(committees__program_year=program_year, is_active=True).distinct().order_by("email")
+        )
+        self.helper = _helper()
+
+    def clean_starts_at(self):
+        starts_at = self.cleaned_data["starts_at"]
+        if starts_at <= timezone.now():
+            raise forms.ValidationError("Choose a time in the future.")
+        return starts_at
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("location") and not cleaned.get("video_link"):
+            raise forms.ValidationError("Give a place or a video link.")
+        if cleaned.get("panel") is not None and len(cleaned["panel"]) < 3:
+            self.add_error("panel", "An interview panel needs at least three people.")
+        return cleaned
+
+
+class AdvanceByRankForm(forms.Form):
+    role = forms.ChoiceField(label="Role", choices=ApplicantRole.choices)
+    region = forms.ModelChoiceField(
+        label="Region", queryset=Region.objects.all(), required=False, empty_label="Every region"
+    )
+    top = forms.IntegerField(label="How many from the top of each region", min_value=1, max_value=200, initial=10)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()

@@ -1,0 +1,34 @@
+from .application import (
+    MOU,
+    Application,
+    ApplicationEvent,
+    MOUTemplate,
+    Recommendation,
+    ScreeningCheck,
+    Stage,
+    YesNoNA,
+    hash_token,
+    new_token,
+)
+from .review import Committee, CommitteeMember, Criterion, InterviewSlot, ReviewAssignment, Rubric, Score, Tier
+
+__all__ = [
+    "MOU",
+    "Application",
+    "ApplicationEvent",
+    "Committee",
+    "CommitteeMember",
+    "Criterion",
+    "InterviewSlot",
+    "MOUTemplate",
+    "Recommendation",
+    "ReviewAssignment",
+    "Rubric",
+    "Score",
+    "ScreeningCheck",
+    "Stage",
+    "Tier",
+    "YesNoNA",
+    "hash_token",
+    "new_token",
+]

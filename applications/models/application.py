@@ -1,0 +1,375 @@
+"""An application and its components: recommendations, the MOU, Tier 1 screening results."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from pathlib import PurePath
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from pac.models import Person, Program, ProgramYear, Tag, User
+
+from ..roles import ApplicantRole, Relationship, spec_for
+
+
+def private_upload_to(instance, filename: str) -> str:
+    """Uploads are stored under a random name; the original name is kept in the row."""
+    suffix = PurePath(filename).suffix.lower()[:6]
+    return f"private/{type(instance).__name__.lower()}/{uuid.uuid4().hex}{suffix}"
+
+
+def new_token() -> tuple[str, str]:
+    """An unguessable link token and the hash we store (the token itself is never stored)."""
+    token = secrets.token_urlsafe(32)
+    return token, hash_token(token)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _temporary_reference() -> str:
+    return f"TMP-{uuid.uuid4().hex[:16]}"
+
+
+class Stage(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted: waiting for components"
+    SCREENED_OUT = "screened_out", "Did not meet minimum qualifications"
+    IN_REVIEW = "in_review", "Tier 2: committee review"
+    INTERVIEW = "interview", "Tier 3: interview"
+    AWAITING_DECISION = "awaiting_decision", "Awaiting decision"
+    ACCEPTED = "accepted", "Accepted"
+    WAITLISTED = "waitlisted", "Waitlisted"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class YesNoNA(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NOT_APPLICABLE = "na", "Not applicable (no Program/Instructional Leader)"
+
+
+class Application(models.Model):
+    """One person's application for one role in one program year.
+
+    Qualification answers are kept on the application as the applicant stated them when
+    applying (the directory's Person may change later), so Tier 1 and the reviewers see
+    exactly what was submitted.
+    """
+
+    Stage = Stage
+    EDITABLE_STAGES = (Stage.DRAFT,)
+    OPEN_STAGES = (
+        Stage.DRAFT,
+        Stage.SUBMITTED,
+        Stage.IN_REVIEW,
+        Stage.INTERVIEW,
+        Stage.AWAITING_DECISION,
+        Stage.WAITLISTED,
+    )
+
+    reference = models.CharField(max_length=20, unique=True, editable=False, default=_temporary_reference)
+    program_year = models.ForeignKey(ProgramYear, on_delete=models.PROTECT, related_name="applications")
+    role = models.CharField(max_length=10, choices=ApplicantRole.choices)
+    applicant = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="applications")
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.DRAFT, db_index=True)
+
+    # where the applicant works
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, null=True, blank=True, related_name="applications")
+    program_type = models.CharField(max_length=20, choices=Program.ProgramType.choices, blank=True)
+    qris_level = models.PositiveSmallIntegerField(
+        "current QRIS level",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
+        help_text="Leave empty if the program does not participate in QRIS.",
+    )
+    qris_status = models.CharField("QRIS level status", max_length=15, choices=Program.QrisStatus.choices, blank=True)
+    fcc_system_member = models.BooleanField("Is your program part of a contracted FCC system?", null=True, blank=True)
+
+    # qualifications, as structured answers
+    job_role = models.CharField(max_length=20, choices=Person.JobRole.choices, blank=True)
+    highest_degree = models.CharField(max_length=12, choices=Person.Degree.choices, blank=True)
+    degree_field = models.CharField(max_length=10, choices=Person.DegreeField.choices, blank=True)
+    degree_field_name = models.CharField("field of study", max_length=120, blank=True)
+    eec_certification = models.CharField(
+        "EEC certification", max_length=12, choices=Person.Certification.choices, blank=True
+    )
+    years_as_educator = models.PositiveSmallIntegerField(null=True, blank=True)
+    years_supervising = models.PositiveSmallIntegerField("years supervising or coaching", null=True, blank=True)
+    pq_registry_id = models.CharField("PQ Registry ID", max_length=30, blank=True)
+    provides_direct_care = models.BooleanField("Do you currently provide direct care to children?", null=True, blank=True)
+    provides_supervision = models.BooleanField(
+        "Do you currently provide direct supervision or coaching to educators?", null=True, blank=True
+    )
+    has_technology = models.BooleanField("Do you have a computer and the internet?", null=True, blank=True)
+    has_leader_support = models.CharField(
+        "Does your Program/Instructional Leader support your application?",
+        max_length=3,
+        choices=YesNoNA.choices,
+        blank=True,
+    )
+    has_ipdp = models.BooleanField("Do you have an Individual Professional Development Plan (IPDP)?", null=True, blank=True)
+
+    # statements
+    statement = models.TextField(blank=True)
+    preferred_coaching = models.TextField("preferred ways to use peer coaching", blank=True)
+    program_profile = models.TextField(blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="applications")
+    resume = models.FileField(upload_to=private_upload_to, blank=True)
+    resume_name = models.CharField(max_length=200, blank=True)
+
+    # workflow
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    screened_at = models.DateTimeField(null=True, blank=True)
+    tier3_not_needed_reason = models.CharField(max_length=300, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decision_note = models.TextField(blank=True)
+    withdrawn_reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[tags])
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [("view_all_applications", "Can see every application (program staff)")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["applicant", "program_year", "role"],
+                condition=~models.Q(stage__in=["withdrawn", "declined"]),
+                name="one_open_application_per_role_and_year",
+            ),
+        ]
+        indexes = [models.Index(fields=["program_year", "role", "stage"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference} · {self.get_role_display()}"
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        if self.reference.startswith("TMP-") or not self.reference:
+            # the readable reference needs the primary key, so it is set just after the insert
+            self.reference = f"PAC-{self.program_year.starts_on.year}-{self.pk:05d}"
+            Application.objects.filter(pk=self.pk).update(reference=self.reference)
+
+    @property
+    def spec(self):
+        return spec_for(self.role)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.stage in self.EDITABLE_STAGES
+
+    @property
+    def region(self):
+        return self.program.region if self.program_id else None
+
+
+class ApplicationEvent(models.Model):
+    """A stage change: who moved the application, from where to where, when and why."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="events")
+    from_stage = models.CharField(max_length=20, choices=Stage.choices, blank=True)
+    to_stage = models.CharField(max_length=20, choices=Stage.choices)
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.application.reference}: {self.from_stage or '—'} → {self.to_stage}"
+
+
+class LinkRequest(models.Model):
+    """Shared fields of a request answered through an emailed link (recommendation, MOU)."""
+
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    token_expires_at = models.DateTimeField(null=True, blank=True)
+    requested_at = models.DateTimeField(null=True, blank=True)
+    sent_count = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def link_is_live(self, now=None) -> bool:
+        now = now or timezone.now()
+        return bool(self.token_hash) and self.token_expires_at is not None and now < self.token_expires_at
+
+
+class Recommendation(LinkRequest):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Not yet requested"
+        REQUESTED = "requested", "Requested"
+        RECEIVED = "received", "Received"
+        CANCELLED = "cancelled", "Replaced by the applicant"
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="recommendations")
+    name = models.CharField("recommender's name", max_length=200)
+    email = models.EmailField("recommender's email")
+    relationship = models.CharField(max_length=24, choices=Relationship.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    letter_text = models.TextField(blank=True)
+    letter_file = models.FileField(upload_to=private_upload_to, blank=True)
+    letter_filename = models.CharField(max_length=200, blank=True)
+    received_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["token_hash"])
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Recommendation from {self.name} for {self.application.reference}"
+
+    def clean(self) -> None:
+        if self.application_id and self.relationship not in self.application.spec.relationships:
+            allowed = ", ".join(Relationship(r).label.lower() for r in self.application.spec.relationships)
+            raise ValidationError({"relationship": f"For this role the recommender must be: {allowed}."})
+
+
+class MOUTemplate(models.Model):
+    """The MOU text staff maintain. A version that has been signed is never changed: editing
+    it in the admin saves a new version."""
+
+    role = models.CharField(max_length=10, choices=ApplicantRole.choices)
+    version = models.PositiveSmallIntegerField(default=1)
+    title = models.CharField(max_length=200)
+    body = models.TextField(
+        help_text="Placeholders: {applicant_name}, {role}, {program_name}, {program_address}, {program_type}, "
+        "{qris_level}, {signer_name}, {signer_title}, {program_year}, {reference}, {program_profile}."
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["role", "-version"]
+        verbose_name = "MOU template"
+        constraints = [models.UniqueConstraint(fields=["role", "version"], name="one_mou_template_version")]
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.version})"
+
+
+class MOU(LinkRequest):
+    """The memorandum of understanding a Program/Instructional Leader or supervisor signs.
+
+    Signed, it is immutable: the exact text signed is stored with the signature record.
+    A change needs a new MOU and a new signature; the old one is kept as superseded.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Not yet requested"
+        REQUESTED = "requested", "Waiting for signature"
+        SIGNED = "signed", "Signed"
+        DECLINED = "declined", "Declined"
+        WAIVED = "waived", "Not applicable"
+        SUPERSEDED = "superseded", "Replaced by a newer MOU"
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="mous")
+    signer_name = models.CharField("leader's or supervisor's name", max_length=200, blank=True)
+    signer_email = models.EmailField("leader's or supervisor's email", blank=True)
+    signer_title = models.CharField("their title", max_length=120, blank=True)
+    signer_person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="mous")
+    template = models.ForeignKey(MOUTemplate, on_delete=models.PROTECT, null=True, blank=True, related_name="mous")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    signed_text = models.TextField(blank=True)
+    signature_name = models.CharField("typed full name", max_length=200, blank=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signed_ip = models.GenericIPAddressField(null=True, blank=True)
+    signed_user_agent = models.CharField(max_length=300, blank=True)
+    signed_by_user = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decline_reason = models.TextField(blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+    waived_reason = models.TextField(blank=True)
+    waived_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    waived_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["token_hash"])
+
+    FROZEN_ONCE_SIGNED = (
+        "signer_name",
+        "signer_email",
+        "signer_title",
+        "template_id",
+        "signed_text",
+        "signature_name",
+        "signed_at",
+        "signed_ip",
+        "signed_user_agent",
+        "application_id",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "MOU"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=models.Q(status__in=["pending", "requested", "signed", "waived"]),
+                name="one_current_mou_per_application",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"MOU for {self.application.reference} ({self.get_status_display()})"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk:
+            stored = MOU.objects.filter(pk=self.pk).values(*self.FROZEN_ONCE_SIGNED, "status").first()
+            if stored and stored["status"] == self.Status.SIGNED:
+                changed = [f for f in self.FROZEN_ONCE_SIGNED if getattr(self, f) != stored[f]]
+                if changed or self.status not in (self.Status.SIGNED, self.Status.SUPERSEDED):
+                    raise ValidationError("A signed MOU cannot be changed; request a new MOU instead.")
+        super().save(*args, **kwargs)
+
+    @property
+    def is_complete(self) -> bool:
+        return self.status in (self.Status.SIGNED, self.Status.WAIVED)
+
+
+class ScreeningCheck(models.Model):
+    """The outcome of one Tier 1 rule for one application, with any staff override."""
+
+    class Category(models.TextChoices):
+        COMPLETENESS = "completeness", "Complete application"
+        QUALIFICATION = "qualification", "Minimum qualification"
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="screening_checks")
+    rule = models.CharField(max_length=40)
+    category = models.CharField(max_length=14, choices=Category.choices)
+    passed = models.BooleanField()
+    message = models.CharField(max_length=400)
+    overridden = models.BooleanField(default=False)
+    override_justification = models.TextField(blank=True)
+    overridden_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    overridden_at = models.DateTimeField(null=True, blank=True)
+    checked_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["category", "pk"]
+        constraints = [models.UniqueConstraint(fields=["application", "rule"], name="one_check_per_rule")]
+
+    def __str__(self) -> str:
+        return f"{self.application.reference} {self.rule}: {'pass' if self.satisfied else 'fail'}"
+
+    @property
+    def satisfied(self) -> bool:
+        return self.passed or self.overridden

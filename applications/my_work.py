@@ -1,0 +1,104 @@
+"""What applicants, leaders, reviewers and staff see about applications on My work."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from django.http import HttpRequest
+from django.utils import timezone
+
+from pac import my_work, navigation
+from pac.models import ProgramYear
+from pac.permissions import is_eec_staff
+
+from .models import Application, ReviewAssignment, Stage
+from .permissions import is_reviewer_like
+from .selectors import applications_of
+from .services import mous_waiting_for
+
+
+@my_work.register
+def applicant_panel(request: HttpRequest) -> my_work.Panel | None:
+    applications = list(applications_of(request.user)[:10])
+    year = ProgramYear.objects.current()
+    upcoming = (
+        ProgramYear.objects.filter(
+            applications_open_on__lte=timezone.localdate(), applications_close_on__gte=timezone.localdate()
+        )
+        .order_by("starts_on")
+        .first()
+    )
+    if not applications and upcoming is None:
+        return None
+    return my_work.Panel(
+        title="Your applications",
+        template="applications/panels/applicant.html",
+        context={"applications": applications, "open_year": upcoming, "year": year},
+        order=30,
+    )
+
+
+@my_work.register
+def leader_panel(request: HttpRequest) -> my_work.Panel | None:
+    waiting = mous_waiting_for(request.user).count()
+    if not waiting:
+        return None
+    return my_work.Panel(
+        title="MOUs waiting for your signature",
+        template="applications/panels/leader.html",
+        context={"waiting": waiting},
+        order=15,
+    )
+
+
+@my_work.register
+def reviewer_panel(request: HttpRequest) -> my_work.Panel | None:
+    counts = ReviewAssignment.objects.filter(reviewer=request.user).aggregate(
+        open=Count("pk", filter=Q(status__in=[ReviewAssignment.Status.ASSIGNED, ReviewAssignment.Status.IN_PROGRESS])),
+        overdue=Count(
+            "pk",
+            filter=Q(
+                status__in=[ReviewAssignment.Status.ASSIGNED, ReviewAssignment.Status.IN_PROGRESS],
+                due_on__lt=timezone.localdate(),
+            ),
+        ),
+        done=Count("pk", filter=Q(status=ReviewAssignment.Status.SUBMITTED)),
+    )
+    if not any(counts.values()):
+        return None
+    return my_work.Panel(title="Reviews", template="applications/panels/reviewer.html", context=counts, order=25)
+
+
+@my_work.register
+def staff_applications_panel(request: HttpRequest) -> my_work.Panel | None:
+    if not is_eec_staff(request.user):
+        return None
+    year = ProgramYear.objects.current()
+    counts = (
+        Application.objects.filter(program_year=year).aggregate(
+            waiting=Count("pk", filter=Q(stage=Stage.SUBMITTED)),
+            screened_out=Count("pk", filter=Q(stage=Stage.SCREENED_OUT)),
+            in_review=Count("pk", filter=Q(stage=Stage.IN_REVIEW)),
+            deciding=Count("pk", filter=Q(stage=Stage.AWAITING_DECISION)),
+        )
+        if year
+        else {}
+    )
+    return my_work.Panel(
+        title="Applications", template="applications/panels/staff.html", context={"year": year, **counts}, order=21
+    )
+
+
+navigation.register(
+    navigation.NavItem("Applications", "applications:mine", order=10, check=lambda r: not is_eec_staff(r.user))
+)
+navigation.register(
+    navigation.NavItem("Reviews", "applications:reviews", order=20, check=lambda r: is_reviewer_like(r.user))
+)
+navigation.register(
+    navigation.NavItem(
+        "MOUs to sign", "applications:mou_waiting", order=25, check=lambda r: mous_waiting_for(r.user).exists()
+    )
+)
+navigation.register(
+    navigation.NavItem("Application pipeline", "applications:pipeline", order=30, permission="applications.manage")
+)

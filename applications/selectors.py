@@ -1,0 +1,380 @@
+"""Reads for applications: querysets with their joins, and review aggregation.
+
+Every list here runs in a fixed number of queries whatever the number of applications.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+
+from pac.models import ProgramYear, Region, RegionTarget
+
+from .models import MOU, Application, Recommendation, ReviewAssignment, Score, Stage, Tier
+from .roles import ApplicantRole
+
+
+def applications_of(user) -> QuerySet[Application]:
+    return (
+        Application.objects.filter(applicant__user=user)
+        .select_related("program_year", "program__region")
+        .order_by("-created_at")
+    )
+
+
+def application_for_checklist(queryset: QuerySet[Application]) -> QuerySet[Application]:
+    """What the applicant's checklist page shows (letters' text is not loaded)."""
+    return queryset.select_related("program__region", "program_year", "applicant").prefetch_related(
+        Prefetch("recommendations", queryset=Recommendation.objects.defer("letter_text").order_by("created_at")),
+        Prefetch("mous", queryset=MOU.objects.order_by("-created_at")),
+        "tags",
+        "screening_checks",
+    )
+
+
+def current_mou(application: Application) -> MOU | None:
+    """The MOU that counts: the live one, else the latest declined; uses the prefetched list."""
+    mous = list(application.mous.all())
+    for mou in mous:
+        if mou.status in (MOU.Status.PENDING, MOU.Status.REQUESTED, MOU.Status.SIGNED, MOU.Status.WAIVED):
+            return mou
+    return next((m for m in mous if m.status == MOU.Status.DECLINED), None)
+
+
+@dataclass
+class ChecklistItem:
+    label: str
+    state: str  # missing, requested, received, signed, declined, not applicable, provided
+    detail: str = ""
+
+    @property
+    def done(self) -> bool:
+        return self.state in ("received", "signed", "not applicable", "provided", "uploaded")
+
+
+def checklist(application: Application) -> list[ChecklistItem]:
+    """Every required component with its state, from the role's specification."""
+    spec = application.spec
+    items = []
+    if spec.needs_resume:
+        items.append(ChecklistItem("Resume", "uploaded" if application.resume else "missing", application.resume_name))
+    items.append(ChecklistItem(spec.statement_label, "provided" if application.statement.strip() else "missing"))
+    if spec.asks_preferred_coaching:
+        items.append(
+            ChecklistItem(
+                "Preferred ways to use peer coaching",
+                "provided" if application.preferred_coaching.strip() else "missing",
+            )
+        )
+    if spec.needs_program_profile:
+        items.append(
+            ChecklistItem(spec.program_profile_label, "provided" if application.program_profile.strip() else "missing")
+        )
+    items.append(
+        ChecklistItem(
+            "Current QRIS level",
+            "provided" if application.qris_level else "missing",
+            f"Level {application.qris_level}" if application.qris_level else "",
+        )
+    )
+    mou = current_mou(application)
+    signer = "Program/Instructional Leader" if spec.mou_signer == "leader" else "supervisor"
+    mou_label = f"Signed MOU from your {signer}" + (" (if applicable)" if spec.mou_may_be_waived else "")
+    if mou is None:
+        items.append(ChecklistItem(mou_label, "missing"))
+    else:
+        state = {
+            MOU.Status.PENDING: "missing",
+            MOU.Status.REQUESTED: "requested",
+            MOU.Status.SIGNED: "signed",
+            MOU.Status.DECLINED: "declined",
+            MOU.Status.WAIVED: "not applicable",
+        }[mou.status]
+        items.append(ChecklistItem(mou_label, state, mou.signer_name))
+    recs = [r for r in application.recommendations.all() if r.status != Recommendation.Status.CANCELLED]
+    received = sum(1 for r in recs if r.status == Recommendation.Status.RECEIVED)
+    need = spec.min_recommendations
+    rec_state = "received" if received >= need else ("requested" if recs else "missing")
+    items.append(
+        ChecklistItem(
+            f"{'At least ' if need > 1 else ''}{need} recommendation{'s' if need > 1 else ''}",
+            rec_state,
+            f"{received} of {need} received",
+        )
+    )
+    return items
+
+
+# --- staff lists ---------------------------------------------------------------------------------
+
+
+def staff_applications(
+    *, program_year: ProgramYear, stage: str = "", role: str = "", region: str = "", q: str = ""
+) -> QuerySet[Application]:
+    qs = (
+        Application.objects.filter(program_year=program_year)
+        .select_related("applicant", "program__region")
+        .annotate(
+            received=Count(
+                "recommendations", filter=Q(recommendations__status=Recommendation.Status.RECEIVED), distinct=True
+            ),
+            reviews_done=Count(
+                "assignments",
+                filter=Q(assignments__status=ReviewAssignment.Status.SUBMITTED, assignments__tier=Tier.APPLICATION),
+                distinct=True,
+            ),
+        )
+        .order_by("program__region__number", "role", "reference")
+    )
+    if stage:
+        qs = qs.filter(stage=stage)
+    if role:
+        qs = qs.filter(role=role)
+    if region:
+        qs = qs.filter(program__region__number=region)
+    if q:
+        qs = qs.filter(
+            Q(reference__icontains=q)
+            | Q(applicant__last_name__icontains=q)
+            | Q(applicant__first_name__icontains=q)
+            | Q(applicant__email__icontains=q)
+        )
+    return qs
+
+
+@dataclass
+class PipelineRow:
+    region: Region
+    cells: dict = field(default_factory=dict)  # (role, stage) -> count
+    accepted: dict = field(default_factory=dict)  # role -> count
+    target_ct_mentee: int = 0
+    target_ca_ma: int = 0
+
+
+def pipeline(program_year: ProgramYear) -> list[PipelineRow]:
+    """Counts of applications per region × role × stage, with the year's pair targets (3 queries)."""
+    regions = list(Region.objects.order_by("number"))
+    rows = {r.pk: PipelineRow(region=r) for r in regions}
+    counts = (
+        Application.objects.filter(program_year=program_year)
+        .values("program__region_id", "role", "stage")
+        .annotate(n=Count("pk"))
+    )
+    for row in counts:
+        target = rows.get(row["program__region_id"])
+        if target is None:
+            continue
+        target.cells[(row["role"], row["stage"])] = row["n"]
+        if row["stage"] == Stage.ACCEPTED:
+            target.accepted[row["role"]] = target.accepted.get(row["role"], 0) + row["n"]
+    for target in RegionTarget.objects.filter(program_year=program_year):
+        if target.region_id in rows:
+            rows[target.region_id].target_ct_mentee = target.ct_mentee_pairs
+            rows[target.region_id].target_ca_ma = target.ca_ma_pairs
+    return list(rows.values())
+
+
+def reviewer_queue(user) -> QuerySet[ReviewAssignment]:
+    return (
+        ReviewAssignment.objects.filter(reviewer=user)
+        .exclude(status=ReviewAssignment.Status.WITHDRAWN)
+        .select_related("application__program_year", "application__program__region", "application__applicant", "rubric")
+        .annotate(
+            scored=Count("scores", filter=Q(scores__value__isnull=False)),
+            criteria=Count("rubric__criteria", distinct=True),
+        )
+        .order_by("status", "due_on", "pk")
+    )
+
+
+def review_progress(program_year: ProgramYear) -> QuerySet[ReviewAssignment]:
+    return (
+        ReviewAssignment.objects.filter(application__program_year=program_year)
+        .exclude(status=ReviewAssignment.Status.WITHDRAWN)
+        .select_related("reviewer", "application__program__region")
+        .order_by("reviewer__email", "due_on")
+    )
+
+
+def reviewer_loads(program_year: ProgramYear):
+    return (
+        ReviewAssignment.objects.filter(application__program_year=program_year)
+        .exclude(status=ReviewAssignment.Status.WITHDRAWN)
+        .values("reviewer_id", "reviewer__email", "reviewer__full_name")
+        .annotate(
+            open=Count(
+                "pk", filter=Q(status__in=[ReviewAssignment.Status.ASSIGNED, ReviewAssignment.Status.IN_PROGRESS])
+            ),
+            done=Count("pk", filter=Q(status=ReviewAssignment.Status.SUBMITTED)),
+            recused=Count("pk", filter=Q(status=ReviewAssignment.Status.RECUSED)),
+        )
+        .order_by("reviewer__email")
+    )
+
+
+# --- results: aggregation and normalisation -------------------------------------------------------
+
+
+@dataclass
+class ReviewerScore:
+    assignment_id: int
+    reviewer_id: int
+    values: dict[int, int]  # criterion id -> score
+    weighted_total: float = 0.0
+    mean: float = 0.0
+    z: float = 0.0
+
+
+@dataclass
+class Result:
+    application: Application
+    reviews: list[ReviewerScore] = field(default_factory=list)
+    mean: float | None = None
+    weighted_total: float | None = None
+    normalised: float | None = None
+    rank: int | None = None
+    disagreement: list[int] = field(default_factory=list)  # criterion ids where reviewers differ by >= 2
+
+    @property
+    def review_count(self) -> int:
+        return len(self.reviews)
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values)
+
+
+def _population_sd(values: list[float]) -> float:
+    m = _mean(values)
+    return math.sqrt(sum((v - m) ** 2 for v in values) / len(values))
+
+
+def compute_results(
+    rows: list[dict], applications: dict[int, Application], weights: dict[int, Decimal]
+) -> list[Result]:
+    """The arithmetic, separate from the queries so it can be checked by hand.
+
+    rows: one per submitted score: assignment_id, reviewer_id, application_id, criterion_id, value.
+    Per review: weighted total Σ(weight × score) and plain mean. Per reviewer: z-score of each of
+    their weighted totals against all their own (population SD; a reviewer with one review or
+    identical totals contributes 0), so a harsh and a lenient reviewer count alike. Per
+    application: mean of review means, mean of weighted totals, mean z (the normalised score),
+    and the criteria where reviewers' scores differ by two points or more."""
+    reviews: dict[int, ReviewerScore] = {}
+    app_of: dict[int, int] = {}
+    for row in rows:
+        review = reviews.setdefault(row["assignment_id"], ReviewerScore(row["assignment_id"], row["reviewer_id"], {}))
+        review.values[row["criterion_id"]] = row["value"]
+        app_of[row["assignment_id"]] = row["application_id"]
+    by_reviewer: dict[int, list[ReviewerScore]] = defaultdict(list)
+    for review in reviews.values():
+        review.weighted_total = float(sum(weights[c] * v for c, v in review.values.items()))
+        review.mean = _mean(list(review.values.values()))
+        by_reviewer[review.reviewer_id].append(review)
+    for own in by_reviewer.values():
+        totals = [r.weighted_total for r in own]
+        sd = _population_sd(totals)
+        m = _mean(totals)
+        for review in own:
+            review.z = 0.0 if sd == 0 else (review.weighted_total - m) / sd
+    results: dict[int, Result] = {pk: Result(application=app) for pk, app in applications.items()}
+    for assignment_id, review in reviews.items():
+        result = results.get(app_of[assignment_id])
+        if result is not None:
+            result.reviews.append(review)
+    for result in results.values():
+        if not result.reviews:
+            continue
+        result.mean = _mean([r.mean for r in result.reviews])
+        result.weighted_total = _mean([r.weighted_total for r in result.reviews])
+        result.normalised = _mean([r.z for r in result.reviews])
+        criteria = {c for r in result.reviews for c in r.values}
+        result.disagreement = sorted(
+            c
+            for c in criteria
+            if len(vals := [r.values[c] for r in result.reviews if c in r.values]) > 1 and max(vals) - min(vals) >= 2
+        )
+    _rank(results.values())
+    return sorted(
+        results.values(),
+        key=lambda r: (r.application.role, _region_number(r.application), r.rank or 10**9, r.application.reference),
+    )
+
+
+def _region_number(application: Application) -> int:
+    return application.program.region.number if application.program_id else 0
+
+
+def _rank(results) -> None:
+    """Rank within role and region: normalised score, then weighted total, then reference."""
+    groups: dict[tuple, list[Result]] = defaultdict(list)
+    for result in results:
+        if result.reviews:
+            groups[(result.application.role, _region_number(result.application))].append(result)
+    for group in groups.values():
+        group.sort(key=lambda r: (-(r.normalised or 0), -(r.weighted_total or 0), r.application.reference))
+        for position, result in enumerate(group, start=1):
+            result.rank = position
+
+
+def review_results(
+    *, program_year: ProgramYear, role: str = "", region: str = "", tier: int = Tier.APPLICATION
+) -> list[Result]:
+    """Tier 2 (or 3) results for the year in three queries. Normalisation uses every submitted
+    review by each reviewer in the year and tier, whatever the filter, so filtering does not
+    change anyone's z-scores."""
+    rows = list(
+        Score.objects.filter(
+            assignment__application__program_year=program_year,
+            assignment__tier=tier,
+            assignment__status=ReviewAssignment.Status.SUBMITTED,
+            value__isnull=False,
+        ).values(
+            "assignment_id",
+            "criterion_id",
+            "value",
+            reviewer_id=F("assignment__reviewer_id"),
+            application_id=F("assignment__application_id"),
+        )
+    )
+    weights = {}
+    for row in (
+        Score.objects.filter(
+            assignment__application__program_year=program_year,
+            assignment__tier=tier,
+            assignment__status=ReviewAssignment.Status.SUBMITTED,
+        )
+        .values("criterion_id", "criterion__weight")
+        .distinct()
+    ):
+        weights[row["criterion_id"]] = row["criterion__weight"]
+    apps = Application.objects.filter(program_year=program_year).exclude(
+        stage__in=[Stage.DRAFT, Stage.SUBMITTED, Stage.SCREENED_OUT]
+    )
+    if role:
+        apps = apps.filter(role=role)
+    if region:
+        apps = apps.filter(program__region__number=region)
+    applications = {a.pk: a for a in apps.select_related("applicant", "program__region")}
+    return compute_results(rows, applications, weights)
+
+
+def accepted_by_region(program_year: ProgramYear) -> dict[tuple[int, str], int]:
+    rows = (
+        Application.objects.filter(program_year=program_year, stage=Stage.ACCEPTED)
+        .values("program__region__number", "role")
+        .annotate(n=Count("pk"))
+    )
+    return {(r["program__region__number"], r["role"]): r["n"] for r in rows}
+
+
+ROLE_PAIR = {
+    ApplicantRole.CT: "ct_mentee",
+    ApplicantRole.MENTEE: "ct_mentee",
+    ApplicantRole.CA: "ca_ma",
+    ApplicantRole.MA: "ca_ma",
+}

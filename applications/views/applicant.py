@@ -1,0 +1,277 @@
+"""Applicants: start, fill, submit and follow an application; ask for recommendations and the MOU."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from pac.models import ProgramYear
+
+from .. import services
+from ..forms import ApplicationForm, MOURequestForm, ReasonForm, RecommenderForm
+from ..models import MOU, Application, InterviewSlot, Recommendation, Stage
+from ..permissions import applications_visible_to
+from ..roles import ROLE_SPECS, ApplicantRole
+from ..selectors import application_for_checklist, applications_of, checklist, current_mou
+
+
+def open_years():
+    today = timezone.localdate()
+    return ProgramYear.objects.filter(applications_open_on__lte=today, applications_close_on__gte=today).order_by(
+        "starts_on"
+    )
+
+
+def _own_application(request: HttpRequest, reference: str) -> Application:
+    """The applicant's own application; anyone else gets a 404 (hidden is the same as missing)."""
+    return get_object_or_404(
+        application_for_checklist(Application.objects.filter(applicant__user=request.user)), reference=reference
+    )
+
+
+@require_GET
+def mine(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "applications/mine.html",
+        {
+            "applications": applications_of(request.user),
+            "open_years": list(open_years()),
+            "roles": list(ROLE_SPECS.values()),
+        },
+    )
+
+
+@require_POST
+def start(request: HttpRequest, role: str) -> HttpResponse:
+    if role not in ApplicantRole.values:
+        raise Http404("No such role")
+    year = open_years().filter(pk=request.POST.get("year")).first() or open_years().first()
+    if year is None:
+        messages.error(request, "Applications are not open at the moment.")
+        return redirect("applications:mine")
+    try:
+        application = services.application_start(user=request.user, program_year=year, role=role)
+    except services.TransitionError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("applications:mine")
+    messages.success(
+        request,
+        f"Your {application.get_role_display()} application {application.reference} is started. "
+        "It is saved as a draft; come back to it at any time.",
+    )
+    return redirect("applications:edit", reference=application.reference)
+
+
+def _detail_context(request, application: Application, **forms) -> dict:
+    return {
+        "application": application,
+        "spec": application.spec,
+        "checklist": checklist(application),
+        "recommendations": [
+            r for r in application.recommendations.all() if r.status != Recommendation.Status.CANCELLED
+        ],
+        "mou": current_mou(application),
+        "components_open": application.stage in services.COMPONENT_STAGES,
+        "recommender_form": forms.get("recommender_form") or RecommenderForm(role=application.role),
+        "mou_form": forms.get("mou_form") or MOURequestForm(),
+        "failed_checks": [c for c in application.screening_checks.all() if not c.satisfied],
+        "can_withdraw": application.stage in Application.OPEN_STAGES + (Stage.ACCEPTED, Stage.SCREENED_OUT),
+    }
+
+
+@require_GET
+def detail(request: HttpRequest, reference: str) -> HttpResponse:
+    application = get_object_or_404(
+        application_for_checklist(applications_visible_to(request.user)), reference=reference
+    )
+    if application.applicant.user_id != request.user.pk:
+        return redirect("applications:staff_detail", reference=reference)  # staff use their own page
+    return render(request, "applications/detail.html", _detail_context(request, application))
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, reference: str) -> HttpResponse:
+    application = _own_application(request, reference)
+    if not application.is_editable:
+        messages.info(request, "This application has been submitted and can no longer be edited.")
+        return redirect("applications:detail", reference=reference)
+    if request.method == "POST":
+        form = ApplicationForm(request.POST, request.FILES, instance=application)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            resume = data.pop("resume_upload", None)
+            services.application_update(application=application, actor=request.user, data=data, resume=resume)
+            messages.success(request, "Your answers are saved.")
+            if "continue" in request.POST:
+                return redirect("applications:detail", reference=reference)
+            return redirect("applications:edit", reference=reference)
+        messages.error(request, "Some answers need attention; nothing you entered has been lost. See the notes below.")
+    else:
+        form = ApplicationForm(instance=application)
+    return render(
+        request, "applications/edit.html", {"application": application, "form": form, "spec": application.spec}
+    )
+
+
+@require_POST
+def submit(request: HttpRequest, reference: str) -> HttpResponse:
+    application = _own_application(request, reference)
+    try:
+        services.application_submit(application=application, actor=request.user)
+    except services.TransitionError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("applications:detail", reference=reference)
+    application.refresh_from_db()
+    if application.stage == Stage.SCREENED_OUT:
+        messages.warning(
+            request, "Your application was submitted, but it does not meet every minimum qualification. See below."
+        )
+    else:
+        messages.success(request, "Your application is submitted. We will email you as it moves through review.")
+    return redirect("applications:detail", reference=reference)
+
+
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest, reference: str) -> HttpResponse:
+    application = _own_application(request, reference)
+    form = ReasonForm(request.POST or None, label="Why are you withdrawing? (optional)")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_withdraw(
+                application=application, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except services.TransitionError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, f"Application {reference} is withdrawn. It stays in your history.")
+        return redirect("applications:detail", reference=reference)
+    return render(request, "applications/withdraw.html", {"application": application, "form": form})
+
+
+@require_POST
+def recommender_add(request: HttpRequest, reference: str) -> HttpResponse:
+    application = _own_application(request, reference)
+    form = RecommenderForm(request.POST, role=application.role)
+    if form.is_valid():
+        try:
+            recommendation = services.recommendation_add(
+                application=application, actor=request.user, **form.cleaned_data
+            )
+        except services.TransitionError as exc:
+            form.add_error(None, exc.messages[0])
+        else:
+            messages.success(request, f"We emailed {recommendation.name} a personal link to write their letter.")
+            return redirect("applications:detail", reference=reference)
+    application = _own_application(request, reference)
+    return render(
+        request, "applications/detail.html", _detail_context(request, application, recommender_form=form), status=400
+    )
+
+
+def _own_recommendation(request, reference: str, pk: int) -> Recommendation:
+    application = _own_application(request, reference)
+    return get_object_or_404(Recommendation, pk=pk, application=application)
+
+
+@require_POST
+def recommender_resend(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    recommendation = _own_recommendation(request, reference, pk)
+    try:
+        services.recommendation_send(recommendation=recommendation, actor=request.user)
+    except services.TransitionError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, f"We sent {recommendation.name} a new link; the old one no longer works.")
+    return redirect("applications:detail", reference=reference)
+
+
+@require_POST
+def recommender_cancel(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    recommendation = _own_recommendation(request, reference, pk)
+    try:
+        services.recommendation_cancel(recommendation=recommendation, actor=request.user)
+    except services.TransitionError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(
+            request, f"{recommendation.name} is removed from your recommenders; their link no longer works."
+        )
+    return redirect("applications:detail", reference=reference)
+
+
+@require_POST
+def mou_request(request: HttpRequest, reference: str) -> HttpResponse:
+    application = _own_application(request, reference)
+    form = MOURequestForm(request.POST)
+    if form.is_valid():
+        try:
+            mou = services.mou_request(application=application, actor=request.user, **form.cleaned_data)
+        except services.TransitionError as exc:
+            form.add_error(None, exc.messages[0])
+        else:
+            messages.success(request, f"We emailed {mou.signer_name} a link to review and sign the MOU.")
+            return redirect("applications:detail", reference=reference)
+    application = _own_application(request, reference)
+    return render(request, "applications/detail.html", _detail_context(request, application, mou_form=form), status=400)
+
+
+@require_POST
+def mou_resend(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    application = _own_application(request, reference)
+    mou = get_object_or_404(MOU, pk=pk, application=application)
+    try:
+        services.mou_send(mou=mou, actor=request.user)
+    except services.TransitionError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, f"We sent {mou.signer_name} a new link; the old one no longer works.")
+    return redirect("applications:detail", reference=reference)
+
+
+@require_GET
+def resume(request: HttpRequest, reference: str) -> FileResponse:
+    application = get_object_or_404(Application.objects.select_related("applicant"), reference=reference)
+    if not request.user.has_perm("applications.view_resume", application) or not application.resume:
+        raise Http404("No resume")
+    return _download(application.resume, application.resume_name or "resume")
+
+
+def _download(field_file, filename: str) -> FileResponse:
+    try:
+        handle = field_file.open("rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404("The file is not available") from exc
+    return FileResponse(handle, as_attachment=True, filename=filename)
+
+
+@require_http_methods(["GET", "POST"])
+def interview_pick(request: HttpRequest, reference: str) -> HttpResponse:
+    application = _own_application(request, reference)
+    if application.stage != Stage.INTERVIEW:
+        messages.info(request, "This application is not at the interview stage.")
+        return redirect("applications:detail", reference=reference)
+    slots = (
+        InterviewSlot.objects.filter(program_year=application.program_year, starts_at__gt=timezone.now())
+        .filter(application__isnull=True)
+        .order_by("starts_at")
+    )
+    booked = InterviewSlot.objects.filter(application=application).first()
+    if request.method == "POST":
+        slot = slots.filter(pk=request.POST.get("slot")).first()
+        if slot is None:
+            messages.error(request, "That time is no longer available; choose another.")
+        else:
+            try:
+                services.slot_book(slot=slot, application=application, actor=request.user)
+            except services.TransitionError as exc:
+                messages.error(request, exc.messages[0])
+            else:
+                messages.success(request, "Your interview is booked. We emailed you a calendar invitation.")
+                return redirect("applications:detail", reference=reference)
+    return render(
+        request, "applications/interview_pick.html", {"application": application, "slots": slots, "booked": booked}
+    )

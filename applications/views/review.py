@@ -1,0 +1,182 @@
+"""Reviewers: the queue, the conflict declaration, scoring in the browser, the packet's files."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from pac.permissions import is_eec_staff
+
+from .. import services
+from ..forms import ConflictForm, ScoreForm
+from ..models import Application, Recommendation, ReviewAssignment
+from ..permissions import assignments_visible_to
+from ..selectors import current_mou, reviewer_queue
+from .applicant import _download
+
+
+@require_GET
+def reviews(request: HttpRequest) -> HttpResponse:
+    queue = list(reviewer_queue(request.user))
+    return render(
+        request,
+        "applications/reviews.html",
+        {
+            "open": [
+                a for a in queue if a.status in (ReviewAssignment.Status.ASSIGNED, ReviewAssignment.Status.IN_PROGRESS)
+            ],
+            "done": [a for a in queue if a.status == ReviewAssignment.Status.SUBMITTED],
+            "recused": [a for a in queue if a.status == ReviewAssignment.Status.RECUSED],
+        },
+    )
+
+
+def _assignment(request: HttpRequest, pk: int) -> ReviewAssignment:
+    return get_object_or_404(
+        assignments_visible_to(request.user).select_related(
+            "application__program_year", "application__program__region", "application__applicant", "rubric"
+        ),
+        pk=pk,
+    )
+
+
+def is_blind_for(user, application: Application) -> bool:
+    return application.program_year.tier2_blind and not is_eec_staff(user)
+
+
+def packet_context(user, application: Application) -> dict:
+    """The application packet as a reviewer sees it. Blind review hides who the applicant is."""
+    recommendations = list(
+        application.recommendations.filter(status=Recommendation.Status.RECEIVED).order_by("received_at")
+    )
+    mous = list(application.mous.order_by("-created_at"))
+    application._prefetched_objects_cache = {"mous": mous}
+    return {
+        "application": application,
+        "blind": is_blind_for(user, application),
+        "letters": recommendations,
+        "mou": current_mou(application),
+        "tags": list(application.tags.all()),
+    }
+
+
+def _score_forms(assignment: ReviewAssignment, data=None):
+    scores = {s.criterion_id: s for s in assignment.scores.all()}
+    forms = []
+    for criterion in assignment.rubric.criteria.all():
+        score = scores.get(criterion.pk)
+        initial = {"value": score.value, "comment": score.comment} if score else None
+        forms.append(ScoreForm(data, criterion=criterion, initial=initial))
+    return forms
+
+
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _assignment(request, pk)
+    application = assignment.application
+    if assignment.status == ReviewAssignment.Status.RECUSED:
+        return render(request, "applications/review_recused.html", {"assignment": assignment})
+    if assignment.conflict_declared_at is None:
+        form = ConflictForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.assignment_declare_conflict(assignment=assignment, **form.cleaned_data)
+            except services.TransitionError as exc:
+                form.add_error(None, exc.messages[0])
+            else:
+                if form.cleaned_data["has_conflict"]:
+                    messages.info(request, "Thank you. You are recused; another committee member will review it.")
+                    return redirect("applications:reviews")
+                return redirect("applications:review", pk=pk)
+        return render(
+            request,
+            "applications/review_conflict.html",
+            {"assignment": assignment, "form": form, "blind": is_blind_for(request.user, application)},
+            status=400 if form.errors else 200,
+        )
+    context = {
+        "assignment": assignment,
+        "score_forms": _score_forms(assignment),
+        **packet_context(request.user, application),
+    }
+    if assignment.status == ReviewAssignment.Status.SUBMITTED:
+        others = (
+            ReviewAssignment.objects.filter(
+                application=application, tier=assignment.tier, status=ReviewAssignment.Status.SUBMITTED
+            )
+            .exclude(pk=assignment.pk)
+            .select_related("reviewer")
+            .prefetch_related("scores__criterion")
+        )
+        context["others"] = others
+    return render(request, "applications/review.html", context)
+
+
+@require_POST
+def review_score(request: HttpRequest, pk: int, criterion_id: int) -> HttpResponse:
+    """Saves one criterion as the reviewer goes; htmx swaps in the updated fragment."""
+    assignment = _assignment(request, pk)
+    criterion = get_object_or_404(assignment.rubric.criteria, pk=criterion_id)
+    form = ScoreForm(request.POST, criterion=criterion)
+    saved = False
+    if form.is_valid():
+        try:
+            services.score_save(
+                assignment=assignment,
+                criterion=criterion,
+                value=form.cleaned_data["value"],
+                comment=form.cleaned_data["comment"],
+            )
+            saved = True
+        except services.TransitionError as exc:
+            form.add_error(None, exc.messages[0])
+    if request.htmx:
+        return render(
+            request,
+            "applications/review.html#criterion",
+            {"assignment": assignment, "form": form, "saved": saved},
+            status=200 if saved else 400,
+        )
+    if saved:
+        messages.success(request, f"Saved your score for {criterion.name}.")
+    else:
+        messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("applications:review", pk=pk)
+
+
+@require_POST
+def review_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _assignment(request, pk)
+    # a reviewer without JavaScript sends every criterion with the submit button: save them first
+    try:
+        for form in _score_forms(assignment, request.POST):
+            prefix = f"{form.prefix}-value"
+            if prefix in request.POST and form.is_valid():
+                services.score_save(
+                    assignment=assignment,
+                    criterion=form.criterion,
+                    value=form.cleaned_data["value"],
+                    comment=form.cleaned_data["comment"],
+                )
+        services.assignment_submit(assignment=assignment, comment=request.POST.get("comment", ""))
+    except services.TransitionError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("applications:review", pk=pk)
+    messages.success(request, "Your review is submitted. You can now see the other reviewers' scores.")
+    return redirect("applications:review", pk=pk)
+
+
+@require_GET
+def letter(request: HttpRequest, reference: str, pk: int):
+    application = get_object_or_404(Application, reference=reference)
+    if not request.user.has_perm("applications.view_letters", application):
+        raise Http404("No such letter")
+    recommendation = get_object_or_404(
+        Recommendation, pk=pk, application=application, status=Recommendation.Status.RECEIVED
+    )
+    if not recommendation.letter_file:
+        raise Http404("This letter was written in PAC, not uploaded")
+    name = recommendation.letter_filename if not is_blind_for(request.user, application) else f"letter-{pk}"
+    return _download(recommendation.letter_file, name or f"letter-{pk}")

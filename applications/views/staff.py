@@ -1,0 +1,455 @@
+"""EEC staff: the pipeline, screening overrides, reviewer assignment, progress, results, interviews, decisions."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from pac.models import ProgramYear, Region, RegionTarget
+
+from .. import selectors, services
+from ..forms import AdvanceByRankForm, AssignReviewerForm, DecisionForm, OverrideForm, ReasonForm, SlotForm
+from ..models import Application, ApplicationEvent, InterviewSlot, ReviewAssignment, ScreeningCheck, Stage, Tier
+from ..roles import ApplicantRole
+from .review import packet_context
+
+
+def staff_required(view):
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if not request.user.has_perm("applications.manage"):
+            raise PermissionDenied("These pages are for EEC staff.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _year(request: HttpRequest) -> ProgramYear:
+    year_id = request.GET.get("year") or request.POST.get("year")
+    if year_id and year_id.isdigit():
+        year = ProgramYear.objects.filter(pk=year_id).first()
+        if year:
+            return year
+    year = ProgramYear.objects.current()
+    if year is None:
+        raise PermissionDenied("Create a program year in the admin first.")
+    return year
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect(default)
+
+
+@require_GET
+@staff_required
+def pipeline(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    rows = selectors.pipeline(year)
+    stages = [s for s in Stage if s != Stage.DRAFT] + [Stage.DRAFT]
+    table = []
+    for row in rows:
+        cells = [(role, [(stage, row.cells.get((role, stage), 0)) for stage in stages]) for role in ApplicantRole]
+        table.append({"row": row, "cells": cells})
+    return render(
+        request,
+        "applications/staff/pipeline.html",
+        {
+            "year": year,
+            "years": ProgramYear.objects.all(),
+            "table": table,
+            "stages": stages,
+            "roles": ApplicantRole,
+        },
+    )
+
+
+@require_GET
+@staff_required
+def application_list(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    filters = {key: request.GET.get(key, "").strip() for key in ("stage", "role", "region", "q")}
+    if filters["stage"] not in Stage.values:
+        filters["stage"] = ""
+    if filters["role"] not in ApplicantRole.values:
+        filters["role"] = ""
+    if not filters["region"].isdigit():
+        filters["region"] = ""
+    page = Paginator(selectors.staff_applications(program_year=year, **filters), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "applications/staff/list.html",
+        {
+            "year": year,
+            "page": page,
+            "filters": filters,
+            "stages": Stage,
+            "roles": ApplicantRole,
+            "regions": Region.objects.order_by("number"),
+        },
+    )
+
+
+@require_GET
+@staff_required
+def detail(request: HttpRequest, reference: str) -> HttpResponse:
+    application = get_object_or_404(
+        Application.objects.select_related("program_year", "program__region", "applicant", "decided_by"),
+        reference=reference,
+    )
+    context = packet_context(request.user, application)
+    assignments = list(application.assignments.select_related("reviewer").order_by("tier", "pk"))
+    results = {
+        r.application.pk: r
+        for r in selectors.review_results(program_year=application.program_year, role=application.role)
+    }
+    context.update(
+        {
+            "checks": list(application.screening_checks.order_by("category", "pk")),
+            "assignments": assignments,
+            "events": list(ApplicationEvent.objects.filter(application=application).select_related("actor")),
+            "result": results.get(application.pk),
+            "override_form": OverrideForm(),
+            "waive_form": ReasonForm(label="Why the MOU does not apply", required=True),
+            "assign_form": AssignReviewerForm(program_year=application.program_year),
+            "decision_form": DecisionForm(),
+            "skip_form": ReasonForm(label="Why Tier 3 is not needed"),
+            "tier2_complete": services.tier2_complete(application),
+            "components_open": application.stage in services.COMPONENT_STAGES,
+            "scores": _scores_by_assignment(assignments),
+        }
+    )
+    return render(request, "applications/staff/detail.html", context)
+
+
+def _scores_by_assignment(assignments):
+    from ..models import Score
+
+    by = {}
+    for score in Score.objects.filter(assignment__in=assignments).select_related("criterion"):
+        by.setdefault(score.assignment_id, []).append(score)
+    return by
+
+
+def _run(request: HttpRequest, action, success: str) -> bool:
+    try:
+        action()
+    except services.TransitionError as exc:
+        messages.error(request, exc.messages[0])
+        return False
+    messages.success(request, success)
+    return True
+
+
+@require_POST
+@staff_required
+def override(request: HttpRequest, reference: str, check_id: int) -> HttpResponse:
+    check = get_object_or_404(ScreeningCheck, pk=check_id, application__reference=reference)
+    form = OverrideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Write a justification of at least a sentence; it is kept in history.")
+    else:
+        _run(
+            request,
+            lambda: services.screening_override(
+                check=check, actor=request.user, justification=form.cleaned_data["justification"]
+            ),
+            "Override recorded and the application screened again.",
+        )
+    return redirect("applications:staff_detail", reference=reference)
+
+
+@require_POST
+@staff_required
+def waive_mou(request: HttpRequest, reference: str) -> HttpResponse:
+    application = get_object_or_404(Application, reference=reference)
+    form = ReasonForm(request.POST, required=True)
+    if not form.is_valid():
+        messages.error(request, "Give the reason the MOU does not apply.")
+    else:
+        _run(
+            request,
+            lambda: services.mou_waive(application=application, actor=request.user, reason=form.cleaned_data["reason"]),
+            "The MOU is marked not applicable.",
+        )
+    return redirect("applications:staff_detail", reference=reference)
+
+
+@require_POST
+@staff_required
+def resend(request: HttpRequest, reference: str, kind: str, pk: int) -> HttpResponse:
+    application = get_object_or_404(Application, reference=reference)
+    if kind == "recommendation":
+        item = get_object_or_404(application.recommendations, pk=pk)
+        _run(
+            request,
+            lambda: services.recommendation_send(recommendation=item, actor=request.user),
+            f"A new link was sent to {item.name}.",
+        )
+    else:
+        item = get_object_or_404(application.mous, pk=pk)
+        _run(
+            request,
+            lambda: services.mou_send(mou=item, actor=request.user),
+            f"A new link was sent to {item.signer_name}.",
+        )
+    return redirect("applications:staff_detail", reference=reference)
+
+
+@require_POST
+@staff_required
+def assignment_add(request: HttpRequest, reference: str) -> HttpResponse:
+    application = get_object_or_404(Application.objects.select_related("program_year"), reference=reference)
+    form = AssignReviewerForm(request.POST, program_year=application.program_year)
+    if not form.is_valid():
+        messages.error(request, "Choose a committee member.")
+    else:
+        reviewer = form.cleaned_data["reviewer"]
+        _run(
+            request,
+            lambda: services.assignment_add(application=application, reviewer=reviewer, actor=request.user),
+            f"{reviewer} is assigned.",
+        )
+    return redirect("applications:staff_detail", reference=reference)
+
+
+@require_POST
+@staff_required
+def assignment_remove(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    assignment = get_object_or_404(ReviewAssignment, pk=pk, application__reference=reference)
+    _run(
+        request,
+        lambda: services.assignment_remove(assignment=assignment, actor=request.user),
+        f"{assignment.reviewer} is removed from this review.",
+    )
+    return redirect("applications:staff_detail", reference=reference)
+
+
+@require_POST
+@staff_required
+def assign_all(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    count = services.assignments_fill_all(program_year=year, actor=request.user)
+    messages.success(request, f"{count} new review assignment{'s' if count != 1 else ''} made.")
+    return _back(request, reverse("applications:progress"))
+
+
+@require_POST
+@staff_required
+def advance(request: HttpRequest, reference: str) -> HttpResponse:
+    application = get_object_or_404(Application, reference=reference)
+    _run(
+        request,
+        lambda: services.application_advance_to_interview(application=application, actor=request.user),
+        f"{reference} advanced to the Tier 3 interview.",
+    )
+    return _back(request, reverse("applications:staff_detail", args=[reference]))
+
+
+@require_POST
+@staff_required
+def skip_interview(request: HttpRequest, reference: str) -> HttpResponse:
+    application = get_object_or_404(Application, reference=reference)
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    _run(
+        request,
+        lambda: services.application_skip_interview(
+            application=application, actor=request.user, reason=form.cleaned_data.get("reason", "")
+        ),
+        f"Tier 3 marked not needed for {reference}; it awaits a decision.",
+    )
+    return _back(request, reverse("applications:staff_detail", args=[reference]))
+
+
+@require_POST
+@staff_required
+def decide(request: HttpRequest, reference: str) -> HttpResponse:
+    application = get_object_or_404(Application, reference=reference)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose accept, waitlist or decline.")
+    else:
+        decision = form.cleaned_data["decision"]
+        _run(
+            request,
+            lambda: services.application_decide(
+                application=application, actor=request.user, decision=decision, note=form.cleaned_data["note"]
+            ),
+            f"{reference}: {Stage(decision).label.lower()}.",
+        )
+    return _back(request, reverse("applications:staff_detail", args=[reference]))
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def progress(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    assignments = list(selectors.review_progress(year))
+    if request.method == "POST":
+        chosen = {int(pk) for pk in request.POST.getlist("assignment") if pk.isdigit()}
+        late = [a for a in assignments if (not chosen or a.pk in chosen) and a.is_overdue()]
+        sent = services.reviews_remind(assignments=late, actor=request.user)
+        messages.success(request, f"Reminded {sent} late review{'s' if sent != 1 else ''}.")
+        return redirect(f"{reverse('applications:progress')}?year={year.pk}")
+    unassigned = (
+        Application.objects.filter(program_year=year, stage=Stage.IN_REVIEW)
+        .exclude(assignments__status__in=ReviewAssignment.ACTIVE, assignments__tier=Tier.APPLICATION)
+        .count()
+    )
+    return render(
+        request,
+        "applications/staff/progress.html",
+        {
+            "year": year,
+            "assignments": assignments,
+            "loads": list(selectors.reviewer_loads(year)),
+            "due": sum(
+                1
+                for a in assignments
+                if a.status in (ReviewAssignment.Status.ASSIGNED, ReviewAssignment.Status.IN_PROGRESS)
+            ),
+            "done": sum(1 for a in assignments if a.status == ReviewAssignment.Status.SUBMITTED),
+            "overdue": sum(1 for a in assignments if a.is_overdue()),
+            "unassigned": unassigned,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def results(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    role = request.GET.get("role", "") if request.GET.get("role", "") in ApplicantRole.values else ""
+    region = request.GET.get("region", "") if request.GET.get("region", "").isdigit() else ""
+    form = AdvanceByRankForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        chosen = selectors.review_results(
+            program_year=year,
+            role=form.cleaned_data["role"],
+            region=str(form.cleaned_data["region"].number) if form.cleaned_data["region"] else "",
+        )
+        top = form.cleaned_data["top"]
+        moved, errors = 0, []
+        for result in chosen:
+            if result.rank and result.rank <= top and result.application.stage == Stage.IN_REVIEW:
+                try:
+                    services.application_advance_to_interview(application=result.application, actor=request.user)
+                    moved += 1
+                except services.TransitionError as exc:
+                    errors.append(exc.messages[0])
+        messages.success(request, f"{moved} application{'s' if moved != 1 else ''} advanced to interview.")
+        for error in errors[:10]:
+            messages.warning(request, error)
+        return redirect(f"{reverse('applications:results')}?year={year.pk}")
+    rows = selectors.review_results(program_year=year, role=role, region=region)
+    return render(
+        request,
+        "applications/staff/results.html",
+        {
+            "year": year,
+            "rows": rows,
+            "role": role,
+            "region": region,
+            "roles": ApplicantRole,
+            "regions": Region.objects.order_by("number"),
+            "form": form,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def interviews(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    form = SlotForm(request.POST if request.POST.get("action") == "create" else None, program_year=year)
+    if request.method == "POST" and request.POST.get("action") == "create":
+        if form.is_valid():
+            slot = form.save(commit=False)
+            slot.program_year = year
+            slot.save()
+            form.save_m2m()
+            messages.success(request, "Interview slot added.")
+            return redirect(f"{reverse('applications:interviews')}?year={year.pk}")
+        messages.error(request, "The slot needs attention; see the notes below.")
+    if request.method == "POST" and request.POST.get("action") == "book":
+        slot = get_object_or_404(InterviewSlot, pk=request.POST.get("slot"), program_year=year)
+        application = get_object_or_404(Application, reference=request.POST.get("reference", ""), program_year=year)
+        _run(
+            request,
+            lambda: services.slot_book(slot=slot, application=application, actor=request.user),
+            f"{application.reference} is booked for the interview; the applicant was emailed an invitation.",
+        )
+        return redirect(f"{reverse('applications:interviews')}?year={year.pk}")
+    slots = (
+        InterviewSlot.objects.filter(program_year=year)
+        .select_related("application__applicant")
+        .prefetch_related("panel")
+    )
+    waiting = Application.objects.filter(
+        program_year=year, stage=Stage.INTERVIEW, interview_slot__isnull=True
+    ).select_related("applicant", "program__region")
+    return render(
+        request, "applications/staff/interviews.html", {"year": year, "slots": slots, "form": form, "waiting": waiting}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def decisions(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    if request.method == "POST":
+        decision = request.POST.get("decision", "")
+        references = request.POST.getlist("reference")
+        chosen = list(Application.objects.filter(program_year=year, reference__in=references).order_by("reference"))
+        if not chosen:
+            messages.error(request, "Select at least one application.")
+        elif decision not in services.DECISIONS:
+            messages.error(request, "Choose accept, waitlist or decline.")
+        else:
+            done, errors = services.applications_decide_bulk(
+                applications=chosen, actor=request.user, decision=decision, note=request.POST.get("note", "")
+            )
+            messages.success(
+                request, f"{len(done)} application{'s' if len(done) != 1 else ''}: {Stage(decision).label.lower()}."
+            )
+            for error in errors[:10]:
+                messages.warning(request, error)
+        return redirect(f"{reverse('applications:decisions')}?year={year.pk}")
+    rows = {r.application.pk: r for r in selectors.review_results(program_year=year)}
+    pending = list(
+        Application.objects.filter(program_year=year, stage__in=[Stage.AWAITING_DECISION, Stage.WAITLISTED])
+        .select_related("applicant", "program__region")
+        .order_by("stage", "role", "program__region__number")
+    )
+    accepted = selectors.accepted_by_region(year)
+    targets = {t.region.number: t for t in RegionTarget.objects.filter(program_year=year).select_related("region")}
+    regions = []
+    for region in Region.objects.order_by("number"):
+        target = targets.get(region.number)
+        regions.append(
+            {
+                "region": region,
+                "counts": {role: accepted.get((region.number, role), 0) for role in ApplicantRole.values},
+                "target_ct_mentee": target.ct_mentee_pairs if target else 0,
+                "target_ca_ma": target.ca_ma_pairs if target else 0,
+            }
+        )
+    return render(
+        request,
+        "applications/staff/decisions.html",
+        {
+            "year": year,
+            "pending": [(a, rows.get(a.pk)) for a in pending],
+            "regions": regions,
+        },
+    )

@@ -1,0 +1,54 @@
+"""seed_demo as a newcomer runs it: every region, program type and role; applications at every
+stage with reviews in every region; idempotent. One test, since seeding takes a while."""
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count
+
+from applications.models import Application, ReviewAssignment, Stage
+from pac.models import OutboundEmail, Participation, Program, ProgramRole, ProgramYear, Region, RegionTarget, User
+
+
+@pytest.mark.django_db
+def test_seed_demo_loads_the_whole_program_and_is_idempotent(capsys):
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    assert "pac-demo-2026" in out and "staff@pac.demo" in out and "ct1@pac.demo" in out
+
+    # the directory
+    assert Program.objects.count() == 40
+    assert set(Program.objects.values_list("region__number", flat=True)) == {1, 2, 3, 4, 5, 6}
+    assert set(Program.objects.values_list("program_type", flat=True)) == set(Program.ProgramType.values)
+    year = ProgramYear.objects.current()
+    assert RegionTarget.objects.filter(program_year=year, ct_mentee_pairs=8, ca_ma_pairs=2).count() == 6
+    assert any(y.applications_open() for y in ProgramYear.objects.all()), "the demo always has a year open to apply"
+    for region in Region.objects.all():
+        assert region.facilitators.exists()
+    staff = User.objects.get(email="staff@pac.demo")
+    assert staff.is_staff and staff.check_password("pac-demo-2026")
+
+    # applications: every stage somewhere, reviewed applications in every region
+    stages = set(Application.objects.values_list("stage", flat=True))
+    assert stages == set(Stage.values)
+    reviewed_regions = set(
+        ReviewAssignment.objects.filter(status=ReviewAssignment.Status.SUBMITTED).values_list(
+            "application__program__region__number", flat=True
+        )
+    )
+    assert reviewed_regions == {1, 2, 3, 4, 5, 6}
+    # program roles come from accepted applications and signed MOUs, not from a hand-made list
+    roles = set(Participation.objects.values_list("role", flat=True))
+    assert roles == set(ProgramRole.values)
+    assert not Participation.objects.filter(source=Participation.Source.DEMO).exists()
+    assert not OutboundEmail.objects.exists(), "demo data does not email anyone"
+    accepted = dict(Application.objects.filter(stage=Stage.ACCEPTED).values_list("role").annotate(n=Count("pk")))
+    assert accepted == {"ct": 12, "mentee": 12, "ca": 6, "ma": 6}
+
+    counts = (Program.objects.count(), User.objects.count(), Application.objects.count(), Participation.objects.count())
+    call_command("seed_demo", "--quiet-logins")
+    assert (
+        Program.objects.count(),
+        User.objects.count(),
+        Application.objects.count(),
+        Participation.objects.count(),
+    ) == counts
