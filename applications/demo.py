@@ -30,16 +30,36 @@ STATEMENTS = {
     "observing, giving feedback, and planning professional development with my team.",
 }
 PREFERRED = "Monthly visits in person, with short video clips in between, and email for quick questions."
-PROFILE = ("Full-day, full-year program serving 60 children from infancy to preschool; 14 educators; "
-           "QRIS self-assessment completed this year; families speak English, Spanish and Portuguese.")
-LETTER = ("I have worked alongside this educator for four years. They are thoughtful, reliable and generous with "
-          "colleagues, and children in their care are engaged and secure. I recommend them without reservation.")
+PROFILE = (
+    "Full-day, full-year program serving 60 children from infancy to preschool; 14 educators; "
+    "QRIS self-assessment completed this year; families speak English, Spanish and Portuguese."
+)
+LETTER = (
+    "I have worked alongside this educator for four years. They are thoughtful, reliable and generous with "
+    "colleagues, and children in their care are engaged and secure. I recommend them without reservation."
+)
 
 # The extra stages every region shows, beyond the accepted program people.
-EXTRA_STAGES = [Stage.DRAFT, Stage.SUBMITTED, Stage.SCREENED_OUT, Stage.IN_REVIEW, Stage.INTERVIEW,
-                Stage.AWAITING_DECISION, Stage.DECLINED, Stage.WITHDRAWN]
-EXTRA_ROLES = [ApplicantRole.MENTEE, ApplicantRole.CT, ApplicantRole.MENTEE, ApplicantRole.CT, ApplicantRole.MENTEE,
-               ApplicantRole.MA, ApplicantRole.CA, ApplicantRole.MENTEE]
+EXTRA_STAGES = [
+    Stage.DRAFT,
+    Stage.SUBMITTED,
+    Stage.SCREENED_OUT,
+    Stage.IN_REVIEW,
+    Stage.INTERVIEW,
+    Stage.AWAITING_DECISION,
+    Stage.DECLINED,
+    Stage.WITHDRAWN,
+]
+EXTRA_ROLES = [
+    ApplicantRole.MENTEE,
+    ApplicantRole.CT,
+    ApplicantRole.MENTEE,
+    ApplicantRole.CT,
+    ApplicantRole.MENTEE,
+    ApplicantRole.MA,
+    ApplicantRole.CA,
+    ApplicantRole.MENTEE,
+]
 
 
 def _committee(ctx: DemoContext) -> Committee:
@@ -47,8 +67,11 @@ def _committee(ctx: DemoContext) -> Committee:
     staff = ctx.people["staff"][0].user
     members = [p.user for p in ctx.people["reviewer"]] + [staff]
     for index, user in enumerate(members):
-        kind = CommitteeMember.Kind.EEC if user == staff else (
-            CommitteeMember.Kind.ADVISORY_PANEL if index % 2 == 0 else CommitteeMember.Kind.OTHER)
+        kind = (
+            CommitteeMember.Kind.EEC
+            if user == staff
+            else (CommitteeMember.Kind.ADVISORY_PANEL if index % 2 == 0 else CommitteeMember.Kind.OTHER)
+        )
         CommitteeMember.objects.get_or_create(committee=committee, user=user, defaults={"kind": kind})
     return committee
 
@@ -97,38 +120,53 @@ def _demo_pdf(name: str):
 
 
 def _new_application(ctx: DemoContext, person: Person, role: str) -> Application:
-    application = Application.objects.create(program_year=ctx.program_year, role=role, applicant=person,
-                                             created_by=person.user, job_role=person.job_role,
-                                             highest_degree=person.highest_degree, degree_field=person.degree_field,
-                                             degree_field_name=person.degree_field_name,
-                                             eec_certification=person.eec_certification,
-                                             years_as_educator=person.years_as_educator,
-                                             years_supervising=person.years_supervising,
-                                             pq_registry_id=person.pq_registry_id)
+    application = Application.objects.create(
+        program_year=ctx.program_year,
+        role=role,
+        applicant=person,
+        created_by=person.user,
+        job_role=person.job_role,
+        highest_degree=person.highest_degree,
+        degree_field=person.degree_field,
+        degree_field_name=person.degree_field_name,
+        eec_certification=person.eec_certification,
+        years_as_educator=person.years_as_educator,
+        years_supervising=person.years_supervising,
+        pq_registry_id=person.pq_registry_id,
+    )
     return application
 
 
-def _components(ctx: DemoContext, application: Application, signer: Person | None, *, letters: int | None = None,
-                sign: bool = True) -> None:
+def _components(
+    ctx: DemoContext, application: Application, signer: Person | None, *, letters: int | None = None, sign: bool = True
+) -> None:
     """Ask for the recommendations and the MOU, and have them answered, through the real links."""
     spec = application.spec
     wanted = spec.min_recommendations if letters is None else letters
     for index in range(spec.min_recommendations):
         relationship = spec.relationships[index % len(spec.relationships)]
         recommendation = services.recommendation_add(
-            application=application, actor=application.created_by, name=f"Recommender {index + 1} of "
-            f"{application.applicant.last_name}", email=f"rec{index + 1}.{application.pk}@example.org",
-            relationship=relationship)
+            application=application,
+            actor=application.created_by,
+            name=f"Recommender {index + 1} of {application.applicant.last_name}",
+            email=f"rec{index + 1}.{application.pk}@example.org",
+            relationship=relationship,
+        )
         if index < wanted:
             token = _fresh_token(recommendation)
             services.recommendation_receive(token=token, letter_text=LETTER)
     if signer is not None:
-        mou = services.mou_request(application=application, actor=application.created_by,
-                                   signer_name=signer.full_name, signer_email=signer.email,
-                                   signer_title="Program Director" if spec.mou_signer == "leader" else "Executive Director")
+        mou = services.mou_request(
+            application=application,
+            actor=application.created_by,
+            signer_name=signer.full_name,
+            signer_email=signer.email,
+            signer_title="Program Director" if spec.mou_signer == "leader" else "Executive Director",
+        )
         if sign:
-            services.mou_sign(mou=mou, signature_name=signer.full_name, confirmed=True, ip="127.0.0.1",
-                              user_agent="PAC demo data")
+            services.mou_sign(
+                mou=mou, signature_name=signer.full_name, confirmed=True, ip="127.0.0.1", user_agent="PAC demo data"
+            )
 
 
 def _fresh_token(link) -> str:
@@ -140,9 +178,12 @@ def _fresh_token(link) -> str:
     return token
 
 
-def _review(ctx: DemoContext, application: Application, bias: dict[int, int], quality: int, tier: int = Tier.APPLICATION):
-    for assignment in ReviewAssignment.objects.filter(application=application, tier=tier,
-                                                      status=ReviewAssignment.Status.ASSIGNED).select_related("rubric"):
+def _review(
+    ctx: DemoContext, application: Application, bias: dict[int, int], quality: int, tier: int = Tier.APPLICATION
+):
+    for assignment in ReviewAssignment.objects.filter(
+        application=application, tier=tier, status=ReviewAssignment.Status.ASSIGNED
+    ).select_related("rubric"):
         services.assignment_declare_conflict(assignment=assignment, has_conflict=False)
         for criterion in assignment.rubric.criteria.all():
             value = min(5, max(1, quality + bias.get(assignment.reviewer_id, 0) + ctx.rng.choice([-1, 0, 0, 1])))
@@ -153,9 +194,12 @@ def _review(ctx: DemoContext, application: Application, bias: dict[int, int], qu
 def _interview(ctx: DemoContext, application: Application, panel: list[User]) -> None:
     staff = ctx.people["staff"][0].user
     services.application_advance_to_interview(application=application, actor=staff)
-    slot = InterviewSlot.objects.create(program_year=ctx.program_year,
-                                        starts_at=timezone.now() + datetime.timedelta(days=7, hours=application.pk % 48),
-                                        duration_minutes=45, video_link="https://video.example.org/pac-interviews")
+    slot = InterviewSlot.objects.create(
+        program_year=ctx.program_year,
+        starts_at=timezone.now() + datetime.timedelta(days=7, hours=application.pk % 48),
+        duration_minutes=45,
+        video_link="https://video.example.org/pac-interviews",
+    )
     slot.panel.set(panel)
     services.slot_book(slot=slot, application=application, actor=staff)
 
@@ -178,8 +222,12 @@ def seed(ctx: DemoContext) -> None:
 
     # the program's people: accepted (a few mentees waitlisted) through the whole workflow
     accepted: list[Application] = []
-    for key, role in (("ct", ApplicantRole.CT), ("mentee", ApplicantRole.MENTEE), ("ca", ApplicantRole.CA),
-                      ("ma", ApplicantRole.MA)):
+    for key, role in (
+        ("ct", ApplicantRole.CT),
+        ("mentee", ApplicantRole.MENTEE),
+        ("ca", ApplicantRole.CA),
+        ("ma", ApplicantRole.MA),
+    ):
         for index, person in enumerate(ctx.people.get(key, [])):
             application = _new_application(ctx, person, role)
             _fill_answers(application, person, ctx)
@@ -192,12 +240,12 @@ def seed(ctx: DemoContext) -> None:
                 _interview(ctx, application, panel)
                 _review(ctx, application, bias, quality, tier=Tier.INTERVIEW)
             else:
-                services.application_skip_interview(application=application, actor=staff,
-                                                    reason="Strong Tier 2 scores")
+                services.application_skip_interview(application=application, actor=staff, reason="Strong Tier 2 scores")
             application.refresh_from_db()
             waitlist = role == ApplicantRole.MENTEE and index % 3 == 2
-            services.application_decide(application=application, actor=staff,
-                                        decision=Stage.WAITLISTED if waitlist else Stage.ACCEPTED)
+            services.application_decide(
+                application=application, actor=staff, decision=Stage.WAITLISTED if waitlist else Stage.ACCEPTED
+            )
             accepted.append(application)
 
     # further applicants at every other stage, in every region
@@ -218,15 +266,21 @@ def seed(ctx: DemoContext) -> None:
                 continue
             user = User.objects.create(email=email, full_name=f"Applicant {number}-{index + 1}", password=password)
             EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-            person = Person.objects.create(user=user, email=email, first_name=["Lena", "Omar", "Grace", "Ivy", "Noah",
-                                                                                "Rita", "Sam", "Tess"][index],
-                                           last_name=f"Demo-{number}{index + 1}", program=program,
-                                           job_role=Person.JobRole.DIRECTOR if role in (ApplicantRole.CA,
-                                                                                        ApplicantRole.MA)
-                                           else Person.JobRole.TEACHER,
-                                           highest_degree=Person.Degree.ASSOCIATE, degree_field=Person.DegreeField.ECE,
-                                           eec_certification=Person.Certification.PS_TEACHER,
-                                           years_as_educator=ctx.rng.randint(3, 12), years_supervising=4)
+            person = Person.objects.create(
+                user=user,
+                email=email,
+                first_name=["Lena", "Omar", "Grace", "Ivy", "Noah", "Rita", "Sam", "Tess"][index],
+                last_name=f"Demo-{number}{index + 1}",
+                program=program,
+                job_role=Person.JobRole.DIRECTOR
+                if role in (ApplicantRole.CA, ApplicantRole.MA)
+                else Person.JobRole.TEACHER,
+                highest_degree=Person.Degree.ASSOCIATE,
+                degree_field=Person.DegreeField.ECE,
+                eec_certification=Person.Certification.PS_TEACHER,
+                years_as_educator=ctx.rng.randint(3, 12),
+                years_supervising=4,
+            )
             application = _new_application(ctx, person, role)
             _fill_answers(application, person, ctx, qualified=stage != Stage.SCREENED_OUT)
             if stage == Stage.DRAFT:
@@ -258,14 +312,20 @@ def seed(ctx: DemoContext) -> None:
             else:
                 services.application_skip_interview(application=application, actor=staff, reason="Not needed")
             if stage == Stage.DECLINED:
-                services.application_decide(application=application, actor=staff, decision=Stage.DECLINED,
-                                            note="Stronger applicants in the region this year")
+                services.application_decide(
+                    application=application,
+                    actor=staff,
+                    decision=Stage.DECLINED,
+                    note="Stronger applicants in the region this year",
+                )
 
     # interviews that happened are in the past; demo emails are not sent to anyone
-    InterviewSlot.objects.filter(program_year=ctx.program_year, application__stage__in=[
-        Stage.ACCEPTED, Stage.WAITLISTED, Stage.AWAITING_DECISION, Stage.DECLINED]).update(
-        starts_at=timezone.now() - datetime.timedelta(days=60))
+    InterviewSlot.objects.filter(
+        program_year=ctx.program_year,
+        application__stage__in=[Stage.ACCEPTED, Stage.WAITLISTED, Stage.AWAITING_DECISION, Stage.DECLINED],
+    ).update(starts_at=timezone.now() - datetime.timedelta(days=60))
     OutboundEmail.objects.filter(created_at__gte=started).delete()
     MOU.objects.filter(application__program_year=ctx.program_year, status=MOU.Status.SIGNED).update(
-        signed_user_agent="PAC demo data")
+        signed_user_agent="PAC demo data"
+    )
     ctx.logins.append(("Applicant (draft, region 1)", "applicant11@pac.demo"))

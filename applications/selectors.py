@@ -352,8 +352,9 @@ def review_results(
         .distinct()
     ):
         weights[row["criterion_id"]] = row["criterion__weight"]
+    # withdrawn applications keep their reviews in history but take no rank
     apps = Application.objects.filter(program_year=program_year).exclude(
-        stage__in=[Stage.DRAFT, Stage.SUBMITTED, Stage.SCREENED_OUT]
+        stage__in=[Stage.DRAFT, Stage.SUBMITTED, Stage.SCREENED_OUT, Stage.WITHDRAWN]
     )
     if role:
         apps = apps.filter(role=role)

@@ -83,7 +83,7 @@ def _transition(
 def _lock(application: Application) -> Application:
     """Re-read the application under a row lock so two steps never interleave."""
     return (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("program__region", "applicant", "program_year")
         .get(pk=application.pk)
     )
@@ -292,7 +292,7 @@ def recommendation_add(
 def recommendation_send(*, recommendation: Recommendation, actor: User | None) -> Recommendation:
     """Send (or re-send) the recommender a fresh personal link. Any earlier link stops working."""
     recommendation = (
-        Recommendation.objects.select_for_update()
+        Recommendation.objects.select_for_update(of=("self",))
         .select_related("application__applicant", "application__program_year")
         .get(pk=recommendation.pk)
     )
@@ -325,7 +325,7 @@ def recommendation_send(*, recommendation: Recommendation, actor: User | None) -
 
 @transaction.atomic
 def recommendation_cancel(*, recommendation: Recommendation, actor: User) -> Recommendation:
-    recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+    recommendation = Recommendation.objects.select_for_update(of=("self",)).get(pk=recommendation.pk)
     _check_components_open(recommendation.application)
     if recommendation.status == Recommendation.Status.RECEIVED:
         raise TransitionError("A received recommendation cannot be replaced.")
@@ -369,7 +369,7 @@ def recommendation_for_token(token: str) -> Recommendation:
 @transaction.atomic
 def recommendation_receive(*, token: str, letter_text: str = "", letter_file=None) -> Recommendation:
     found = recommendation_for_token(token)
-    recommendation = Recommendation.objects.select_for_update().get(pk=found.pk)
+    recommendation = Recommendation.objects.select_for_update(of=("self",)).get(pk=found.pk)
     if recommendation.token_hash != hash_token(token) or recommendation.status != Recommendation.Status.REQUESTED:
         raise LinkError("This letter has already been received. Thank you.")
     if not letter_text.strip() and not letter_file:
@@ -454,7 +454,7 @@ def mou_request(
 @transaction.atomic
 def mou_send(*, mou: MOU, actor: User | None) -> MOU:
     mou = (
-        MOU.objects.select_for_update()
+        MOU.objects.select_for_update(of=("self",))
         .select_related("application__applicant", "application__program_year")
         .get(pk=mou.pk)
     )
@@ -523,7 +523,7 @@ def mous_waiting_for(user: User):
 
 def _signed_mou_lock(mou: MOU) -> MOU:
     return (
-        MOU.objects.select_for_update()
+        MOU.objects.select_for_update(of=("self",))
         .select_related("application__applicant", "application__program", "application__program_year", "template")
         .get(pk=mou.pk)
     )
@@ -708,7 +708,7 @@ def application_screen(*, application: Application, actor: User | None) -> Appli
 
 @transaction.atomic
 def screening_override(*, check: ScreeningCheck, actor: User, justification: str) -> ScreeningCheck:
-    check = ScreeningCheck.objects.select_for_update().select_related("application").get(pk=check.pk)
+    check = ScreeningCheck.objects.select_for_update(of=("self",)).select_related("application").get(pk=check.pk)
     if check.passed:
         raise TransitionError("This requirement is met; there is nothing to override.")
     if len(justification.strip()) < 10:
@@ -853,7 +853,7 @@ def assignment_add(
 
 @transaction.atomic
 def assignment_remove(*, assignment: ReviewAssignment, actor: User) -> ReviewAssignment:
-    assignment = ReviewAssignment.objects.select_for_update().get(pk=assignment.pk)
+    assignment = ReviewAssignment.objects.select_for_update(of=("self",)).get(pk=assignment.pk)
     if assignment.status not in (ReviewAssignment.Status.ASSIGNED, ReviewAssignment.Status.IN_PROGRESS):
         raise TransitionError("Only a review that has not been submitted can be removed.")
     assignment.status = ReviewAssignment.Status.WITHDRAWN
@@ -867,7 +867,9 @@ def assignment_declare_conflict(
 ) -> ReviewAssignment:
     """A reviewer declares any conflict of interest before seeing the packet. A conflict recuses
     them and the application is given to another committee member."""
-    assignment = ReviewAssignment.objects.select_for_update().select_related("application").get(pk=assignment.pk)
+    assignment = (
+        ReviewAssignment.objects.select_for_update(of=("self",)).select_related("application").get(pk=assignment.pk)
+    )
     if assignment.conflict_declared_at is not None:
         raise TransitionError("You have already declared whether you have a conflict of interest.")
     if assignment.status != ReviewAssignment.Status.ASSIGNED:
@@ -891,7 +893,7 @@ def _check_scoring_open(assignment: ReviewAssignment) -> None:
 
 @transaction.atomic
 def score_save(*, assignment: ReviewAssignment, criterion: Criterion, value: int | None, comment: str = "") -> Score:
-    assignment = ReviewAssignment.objects.select_for_update().get(pk=assignment.pk)
+    assignment = ReviewAssignment.objects.select_for_update(of=("self",)).get(pk=assignment.pk)
     _check_scoring_open(assignment)
     if criterion.rubric_id != assignment.rubric_id:
         raise TransitionError("That criterion is not part of this review's rubric.")
@@ -905,7 +907,9 @@ def score_save(*, assignment: ReviewAssignment, criterion: Criterion, value: int
 
 @transaction.atomic
 def assignment_submit(*, assignment: ReviewAssignment, comment: str = "") -> ReviewAssignment:
-    assignment = ReviewAssignment.objects.select_for_update().select_related("application").get(pk=assignment.pk)
+    assignment = (
+        ReviewAssignment.objects.select_for_update(of=("self",)).select_related("application").get(pk=assignment.pk)
+    )
     _check_scoring_open(assignment)
     criteria = list(assignment.rubric.criteria.all())
     scored = {s.criterion_id for s in assignment.scores.filter(value__isnull=False)}
@@ -1003,7 +1007,7 @@ def slot_book(*, slot: InterviewSlot, application: Application, actor: User) -> 
     """Give the applicant an interview slot (the applicant picks one, or staff give one). The panel
     gets Tier 3 review assignments; the applicant gets an email with a calendar invitation."""
     application = _lock(application)
-    slot = InterviewSlot.objects.select_for_update().get(pk=slot.pk)
+    slot = InterviewSlot.objects.select_for_update(of=("self",)).get(pk=slot.pk)
     if application.stage != Stage.INTERVIEW:
         raise TransitionError(f"{application.reference} is not at the interview stage.")
     if slot.program_year_id != application.program_year_id:
@@ -1012,7 +1016,7 @@ def slot_book(*, slot: InterviewSlot, application: Application, actor: User) -> 
         raise TransitionError("That interview slot has just been taken; choose another.")
     if slot.starts_at <= timezone.now():
         raise TransitionError("That interview slot is in the past; choose another.")
-    panel = list(slot.panel.all())
+    panel = [member for member in slot.panel.all() if member.pk != application.applicant.user_id]
     if len(panel) < REVIEWERS_PER_APPLICATION:
         raise TransitionError("An interview panel needs at least three people; staff must complete this slot's panel.")
     previous = InterviewSlot.objects.filter(application=application).exclude(pk=slot.pk)
@@ -1154,11 +1158,27 @@ def _record_participations(application: Application) -> None:
 
 
 def _end_participations(application: Application, *, reason: str) -> None:
+    """End what the application's acceptance started: the applicant's role and the role of the
+    person whose MOU supported it (a leader supporting several applicants keeps the others')."""
     for participation in Participation.objects.active().filter(
-        person=application.applicant,
         program_year=application.program_year,
-        role=application.spec.program_role,
-        source=Participation.Source.APPLICATION,
+        source__in=[Participation.Source.APPLICATION, Participation.Source.MOU],
         source_reference=application.reference,
     ):
+        if participation.source == Participation.Source.MOU:
+            still = (
+                Application.objects.filter(
+                    program_year=application.program_year,
+                    stage=Stage.ACCEPTED,
+                    mous__status=MOU.Status.SIGNED,
+                    mous__signer_person=participation.person,
+                )
+                .exclude(pk=application.pk)
+                .order_by("pk")
+                .first()
+            )
+            if still is not None:  # they still support another accepted applicant
+                participation.source_reference = still.reference
+                participation.save(update_fields=["source_reference"])
+                continue
         participation_end(participation=participation, reason=reason)

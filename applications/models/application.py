@@ -107,7 +107,9 @@ class Application(models.Model):
     years_as_educator = models.PositiveSmallIntegerField(null=True, blank=True)
     years_supervising = models.PositiveSmallIntegerField("years supervising or coaching", null=True, blank=True)
     pq_registry_id = models.CharField("PQ Registry ID", max_length=30, blank=True)
-    provides_direct_care = models.BooleanField("Do you currently provide direct care to children?", null=True, blank=True)
+    provides_direct_care = models.BooleanField(
+        "Do you currently provide direct care to children?", null=True, blank=True
+    )
     provides_supervision = models.BooleanField(
         "Do you currently provide direct supervision or coaching to educators?", null=True, blank=True
     )
@@ -118,7 +120,9 @@ class Application(models.Model):
         choices=YesNoNA.choices,
         blank=True,
     )
-    has_ipdp = models.BooleanField("Do you have an Individual Professional Development Plan (IPDP)?", null=True, blank=True)
+    has_ipdp = models.BooleanField(
+        "Do you have an Individual Professional Development Plan (IPDP)?", null=True, blank=True
+    )
 
     # statements
     statement = models.TextField(blank=True)

@@ -115,6 +115,7 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
     context.update(
         {
             "checks": list(application.screening_checks.order_by("category", "pk")),
+            "requests": list(application.recommendations.exclude(status="cancelled").order_by("created_at")),
             "assignments": assignments,
             "events": list(ApplicationEvent.objects.filter(application=application).select_related("actor")),
             "result": results.get(application.pk),

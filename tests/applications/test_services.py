@@ -1153,3 +1153,27 @@ def test_program_years_other_than_the_applications_are_refused_for_slots(staff):
     slot = InterviewSlotFactory(program_year=other_year, panel=UserFactory.create_batch(3))
     with refused("That interview slot belongs to another program year."):
         services.slot_book(slot=slot, application=application, actor=staff)
+
+
+def test_withdrawing_ends_the_leaders_role_only_when_they_support_no_one_else(program_year):
+    from applications.models import Stage
+    from pac.models import Participation
+
+    def accepted_with(leader_email):
+        application, _ = make_in_review(ApplicationFactory(program_year=program_year))
+        mou = application.mous.get(status="signed")
+        MOU.objects.filter(pk=mou.pk).update(signer_person=leader, signer_email=leader_email)
+        Application.objects.filter(pk=application.pk).update(stage=Stage.AWAITING_DECISION)
+        application.refresh_from_db()
+        return services.application_decide(application=application, actor=application.created_by, decision="accepted")
+
+    leader = PersonFactory(email="shared.leader@example.org")
+    first = accepted_with(leader.email)
+    second = accepted_with(leader.email)
+    role = Participation.objects.active().get(person=leader, role="leader")
+    services.application_withdraw(application=first, actor=first.created_by, reason="moved")
+    role.refresh_from_db()
+    assert role.ended_on is None and role.source_reference == second.reference
+    services.application_withdraw(application=second, actor=second.created_by, reason="moved")
+    role.refresh_from_db()
+    assert role.ended_on is not None

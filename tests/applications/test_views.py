@@ -551,3 +551,25 @@ def test_applicant_list_queries_do_not_grow(client, django_assert_max_num_querie
     with django_assert_max_num_queries(20) as large:
         client.get(reverse("applications:mine"))
     assert len(small.captured_queries) == len(large.captured_queries)
+
+
+def test_staff_resend_a_recommendation_link(client, staff_user, program_year, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    application = ApplicationFactory(program_year=program_year)
+    recommendation = services.recommendation_add(
+        application=application,
+        actor=application.created_by,
+        name="Rae Recommender",
+        email="rae@example.org",
+        relationship="professional_peer",
+    )
+    client.force_login(staff_user)
+    page = client.get(reverse("applications:staff_detail", args=[application.reference])).content.decode()
+    url = reverse("applications:staff_resend", args=[application.reference, "recommendation", recommendation.pk])
+    assert url in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+    recommendation.refresh_from_db()
+    assert recommendation.sent_count == 2
+    assert mail.outbox[-1].to == ["rae@example.org"]
