@@ -1,0 +1,95 @@
+"""Shared pieces of the workflow: errors, transitions, locking, notifications."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from pac.models import User
+from pac.services import email_queue
+
+from ..models import (
+    Application,
+    ApplicationEvent,
+    Stage,
+)
+
+logger = logging.getLogger(__name__)
+
+
+REVIEWERS_PER_APPLICATION = 3
+
+
+class TransitionError(ValidationError):
+    """A workflow step that is not allowed now; the message says why, in the program's words."""
+
+
+def absolute_url(path: str) -> str:
+    return settings.PAC_BASE_URL.rstrip("/") + path
+
+
+def _notify(template: str, *, to: Iterable[str], context: dict, key: str | None = None, attachments=()) -> None:
+    """Render applications/email/<template>.txt (first line is the subject) and queue it."""
+    text = render_to_string(f"applications/email/{template}.txt", context).strip()
+    subject, _, body = text.partition("\n")
+    email_queue(
+        to=to, subject=f"[PAC] {subject.strip()}", body_text=body.strip() + "\n", key=key, attachments=attachments
+    )
+
+
+def _transition(
+    application: Application, to: str, *, actor: User | None, allowed_from: Iterable[str], note: str = ""
+) -> Application:
+    if application.stage not in allowed_from:
+        raise TransitionError(
+            f"Application {application.reference} is “{application.get_stage_display()}”; it cannot move to "
+            f"“{Stage(to).label}” from there."
+        )
+    ApplicationEvent.objects.create(
+        application=application, from_stage=application.stage, to_stage=to, actor=actor, note=note
+    )
+    application.stage = to
+    application.save(update_fields=["stage", "updated_at"])
+    return application
+
+
+def _lock(application: Application) -> Application:
+    """Re-read the application under a row lock so two steps never interleave."""
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("program__region", "applicant", "program_year")
+        .get(pk=application.pk)
+    )
+
+
+def _applicant_email(application: Application) -> list[str]:
+    return [application.applicant.email]
+
+
+def application_url(application: Application) -> str:
+    return reverse("applications:detail", args=[application.reference])
+
+
+COMPONENT_STAGES = (Stage.DRAFT, Stage.SUBMITTED, Stage.SCREENED_OUT)
+
+
+def _check_components_open(application: Application) -> None:
+    if application.stage not in COMPONENT_STAGES:
+        raise TransitionError(
+            f"Application {application.reference} is “{application.get_stage_display()}”; its recommendations and "
+            "MOU can no longer change."
+        )
+
+
+class LinkError(Exception):
+    """An emailed link that cannot be used: unknown, used, expired. The message is for the person;
+    ``status`` is 404 for a link we do not know and 410 for one that worked once but no longer does."""
+
+    def __init__(self, message: str, status: int = 410):
+        super().__init__(message)
+        self.status = status

@@ -1,0 +1,371 @@
+"""Recommendations and the MOU, requested by email and answered through single-use links."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from pac.models import Person, User
+
+from ..models import (
+    MOU,
+    Application,
+    MOUTemplate,
+    Recommendation,
+    Stage,
+    hash_token,
+    new_token,
+)
+from ..roles import Relationship
+from .common import (
+    COMPONENT_STAGES,
+    LinkError,
+    TransitionError,
+    _applicant_email,
+    _check_components_open,
+    _lock,
+    _notify,
+    absolute_url,
+)
+from .tier1 import application_screen
+
+
+@transaction.atomic
+def recommendation_add(
+    *, application: Application, actor: User, name: str, email: str, relationship: str
+) -> Recommendation:
+    application = _lock(application)
+    _check_components_open(application)
+    if relationship not in application.spec.relationships:
+        allowed = ", ".join(Relationship(r).label.lower() for r in application.spec.relationships)
+        raise TransitionError(f"For a {application.spec.label} the recommender must be: {allowed}.")
+    if email.strip().lower() == application.applicant.email:
+        raise TransitionError("You cannot recommend yourself; enter your recommender's email.")
+    recommendation = Recommendation.objects.create(
+        application=application, name=name.strip(), email=email.strip().lower(), relationship=relationship
+    )
+    return recommendation_send(recommendation=recommendation, actor=actor)
+
+
+@transaction.atomic
+def recommendation_send(*, recommendation: Recommendation, actor: User | None) -> Recommendation:
+    """Send (or re-send) the recommender a fresh personal link. Any earlier link stops working."""
+    recommendation = (
+        Recommendation.objects.select_for_update(of=("self",))
+        .select_related("application__applicant", "application__program_year")
+        .get(pk=recommendation.pk)
+    )
+    _check_components_open(recommendation.application)
+    if recommendation.status in (Recommendation.Status.RECEIVED, Recommendation.Status.CANCELLED):
+        raise TransitionError(
+            f"The recommendation from {recommendation.name} is "
+            f"{recommendation.get_status_display().lower()}; there is nothing to send."
+        )
+    token, token_hash = new_token()
+    now = timezone.now()
+    recommendation.token_hash = token_hash
+    recommendation.token_expires_at = now + datetime.timedelta(days=settings.PAC_LINK_EXPIRY_DAYS)
+    recommendation.requested_at = now
+    recommendation.sent_count += 1
+    recommendation.status = Recommendation.Status.REQUESTED
+    recommendation.save()
+    _notify(
+        "recommendation_request",
+        to=[recommendation.email],
+        context={
+            "recommendation": recommendation,
+            "application": recommendation.application,
+            "url": absolute_url(reverse("applications:recommend", args=[token])),
+            "expires": recommendation.token_expires_at,
+        },
+    )
+    return recommendation
+
+
+@transaction.atomic
+def recommendation_cancel(*, recommendation: Recommendation, actor: User) -> Recommendation:
+    recommendation = Recommendation.objects.select_for_update(of=("self",)).get(pk=recommendation.pk)
+    _check_components_open(recommendation.application)
+    if recommendation.status == Recommendation.Status.RECEIVED:
+        raise TransitionError("A received recommendation cannot be replaced.")
+    recommendation.status = Recommendation.Status.CANCELLED
+    recommendation.token_hash = None
+    recommendation.save()
+    return recommendation
+
+
+def recommendation_for_token(token: str) -> Recommendation:
+    recommendation = (
+        Recommendation.objects.select_related("application__applicant", "application__program_year")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+    if recommendation is None:
+        raise LinkError(
+            "This link is not valid, or the letter has already been received. Each link works once. "
+            "If you still need to write a letter, ask the applicant or EEC to send you a new link.",
+            404,
+        )
+    if not recommendation.link_is_live():
+        raise LinkError("This link has expired. Ask the applicant or EEC to send you a new one.")
+    if (
+        recommendation.status != Recommendation.Status.REQUESTED
+        or recommendation.application.stage not in COMPONENT_STAGES
+    ):
+        raise LinkError("This recommendation is no longer needed. Thank you.")
+    return recommendation
+
+
+@transaction.atomic
+def recommendation_receive(*, token: str, letter_text: str = "", letter_file=None) -> Recommendation:
+    found = recommendation_for_token(token)
+    recommendation = Recommendation.objects.select_for_update(of=("self",)).get(pk=found.pk)
+    if recommendation.token_hash != hash_token(token) or recommendation.status != Recommendation.Status.REQUESTED:
+        raise LinkError("This letter has already been received. Thank you.")
+    if not letter_text.strip() and not letter_file:
+        raise TransitionError("Write your letter in the box or upload it as a PDF or Word file.")
+    recommendation.letter_text = letter_text.strip()
+    if letter_file:
+        recommendation.letter_filename = letter_file.name[:200]
+        recommendation.letter_file.save(letter_file.name, letter_file, save=False)
+    recommendation.status = Recommendation.Status.RECEIVED
+    recommendation.received_at = timezone.now()
+    recommendation.token_hash = None  # single use
+    recommendation.save()
+    application = recommendation.application
+    if application.stage in (Stage.SUBMITTED, Stage.SCREENED_OUT):
+        application_screen(application=application, actor=None)
+    return recommendation
+
+
+def mou_template_for(role: str) -> MOUTemplate:
+    template = MOUTemplate.objects.filter(role=role, is_active=True).order_by("-version").first()
+    if template is None:
+        raise TransitionError("No MOU template is set up for this role yet; EEC staff add one in the admin.")
+    return template
+
+
+def mou_render(*, template: MOUTemplate, application: Application, signer_name: str, signer_title: str) -> str:
+    program = application.program
+    values = {
+        "applicant_name": application.applicant.full_name,
+        "role": application.get_role_display(),
+        "program_name": program.name if program else "(program not stated)",
+        "program_address": program.address if program else "",
+        "program_type": application.get_program_type_display() if application.program_type else "",
+        "qris_level": application.qris_level or "not participating",
+        "signer_name": signer_name,
+        "signer_title": signer_title or "Program/Instructional Leader",
+        "program_year": application.program_year.name,
+        "reference": application.reference,
+        "program_profile": application.program_profile or "(none given)",
+    }
+
+    class Safe(dict):
+        def __missing__(self, key):  # an unknown placeholder stays visible rather than failing
+            return "{" + key + "}"
+
+    return template.body.format_map(Safe(values))
+
+
+@transaction.atomic
+def mou_request(
+    *, application: Application, actor: User, signer_name: str, signer_email: str, signer_title: str = ""
+) -> MOU:
+    application = _lock(application)
+    _check_components_open(application)
+    signer_email = signer_email.strip().lower()
+    if signer_email == application.applicant.email:
+        raise TransitionError("The MOU must be signed by your Program/Instructional Leader or supervisor, not you.")
+    current = MOU.objects.filter(
+        application=application,
+        status__in=[MOU.Status.PENDING, MOU.Status.REQUESTED, MOU.Status.SIGNED, MOU.Status.WAIVED],
+    ).first()
+    if current and current.status == MOU.Status.SIGNED:
+        raise TransitionError("The MOU is already signed. A signed MOU cannot be changed.")
+    if current:
+        current.status = MOU.Status.SUPERSEDED
+        current.token_hash = None
+        current.save()
+    mou = MOU.objects.create(
+        application=application,
+        signer_name=signer_name.strip(),
+        signer_email=signer_email,
+        signer_title=signer_title.strip(),
+        template=mou_template_for(application.role),
+        signer_person=Person.objects.filter(email=signer_email).first(),
+    )
+    return mou_send(mou=mou, actor=actor)
+
+
+@transaction.atomic
+def mou_send(*, mou: MOU, actor: User | None) -> MOU:
+    mou = (
+        MOU.objects.select_for_update(of=("self",))
+        .select_related("application__applicant", "application__program_year")
+        .get(pk=mou.pk)
+    )
+    _check_components_open(mou.application)
+    if mou.status not in (MOU.Status.PENDING, MOU.Status.REQUESTED):
+        raise TransitionError(f"This MOU is {mou.get_status_display().lower()}; there is nothing to send.")
+    token, token_hash = new_token()
+    mou.token_hash = token_hash
+    mou.token_expires_at = timezone.now() + datetime.timedelta(days=settings.PAC_LINK_EXPIRY_DAYS)
+    mou.requested_at = timezone.now()
+    mou.sent_count += 1
+    mou.status = MOU.Status.REQUESTED
+    mou.save()
+    _notify(
+        "mou_request",
+        to=[mou.signer_email],
+        context={
+            "mou": mou,
+            "application": mou.application,
+            "url": absolute_url(reverse("applications:mou_sign", args=[token])),
+            "expires": mou.token_expires_at,
+            "waiting_url": absolute_url(reverse("applications:mou_waiting")),
+        },
+    )
+    return mou
+
+
+def mou_for_token(token: str) -> MOU:
+    mou = (
+        MOU.objects.select_related(
+            "application__applicant", "application__program__region", "template", "application__program_year"
+        )
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+    if mou is None:
+        raise LinkError(
+            "This link is not valid, or the MOU has already been answered. Each link works once. "
+            "Ask the applicant or EEC to send a new link if needed.",
+            404,
+        )
+    if not mou.link_is_live():
+        raise LinkError("This link has expired. Ask the applicant or EEC to send you a new one.")
+    _check_mou_open(mou)
+    return mou
+
+
+def _check_mou_open(mou: MOU) -> None:
+    if mou.status != MOU.Status.REQUESTED or mou.application.stage not in COMPONENT_STAGES:
+        raise LinkError("This MOU is no longer waiting for a signature. Thank you.")
+
+
+def mous_waiting_for(user: User):
+    """MOUs waiting for a signed-in leader or supervisor: addressed to one of their verified emails."""
+    from allauth.account.models import EmailAddress
+
+    emails = EmailAddress.objects.filter(user=user, verified=True).values("email")
+    return (
+        MOU.objects.filter(
+            status=MOU.Status.REQUESTED, signer_email__in=emails, application__stage__in=COMPONENT_STAGES
+        )
+        .select_related("application__applicant", "application__program", "template")
+        .order_by("requested_at", "pk")
+    )
+
+
+def _signed_mou_lock(mou: MOU) -> MOU:
+    return (
+        MOU.objects.select_for_update(of=("self",))
+        .select_related("application__applicant", "application__program", "application__program_year", "template")
+        .get(pk=mou.pk)
+    )
+
+
+@transaction.atomic
+def mou_sign(
+    *, mou: MOU, signature_name: str, confirmed: bool, ip: str | None, user_agent: str = "", user: User | None = None
+) -> MOU:
+    mou = _signed_mou_lock(mou)
+    _check_mou_open(mou)
+    if not confirmed:
+        raise TransitionError("Tick the box to confirm that you agree to the MOU.")
+    typed = " ".join(signature_name.split())
+    if len(typed) < 3:
+        raise TransitionError("Type your full name to sign.")
+    mou.signed_text = mou_render(
+        template=mou.template, application=mou.application, signer_name=mou.signer_name, signer_title=mou.signer_title
+    )
+    mou.signature_name = typed
+    mou.signed_at = timezone.now()
+    mou.signed_ip = ip
+    mou.signed_user_agent = user_agent[:300]
+    mou.signed_by_user = user
+    mou.status = MOU.Status.SIGNED
+    mou.token_hash = None
+    if mou.signer_person_id is None:
+        first, _, last = mou.signer_name.partition(" ")
+        mou.signer_person, _ = Person.objects.get_or_create(
+            email=mou.signer_email,
+            defaults={
+                "first_name": first or mou.signer_name,
+                "last_name": last,
+                "program": mou.application.program,
+                "job_role": Person.JobRole.DIRECTOR,
+            },
+        )
+    mou.save()
+    _after_mou_answer(mou)
+    return mou
+
+
+@transaction.atomic
+def mou_decline(*, mou: MOU, reason: str, user: User | None = None) -> MOU:
+    mou = _signed_mou_lock(mou)
+    _check_mou_open(mou)
+    if not reason.strip():
+        raise TransitionError("Please say why you are declining, so the applicant and EEC understand.")
+    mou.status = MOU.Status.DECLINED
+    mou.decline_reason = reason.strip()
+    mou.declined_at = timezone.now()
+    mou.token_hash = None
+    mou.save()
+    _notify("mou_declined", to=_applicant_email(mou.application), context={"mou": mou, "application": mou.application})
+    _after_mou_answer(mou)
+    return mou
+
+
+@transaction.atomic
+def mou_waive(*, application: Application, actor: User, reason: str) -> MOU:
+    """Staff mark the MOU not applicable (for example an independent FCC educator with no leader)."""
+    application = _lock(application)
+    _check_components_open(application)
+    if not application.spec.mou_may_be_waived:
+        raise TransitionError(
+            f"A {application.spec.label} must have a signed MOU from their supervisor; it cannot "
+            "be marked not applicable."
+        )
+    if not reason.strip():
+        raise TransitionError("Give the reason the MOU does not apply.")
+    current = MOU.objects.filter(
+        application=application,
+        status__in=[MOU.Status.PENDING, MOU.Status.REQUESTED, MOU.Status.SIGNED, MOU.Status.WAIVED],
+    ).first()
+    if current and current.status in (MOU.Status.SIGNED, MOU.Status.WAIVED):
+        raise TransitionError(f"The MOU is already {current.get_status_display().lower()}.")
+    if current:
+        current.status = MOU.Status.SUPERSEDED
+        current.token_hash = None
+        current.save()
+    mou = MOU.objects.create(
+        application=application,
+        status=MOU.Status.WAIVED,
+        waived_reason=reason.strip(),
+        waived_by=actor,
+        waived_at=timezone.now(),
+    )
+    _after_mou_answer(mou)
+    return mou
+
+
+def _after_mou_answer(mou: MOU) -> None:
+    if mou.application.stage in (Stage.SUBMITTED, Stage.SCREENED_OUT):
+        application_screen(application=mou.application, actor=None)

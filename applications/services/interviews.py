@@ -1,0 +1,127 @@
+"""Tier 3: advancing to interview, or marking it not needed; interview slots."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from pac.models import User
+
+from ..models import (
+    Application,
+    InterviewSlot,
+    ReviewAssignment,
+    Stage,
+    Tier,
+)
+from .common import (
+    REVIEWERS_PER_APPLICATION,
+    TransitionError,
+    _applicant_email,
+    _lock,
+    _notify,
+    _transition,
+    absolute_url,
+)
+from .review import rubric_for, tier2_complete
+
+
+@transaction.atomic
+def application_advance_to_interview(*, application: Application, actor: User) -> Application:
+    application = _lock(application)
+    if application.stage == Stage.IN_REVIEW and not tier2_complete(application):
+        raise TransitionError(
+            f"{application.reference} has fewer than {REVIEWERS_PER_APPLICATION} submitted "
+            "reviews; finish Tier 2 first."
+        )
+    _transition(application, Stage.INTERVIEW, actor=actor, allowed_from=[Stage.IN_REVIEW], note="Advanced to Tier 3")
+    _notify(
+        "interview_invited",
+        to=_applicant_email(application),
+        context={
+            "application": application,
+            "url": absolute_url(reverse("applications:interview_pick", args=[application.reference])),
+        },
+        key=f"application:{application.pk}:interview_invited",
+    )
+    return application
+
+
+@transaction.atomic
+def application_skip_interview(*, application: Application, actor: User, reason: str) -> Application:
+    application = _lock(application)
+    if application.spec.interview_required:
+        raise TransitionError("Mentees are interviewed; Tier 3 cannot be skipped for them.")
+    if application.stage == Stage.IN_REVIEW and not tier2_complete(application):
+        raise TransitionError(
+            f"{application.reference} has fewer than {REVIEWERS_PER_APPLICATION} submitted "
+            "reviews; finish Tier 2 first."
+        )
+    _transition(
+        application,
+        Stage.AWAITING_DECISION,
+        actor=actor,
+        allowed_from=[Stage.IN_REVIEW],
+        note=f"Tier 3 not needed: {reason}".strip(),
+    )
+    application.tier3_not_needed_reason = (reason or "Not needed")[:300]
+    application.save(update_fields=["tier3_not_needed_reason"])
+    return application
+
+
+@transaction.atomic
+def slot_book(*, slot: InterviewSlot, application: Application, actor: User) -> InterviewSlot:
+    """Give the applicant an interview slot (the applicant picks one, or staff give one). The panel
+    gets Tier 3 review assignments; the applicant gets an email with a calendar invitation."""
+    application = _lock(application)
+    slot = InterviewSlot.objects.select_for_update(of=("self",)).get(pk=slot.pk)
+    if application.stage != Stage.INTERVIEW:
+        raise TransitionError(f"{application.reference} is not at the interview stage.")
+    if slot.program_year_id != application.program_year_id:
+        raise TransitionError("That interview slot belongs to another program year.")
+    if slot.application_id and slot.application_id != application.pk:
+        raise TransitionError("That interview slot has just been taken; choose another.")
+    if slot.starts_at <= timezone.now():
+        raise TransitionError("That interview slot is in the past; choose another.")
+    panel = [member for member in slot.panel.all() if member.pk != application.applicant.user_id]
+    if len(panel) < REVIEWERS_PER_APPLICATION:
+        raise TransitionError("An interview panel needs at least three people; staff must complete this slot's panel.")
+    previous = InterviewSlot.objects.filter(application=application).exclude(pk=slot.pk)
+    previous.update(application=None, booked_at=None)
+    # a re-booking: earlier panel members not on this panel no longer score the interview
+    # (whether or not they had opened their review); members on both panels keep theirs
+    ReviewAssignment.objects.filter(
+        application=application,
+        tier=Tier.INTERVIEW,
+        status__in=[ReviewAssignment.Status.ASSIGNED, ReviewAssignment.Status.IN_PROGRESS],
+    ).exclude(reviewer__in=panel).update(status=ReviewAssignment.Status.WITHDRAWN)
+    slot.application = application
+    slot.booked_at = timezone.now()
+    slot.save(update_fields=["application", "booked_at"])
+    rubric = rubric_for(application.role, Tier.INTERVIEW)
+    for member in panel:
+        if member.pk == application.applicant.user_id:
+            continue
+        already = ReviewAssignment.objects.filter(
+            application=application, reviewer=member, tier=Tier.INTERVIEW, status__in=ReviewAssignment.ACTIVE
+        ).exists()
+        if not already:
+            ReviewAssignment.objects.create(
+                application=application,
+                reviewer=member,
+                tier=Tier.INTERVIEW,
+                rubric=rubric,
+                assigned_by=actor,
+                due_on=timezone.localdate(slot.starts_at),
+            )
+    from ..ics import interview_ics
+
+    _notify(
+        "interview_booked",
+        to=_applicant_email(application),
+        context={"application": application, "slot": slot},
+        key=f"application:{application.pk}:interview:{slot.pk}:{slot.booked_at:%Y%m%d%H%M%S}",
+        attachments=[("pac-interview.ics", interview_ics(slot=slot, application=application), "text/calendar")],
+    )
+    return slot

@@ -1,0 +1,120 @@
+"""Tier 1: screening for a complete application and minimum qualifications."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from pac.models import User
+
+from .. import screening
+from ..models import (
+    MOU,
+    Application,
+    Recommendation,
+    ScreeningCheck,
+    Stage,
+)
+from .common import TransitionError, _applicant_email, _lock, _notify, _transition, absolute_url, application_url
+from .review import assignments_fill
+
+
+def screening_facts(application: Application) -> screening.Facts:
+    received = application.recommendations.filter(status=Recommendation.Status.RECEIVED).count()
+    mou = application.mous.filter(
+        status__in=[MOU.Status.REQUESTED, MOU.Status.SIGNED, MOU.Status.WAIVED, MOU.Status.PENDING]
+    ).first()
+    if mou is None:
+        mou = application.mous.filter(status=MOU.Status.DECLINED).order_by("-declined_at").first()
+    return screening.Facts(received_recommendations=received, mou_status=mou.status if mou else None)
+
+
+@transaction.atomic
+def application_screen(*, application: Application, actor: User | None) -> Application:
+    """Tier 1. Run every rule, keep each outcome (and any override), then move the application:
+    qualifications not met → screened out (the applicant is told which); all met and complete →
+    Tier 2 review (reviewers assigned); otherwise it waits for its missing components."""
+    application = _lock(application)
+    if application.stage not in (Stage.SUBMITTED, Stage.SCREENED_OUT):
+        return application
+    outcomes = screening.evaluate(application, screening_facts(application))
+    now = timezone.now()
+    checks = {c.rule: c for c in ScreeningCheck.objects.filter(application=application)}
+    for outcome in outcomes:
+        check = checks.get(outcome.rule)
+        if check is None:
+            checks[outcome.rule] = ScreeningCheck.objects.create(
+                application=application,
+                rule=outcome.rule,
+                category=outcome.category,
+                passed=outcome.passed,
+                message=outcome.message,
+                checked_at=now,
+            )
+        elif (check.passed, check.message) != (outcome.passed, outcome.message):
+            check.passed, check.message, check.checked_at = outcome.passed, outcome.message, now
+            check.save(update_fields=["passed", "message", "checked_at"])
+    current = [checks[o.rule] for o in outcomes]
+    unmet = [c for c in current if c.category == ScreeningCheck.Category.QUALIFICATION and not c.satisfied]
+    incomplete = [c for c in current if c.category == ScreeningCheck.Category.COMPLETENESS and not c.satisfied]
+    application.screened_at = now
+    application.save(update_fields=["screened_at"])
+    if unmet:
+        if application.stage != Stage.SCREENED_OUT:
+            _transition(
+                application,
+                Stage.SCREENED_OUT,
+                actor=actor,
+                allowed_from=[Stage.SUBMITTED],
+                note="Tier 1: " + "; ".join(c.message for c in unmet),
+            )
+            _notify(
+                "screened_out",
+                to=_applicant_email(application),
+                context={"application": application, "unmet": unmet, "url": absolute_url(application_url(application))},
+                key=f"application:{application.pk}:screened_out:{len(unmet)}:{now:%Y%m%d%H%M%S}",
+            )
+        return application
+    if application.stage == Stage.SCREENED_OUT:
+        _transition(
+            application,
+            Stage.SUBMITTED,
+            actor=actor,
+            allowed_from=[Stage.SCREENED_OUT],
+            note="Tier 1: minimum qualifications now met (override)",
+        )
+    if incomplete:
+        return application
+    _transition(
+        application,
+        Stage.IN_REVIEW,
+        actor=actor,
+        allowed_from=[Stage.SUBMITTED],
+        note="Tier 1 passed: complete and meets minimum qualifications",
+    )
+    _notify(
+        "tier1_passed",
+        to=_applicant_email(application),
+        context={"application": application},
+        key=f"application:{application.pk}:tier1_passed",
+    )
+    assignments_fill(application=application, actor=actor)
+    return application
+
+
+@transaction.atomic
+def screening_override(*, check: ScreeningCheck, actor: User, justification: str) -> ScreeningCheck:
+    check = ScreeningCheck.objects.select_for_update(of=("self",)).select_related("application").get(pk=check.pk)
+    if check.passed:
+        raise TransitionError("This requirement is met; there is nothing to override.")
+    if len(justification.strip()) < 10:
+        raise TransitionError("Write a justification (at least a sentence) for the override; it is kept in history.")
+    if check.application.stage not in (Stage.SUBMITTED, Stage.SCREENED_OUT):
+        raise TransitionError("Screening can be overridden only before Tier 2 review begins.")
+    check.overridden = True
+    check.override_justification = justification.strip()
+    check.overridden_by = actor
+    check.overridden_at = timezone.now()
+    check.save()
+    application_screen(application=check.application, actor=actor)
+    return check
