@@ -84,6 +84,8 @@ def _pages(w):
         "decisions": reverse("applications:decisions"),
         "interviews": reverse("applications:interviews"),
         "mou to sign": reverse("applications:mou_sign_mine", args=[w["mou"].pk]),
+        "withdraw": reverse("applications:withdraw", args=[app]),
+        "interview": reverse("applications:interview_pick", args=[app]),
     }
 
 
@@ -93,13 +95,24 @@ STAFF_PAGES = ["staff detail", "pipeline", "staff list", "progress", "results", 
 
 def _expected(role: str) -> dict[str, int]:
     closed = dict.fromkeys(
-        ["applicant detail", "edit", "resume", "letter", "review (assigned)", "review (recused)", "mou to sign"],
+        [
+            "applicant detail",
+            "edit",
+            "resume",
+            "letter",
+            "review (assigned)",
+            "review (recused)",
+            "mou to sign",
+            "withdraw",
+            "interview",
+        ],
         NOT_FOUND,
     )
     closed.update(dict.fromkeys(STAFF_PAGES, FORBIDDEN))
     if role == "applicant":
         # their own checklist; edit is closed after submission (a redirect to the checklist); no letters
-        return {**closed, "applicant detail": OK, "edit": REDIRECT, "resume": OK}
+        # the interview page sends them back to the checklist until they are at Tier 3
+        return {**closed, "applicant detail": OK, "edit": REDIRECT, "resume": OK, "withdraw": OK, "interview": REDIRECT}
     if role == "assigned":
         return {**closed, "resume": OK, "letter": OK, "review (assigned)": OK}
     if role == "recused":
