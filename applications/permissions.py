@@ -24,7 +24,7 @@ def is_assigned_reviewer(user, application: Application | None) -> bool:
     if application is None or not user.is_authenticated:
         return False
     return ReviewAssignment.objects.filter(
-        application=application, reviewer=user, status__in=ReviewAssignment.ACTIVE
+        application=application, reviewer=user, status__in=ReviewAssignment.OPENED
     ).exists()
 
 
@@ -72,7 +72,7 @@ def packets_visible_to(user) -> QuerySet[Application]:
     if not user.is_authenticated:
         return Application.objects.none()
     return Application.objects.filter(
-        assignments__reviewer=user, assignments__status__in=ReviewAssignment.ACTIVE
+        assignments__reviewer=user, assignments__status__in=ReviewAssignment.OPENED
     ).distinct()
 
 

@@ -184,7 +184,7 @@ def reviewer_queue(user) -> QuerySet[ReviewAssignment]:
         .exclude(status=ReviewAssignment.Status.WITHDRAWN)
         .select_related("application__program_year", "application__program__region", "application__applicant", "rubric")
         .annotate(
-            scored=Count("scores", filter=Q(scores__value__isnull=False)),
+            scored=Count("scores", filter=Q(scores__value__isnull=False), distinct=True),
             criteria=Count("rubric__criteria", distinct=True),
         )
         .order_by("status", "due_on", "pk")

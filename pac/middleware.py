@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -31,5 +33,5 @@ class StaffTwoFactorMiddleware:
                 request,
                 "Staff accounts must use two-factor sign-in. Set up an authenticator app to continue.",
             )
-            return redirect(f"{reverse('mfa_activate_totp')}?next={request.get_full_path()}")
+            return redirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

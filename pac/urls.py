@@ -38,6 +38,7 @@ app_patterns = (
 urlpatterns = [
     path("", include(app_patterns)),
     path("applications/", include("applications.urls")),
+    path("pairings/", include("pairings.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -6,3 +6,6 @@ class PairingsConfig(AppConfig):
 
     name = "pairings"
     verbose_name = "Pairings"
+
+    def ready(self) -> None:
+        from . import my_work, permissions  # noqa: F401  (registers rules, panels and navigation)

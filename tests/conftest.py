@@ -111,6 +111,29 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+SEED_MIGRATIONS = [
+    "pac.migrations.0002_seed_regions_age_groups",
+    "pac.migrations.0004_seed_tags",
+    "applications.migrations.0002_seed_templates_and_rubrics",
+]
+
+
+@pytest.fixture
+def seeded_transactional_db(transactional_db):
+    """A committing test's database with the data the migrations seed (regions, age groups, tags,
+    MOU templates, rubrics). An earlier committing test ends by flushing the database, which
+    removes that data; the migrations' own seed functions put it back."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from pac.models import Region
+
+    if not Region.objects.exists():
+        for module in SEED_MIGRATIONS:
+            import_module(module).seed(apps, None)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     """Run tests that commit (browser journeys, the real worker) last, as Django does with
@@ -120,6 +143,8 @@ def pytest_collection_modifyitems(items):
 
     def commits(item) -> bool:
         marker = item.get_closest_marker("django_db")
-        return bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("serialized_rollback")))
+        return bool(marker and marker.kwargs.get("transaction")) or "seeded_transactional_db" in getattr(
+            item, "fixturenames", ()
+        )
 
     items.sort(key=commits)

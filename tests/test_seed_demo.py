@@ -44,6 +44,15 @@ def test_seed_demo_loads_the_whole_program_and_is_idempotent(capsys):
     accepted = dict(Application.objects.filter(stage=Stage.ACCEPTED).values_list("role").annotate(n=Count("pk")))
     assert accepted == {"ct": 12, "mentee": 12, "ca": 6, "ma": 6}
 
+    # active CT–Mentee and CA–MA pairs in every region, made through the real suggestion
+    from pairings.models import Pair
+
+    for kind in ("ct_mentee", "ca_ma"):
+        regions = set(
+            Pair.objects.filter(kind=kind, status="active").values_list("mentee__program__region__number", flat=True)
+        )
+        assert regions == {1, 2, 3, 4, 5, 6}, kind
+
     counts = (Program.objects.count(), User.objects.count(), Application.objects.count(), Participation.objects.count())
     call_command("seed_demo", "--quiet-logins")
     assert (

@@ -269,6 +269,23 @@ class MOUTemplate(models.Model):
     def __str__(self) -> str:
         return f"{self.title} (v{self.version})"
 
+    def clean(self) -> None:
+        import re
+
+        from ..services.components import MOU_PLACEHOLDERS
+
+        unknown = sorted(set(re.findall(r"\{([a-z_]+)\}", self.body)) - set(MOU_PLACEHOLDERS))
+        if unknown:
+            raise ValidationError(
+                {
+                    "body": "Unknown placeholder(s): "
+                    + ", ".join("{" + u + "}" for u in unknown)
+                    + ". Use: "
+                    + ", ".join("{" + p + "}" for p in MOU_PLACEHOLDERS)
+                    + "."
+                }
+            )
+
 
 class MOU(LinkRequest):
     """The memorandum of understanding a Program/Instructional Leader or supervisor signs.

@@ -131,6 +131,7 @@ class ReviewAssignment(models.Model):
         WITHDRAWN = "withdrawn", "Removed by staff"
 
     ACTIVE = (Status.ASSIGNED, Status.IN_PROGRESS, Status.SUBMITTED)
+    OPENED = (Status.IN_PROGRESS, Status.SUBMITTED)  # the reviewer has declared no conflict of interest
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="assignments")
     reviewer = models.ForeignKey(User, on_delete=models.PROTECT, related_name="review_assignments")

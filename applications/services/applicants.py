@@ -23,6 +23,8 @@ from .common import (
     _transition,
     absolute_url,
     application_url,
+    release_slots,
+    withdraw_reviews,
 )
 from .decisions import _end_participations
 from .tier1 import application_screen
@@ -178,9 +180,11 @@ def application_withdraw(*, application: Application, actor: User, reason: str =
     )
     application.withdrawn_reason = reason[:300]
     application.save(update_fields=["withdrawn_reason"])
-    ReviewAssignment.objects.filter(
-        application=application, status__in=[ReviewAssignment.Status.ASSIGNED, ReviewAssignment.Status.IN_PROGRESS]
-    ).update(status=ReviewAssignment.Status.WITHDRAWN)
-    InterviewSlot.objects.filter(application=application).update(application=None, booked_at=None)
+    withdraw_reviews(
+        ReviewAssignment.objects.filter(
+            application=application, status__in=[ReviewAssignment.Status.ASSIGNED, ReviewAssignment.Status.IN_PROGRESS]
+        )
+    )
+    release_slots(InterviewSlot.objects.filter(application=application))
     _end_participations(application, reason="Application withdrawn")
     return application

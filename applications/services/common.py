@@ -13,11 +13,7 @@ from django.urls import reverse
 from pac.models import User
 from pac.services import email_queue
 
-from ..models import (
-    Application,
-    ApplicationEvent,
-    Stage,
-)
+from ..models import Application, ApplicationEvent, ReviewAssignment, Stage
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +52,21 @@ def _transition(
     application.stage = to
     application.save(update_fields=["stage", "updated_at"])
     return application
+
+
+def withdraw_reviews(queryset) -> None:
+    """Withdraw open reviews one by one, so each change is in the audit history."""
+    for assignment in queryset.select_for_update(of=("self",)):
+        assignment.status = ReviewAssignment.Status.WITHDRAWN
+        assignment.save(update_fields=["status"])
+
+
+def release_slots(queryset) -> None:
+    """Free interview slots one by one (kept in history)."""
+    for slot in queryset.select_for_update(of=("self",)):
+        slot.application = None
+        slot.booked_at = None
+        slot.save(update_fields=["application", "booked_at"])
 
 
 def _lock(application: Application) -> Application:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.conf import settings
 from django.db import transaction
@@ -43,7 +44,7 @@ def recommendation_add(
     if relationship not in application.spec.relationships:
         allowed = ", ".join(Relationship(r).label.lower() for r in application.spec.relationships)
         raise TransitionError(f"For a {application.spec.label} the recommender must be: {allowed}.")
-    if email.strip().lower() == application.applicant.email:
+    if email.strip().lower() in applicant_emails(application):
         raise TransitionError("You cannot recommend yourself; enter your recommender's email.")
     recommendation = Recommendation.objects.create(
         application=application, name=name.strip(), email=email.strip().lower(), relationship=relationship
@@ -165,11 +166,43 @@ def mou_render(*, template: MOUTemplate, application: Application, signer_name: 
         "program_profile": application.program_profile or "(none given)",
     }
 
-    class Safe(dict):
-        def __missing__(self, key):  # an unknown placeholder stays visible rather than failing
-            return "{" + key + "}"
+    return fill_placeholders(template.body, values)
 
-    return template.body.format_map(Safe(values))
+
+PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+MOU_PLACEHOLDERS = (
+    "applicant_name",
+    "role",
+    "program_name",
+    "program_address",
+    "program_type",
+    "qris_level",
+    "signer_name",
+    "signer_title",
+    "program_year",
+    "reference",
+    "program_profile",
+)
+
+
+def fill_placeholders(body: str, values: dict) -> str:
+    """Replace {name} placeholders. Any other brace is text: a stray "{" in a template staff
+    wrote must never break the signing page; an unknown placeholder stays visible."""
+    return PLACEHOLDER.sub(lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0), body)
+
+
+def applicant_emails(application: Application) -> set[str]:
+    """Every address the applicant is known by: their Person and all emails on their account."""
+    from allauth.account.models import EmailAddress
+
+    emails = {application.applicant.email.lower()}
+    if application.applicant.user_id:
+        emails |= {
+            e.lower()
+            for e in EmailAddress.objects.filter(user_id=application.applicant.user_id).values_list("email", flat=True)
+        }
+        emails.add(application.applicant.user.email.lower())
+    return emails
 
 
 @transaction.atomic
@@ -179,7 +212,7 @@ def mou_request(
     application = _lock(application)
     _check_components_open(application)
     signer_email = signer_email.strip().lower()
-    if signer_email == application.applicant.email:
+    if signer_email in applicant_emails(application):
         raise TransitionError("The MOU must be signed by your Program/Instructional Leader or supervisor, not you.")
     current = MOU.objects.filter(
         application=application,
@@ -267,6 +300,7 @@ def mous_waiting_for(user: User):
         MOU.objects.filter(
             status=MOU.Status.REQUESTED, signer_email__in=emails, application__stage__in=COMPONENT_STAGES
         )
+        .exclude(application__applicant__user=user)  # nobody signs the MOU for their own application
         .select_related("application__applicant", "application__program", "template")
         .order_by("requested_at", "pk")
     )
@@ -286,6 +320,8 @@ def mou_sign(
 ) -> MOU:
     mou = _signed_mou_lock(mou)
     _check_mou_open(mou)
+    if user is not None and user.pk == mou.application.applicant.user_id:
+        raise TransitionError("You cannot sign the MOU for your own application.")
     if not confirmed:
         raise TransitionError("Tick the box to confirm that you agree to the MOU.")
     typed = " ".join(signature_name.split())

@@ -23,6 +23,8 @@ from .common import (
     _notify,
     _transition,
     absolute_url,
+    release_slots,
+    withdraw_reviews,
 )
 from .review import rubric_for, tier2_complete
 
@@ -87,15 +89,16 @@ def slot_book(*, slot: InterviewSlot, application: Application, actor: User) -> 
     panel = [member for member in slot.panel.all() if member.pk != application.applicant.user_id]
     if len(panel) < REVIEWERS_PER_APPLICATION:
         raise TransitionError("An interview panel needs at least three people; staff must complete this slot's panel.")
-    previous = InterviewSlot.objects.filter(application=application).exclude(pk=slot.pk)
-    previous.update(application=None, booked_at=None)
+    release_slots(InterviewSlot.objects.filter(application=application).exclude(pk=slot.pk))
     # a re-booking: earlier panel members not on this panel no longer score the interview
     # (whether or not they had opened their review); members on both panels keep theirs
-    ReviewAssignment.objects.filter(
-        application=application,
-        tier=Tier.INTERVIEW,
-        status__in=[ReviewAssignment.Status.ASSIGNED, ReviewAssignment.Status.IN_PROGRESS],
-    ).exclude(reviewer__in=panel).update(status=ReviewAssignment.Status.WITHDRAWN)
+    withdraw_reviews(
+        ReviewAssignment.objects.filter(
+            application=application,
+            tier=Tier.INTERVIEW,
+            status__in=[ReviewAssignment.Status.ASSIGNED, ReviewAssignment.Status.IN_PROGRESS],
+        ).exclude(reviewer__in=panel)
+    )
     slot.application = application
     slot.booked_at = timezone.now()
     slot.save(update_fields=["application", "booked_at"])
@@ -104,7 +107,10 @@ def slot_book(*, slot: InterviewSlot, application: Application, actor: User) -> 
         if member.pk == application.applicant.user_id:
             continue
         already = ReviewAssignment.objects.filter(
-            application=application, reviewer=member, tier=Tier.INTERVIEW, status__in=ReviewAssignment.ACTIVE
+            application=application,
+            reviewer=member,
+            tier=Tier.INTERVIEW,
+            status__in=[*ReviewAssignment.ACTIVE, ReviewAssignment.Status.RECUSED],
         ).exists()
         if not already:
             ReviewAssignment.objects.create(

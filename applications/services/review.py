@@ -158,6 +158,8 @@ def assignment_remove(*, assignment: ReviewAssignment, actor: User) -> ReviewAss
         raise TransitionError("Only a review that has not been submitted can be removed.")
     assignment.status = ReviewAssignment.Status.WITHDRAWN
     assignment.save(update_fields=["status"])
+    if assignment.tier == Tier.INTERVIEW:  # the rest of the panel may already have scored
+        _interview_maybe_complete(assignment.application)
     return assignment
 
 
@@ -183,6 +185,8 @@ def assignment_declare_conflict(
     assignment.save()
     if has_conflict and assignment.tier == Tier.APPLICATION:
         assignments_fill(application=assignment.application, actor=None)
+    elif has_conflict:  # Tier 3: staff add a panel member; the others may already have scored
+        _interview_maybe_complete(assignment.application)
     return assignment
 
 

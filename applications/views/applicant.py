@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -49,7 +51,8 @@ def mine(request: HttpRequest) -> HttpResponse:
 def start(request: HttpRequest, role: str) -> HttpResponse:
     if role not in ApplicantRole.values:
         raise Http404("No such role")
-    year = open_years().filter(pk=request.POST.get("year")).first() or open_years().first()
+    year_id = request.POST.get("year", "")
+    year = (open_years().filter(pk=year_id).first() if year_id.isdigit() else None) or open_years().first()
     if year is None:
         messages.error(request, "Applications are not open at the moment.")
         return redirect("applications:mine")
@@ -237,7 +240,12 @@ def resume(request: HttpRequest, reference: str) -> FileResponse:
     application = get_object_or_404(Application.objects.select_related("applicant"), reference=reference)
     if not request.user.has_perm("applications.view_resume", application) or not application.resume:
         raise Http404("No resume")
-    return _download(application.resume, application.resume_name or "resume")
+    from .review import is_blind_for
+
+    suffix = PurePath(application.resume_name or application.resume.name).suffix
+    if is_blind_for(request.user, application) or not application.resume_name:
+        return _download(application.resume, f"resume-{application.reference}{suffix}")
+    return _download(application.resume, application.resume_name)
 
 
 def _download(field_file, filename: str) -> FileResponse:
@@ -260,8 +268,12 @@ def interview_pick(request: HttpRequest, reference: str) -> HttpResponse:
         .order_by("starts_at")
     )
     booked = InterviewSlot.objects.filter(application=application).first()
+    if request.method == "POST" and booked and booked.starts_at <= timezone.now():
+        messages.error(request, "Your interview time has passed; contact EEC staff to arrange another.")
+        return redirect("applications:detail", reference=reference)
     if request.method == "POST":
-        slot = slots.filter(pk=request.POST.get("slot")).first()
+        slot_id = request.POST.get("slot", "")
+        slot = slots.filter(pk=slot_id).first() if slot_id.isdigit() else None
         if slot is None:
             messages.error(request, "That time is no longer available; choose another.")
         else:

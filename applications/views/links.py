@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -22,11 +24,17 @@ def _link_problem(request: HttpRequest, error: services.LinkError) -> HttpRespon
 def _client_ip(request: HttpRequest) -> str | None:
     """The signer's address. Behind a reverse proxy (PAC_TRUST_X_FORWARDED_FOR) REMOTE_ADDR is the
     proxy's, and the proxy's X-Forwarded-For carries the client; otherwise that header is not trusted."""
+    candidates = []
     if settings.PAC_TRUST_X_FORWARDED_FOR:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0].strip()
-        if forwarded:
-            return forwarded
-    return request.META.get("REMOTE_ADDR") or None
+        # our proxy appends the address it saw on the right; anything left of it came from the client
+        candidates.append(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip())
+    candidates.append(request.META.get("REMOTE_ADDR", ""))
+    for candidate in candidates:
+        try:
+            return str(ipaddress.ip_address(candidate))
+        except ValueError:
+            continue
+    return None
 
 
 @login_not_required

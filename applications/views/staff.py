@@ -217,7 +217,13 @@ def assignment_add(request: HttpRequest, reference: str) -> HttpResponse:
         reviewer = form.cleaned_data["reviewer"]
         _run(
             request,
-            lambda: services.assignment_add(application=application, reviewer=reviewer, actor=request.user),
+            # at Tier 3 the new member joins the interview panel; before that they review the application
+            lambda: services.assignment_add(
+                application=application,
+                reviewer=reviewer,
+                actor=request.user,
+                tier=Tier.INTERVIEW if application.stage == Stage.INTERVIEW else Tier.APPLICATION,
+            ),
             f"{reviewer} is assigned.",
         )
     return redirect("applications:staff_detail", reference=reference)
@@ -383,7 +389,8 @@ def interviews(request: HttpRequest) -> HttpResponse:
             return redirect(f"{reverse('applications:interviews')}?year={year.pk}")
         messages.error(request, "The slot needs attention; see the notes below.")
     if request.method == "POST" and request.POST.get("action") == "book":
-        slot = get_object_or_404(InterviewSlot, pk=request.POST.get("slot"), program_year=year)
+        slot_id = request.POST.get("slot", "")
+        slot = get_object_or_404(InterviewSlot, pk=slot_id if slot_id.isdigit() else 0, program_year=year)
         application = get_object_or_404(Application, reference=request.POST.get("reference", ""), program_year=year)
         _run(
             request,

@@ -129,6 +129,8 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "PAC (EEC)"
+# Accept the previous or next 30-second code too (clock drift, RFC 6238 section 6); a used code is refused.
+MFA_TOTP_TOLERANCE = 1
 # Members of these groups (and superusers) must enrol in two-factor authentication
 # before they reach any page other than the enrolment pages themselves.
 PAC_MFA_REQUIRED_GROUPS = env.list("PAC_MFA_REQUIRED_GROUPS", default=["EEC staff"])
@@ -225,7 +227,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}, "celery.app.trace": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "celery.app.trace": {"level": "WARNING"},
+        "kombu.connection": {"level": "ERROR"},  # "no hostname" for the in-memory broker of eager mode
+    },
 }
 
 # Links in emails are built on this address.

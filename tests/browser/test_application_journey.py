@@ -22,7 +22,11 @@ from tests.browser.conftest import assert_accessible
 from tests.conftest import totp_code
 from tests.factories import PersonFactory, ProgramYearFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("seeded_transactional_db"),
+]
 PASSWORD = "correct-horse-battery"
 
 
@@ -116,7 +120,9 @@ def test_apply_recommend_sign_review_and_accept(live_server, browser, staff_user
         outsider.goto(link_in_mail(email, r"http://\S+/applications/r/\S+/"))
         expect(outsider.get_by_role("heading", name="Recommendation for Rosa Pereira")).to_be_visible()
         assert_accessible(outsider, "recommendation letter")
-        outsider.get_by_label("Your letter", exact=True).fill("Rosa is a generous, skilled colleague and a natural coach.")
+        outsider.get_by_label("Your letter", exact=True).fill(
+            "Rosa is a generous, skilled colleague and a natural coach."
+        )
         outsider.get_by_role("button", name="Send my recommendation").click()
         expect(outsider.get_by_role("heading", name="Thank you for your recommendation")).to_be_visible()
     outsider.goto(link_in_mail("dana.director@example.org", r"http://\S+/applications/m/\S+/"))

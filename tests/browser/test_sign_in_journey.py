@@ -8,7 +8,11 @@ from playwright.sync_api import expect
 from tests.browser.conftest import assert_accessible, assert_fits_phone_width
 from tests.conftest import totp_code
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("seeded_transactional_db"),
+]
 
 
 def test_staff_sign_in_with_two_factor_and_open_my_work(live_server, page, staff_user, program_year):

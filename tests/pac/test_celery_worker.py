@@ -27,7 +27,8 @@ REDIS_URL = getattr(settings, "PAC_TEST_REDIS_URL", "")
 pytestmark = [
     pytest.mark.redis,
     # the worker runs in another thread, so data must be committed; restore seeded data afterwards
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("seeded_transactional_db"),
     pytest.mark.skipif(not redis_reachable(REDIS_URL), reason="no Redis reachable at REDIS_URL (set REDIS_URL to run)"),
 ]
 

@@ -1,0 +1,140 @@
+"""Reads for pairings: the pool of candidates, pair lists and the regional target view."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from applications.models import Application, Stage
+from pac.models import ProgramYear, Region, RegionTarget, Tag
+
+from .matching import Candidate
+from .models import DEFAULT_CAPACITY, KIND_ROLES, Capacity, Kind, Pair, RegionWaiver
+
+
+def _accepted(program_year: ProgramYear, role: str) -> QuerySet[Application]:
+    return (
+        Application.objects.filter(program_year=program_year, role=role, stage=Stage.ACCEPTED)
+        .select_related("applicant", "program__region")
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("pk")), "program__age_groups")
+        .order_by("pk")
+    )
+
+
+@dataclass
+class Pool:
+    kind: str
+    coaches: list[Candidate] = field(default_factory=list)
+    mentees: list[Candidate] = field(default_factory=list)
+    applications: dict[int, Application] = field(default_factory=dict)  # by application id
+    capacity: dict[int, int] = field(default_factory=dict)  # coach person id -> capacity
+    used: dict[int, int] = field(default_factory=dict)  # coach person id -> live pairs
+
+
+def _candidate(application: Application, **extra) -> Candidate:
+    program = application.program
+    return Candidate(
+        application_id=application.pk,
+        person_id=application.applicant_id,
+        name=application.applicant.full_name,
+        region=program.region.number if program else 0,
+        program_type=application.program_type or (program.program_type if program else ""),
+        tags=frozenset(t.pk for t in application.tags.all()),
+        ages=frozenset(a.pk for a in program.age_groups.all()) if program else frozenset(),
+        language=application.applicant.preferred_language,
+        **extra,
+    )
+
+
+def pool(program_year: ProgramYear, kind: str) -> Pool:
+    """Accepted coaches with free capacity and accepted mentees without a live pair (a fixed
+    number of queries whatever the size of the pool)."""
+    coach_role, mentee_role = KIND_ROLES[Kind(kind)]
+    result = Pool(kind=kind)
+    live = Pair.objects.filter(program_year=program_year, status__in=Pair.LIVE)
+    result.used = dict(live.values_list("coach_id").annotate(n=Count("pk")))
+    paired = set(live.values_list("mentee_id", flat=True))
+    result.capacity = dict(Capacity.objects.filter(program_year=program_year).values_list("coach_id", "capacity"))
+    waived = set(
+        RegionWaiver.objects.filter(program_year=program_year, is_active=True).values_list("mentee_id", flat=True)
+    )
+    for application in _accepted(program_year, coach_role):
+        result.applications[application.pk] = application
+        person = application.applicant_id
+        free = result.capacity.get(person, DEFAULT_CAPACITY) - result.used.get(person, 0)
+        result.coaches.append(_candidate(application, free_slots=max(free, 0)))
+    for application in _accepted(program_year, mentee_role):
+        result.applications[application.pk] = application
+        if application.applicant_id not in paired:
+            result.mentees.append(_candidate(application, waived=application.applicant_id in waived))
+    return result
+
+
+def pairs_for_year(program_year: ProgramYear, *, kind: str = "", status: str = "") -> QuerySet[Pair]:
+    qs = (
+        Pair.objects.filter(program_year=program_year)
+        .select_related("coach__program__region", "mentee__program__region", "leader")
+        .order_by("mentee__program__region__number", "coach__last_name", "coach_slot")
+    )
+    if kind:
+        qs = qs.filter(kind=kind)
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+@dataclass
+class RegionRow:
+    region: Region
+    target_ct_mentee: int = 0
+    target_ca_ma: int = 0
+    active: dict = field(default_factory=dict)  # kind -> active pairs
+    unmatched: dict = field(default_factory=dict)  # role -> accepted without a live pair
+    free_coaches: list = field(default_factory=list)  # (name, role, free places)
+
+
+def regional_targets(program_year: ProgramYear) -> list[RegionRow]:
+    """Per region: active pairs against targets, unmatched accepted applicants, coaches with room."""
+    rows = {r.number: RegionRow(region=r) for r in Region.objects.order_by("number")}
+    for target in RegionTarget.objects.filter(program_year=program_year).select_related("region"):
+        rows[target.region.number].target_ct_mentee = target.ct_mentee_pairs
+        rows[target.region.number].target_ca_ma = target.ca_ma_pairs
+    for row in (
+        Pair.objects.filter(program_year=program_year, status=Pair.Status.ACTIVE)
+        .values("kind", "mentee__program__region__number")
+        .annotate(n=Count("pk"))
+    ):
+        region = rows.get(row["mentee__program__region__number"])
+        if region:
+            region.active[row["kind"]] = row["n"]
+    live = Pair.objects.filter(program_year=program_year, status__in=Pair.LIVE)
+    used = dict(live.values_list("coach_id").annotate(n=Count("pk")))
+    paired = set(live.values_list("mentee_id", flat=True))
+    capacity = dict(Capacity.objects.filter(program_year=program_year).values_list("coach_id", "capacity"))
+    accepted = Application.objects.filter(program_year=program_year, stage=Stage.ACCEPTED).values(
+        "role", "applicant_id", "applicant__first_name", "applicant__last_name", "program__region__number"
+    )
+    for app in accepted:
+        region = rows.get(app["program__region__number"])
+        if region is None:
+            continue
+        if app["role"] in ("mentee", "ma"):
+            if app["applicant_id"] not in paired:
+                region.unmatched[app["role"]] = region.unmatched.get(app["role"], 0) + 1
+        else:
+            free = capacity.get(app["applicant_id"], DEFAULT_CAPACITY) - used.get(app["applicant_id"], 0)
+            if free > 0:
+                name = f"{app['applicant__first_name']} {app['applicant__last_name']}"
+                region.free_coaches.append((name, app["role"].upper(), free))
+    return list(rows.values())
+
+
+def pairs_of(user) -> QuerySet[Pair]:
+    """The pairs a person belongs to: as coach, mentee or leader."""
+    return (
+        Pair.objects.filter(Q(coach__user=user) | Q(mentee__user=user) | Q(leader__user=user))
+        .exclude(status=Pair.Status.DISCARDED)
+        .select_related("program_year", "coach__program", "mentee__program", "leader")
+        .order_by("-program_year__starts_on", "status")
+    )
