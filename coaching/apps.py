@@ -6,3 +6,6 @@ class CoachingConfig(AppConfig):
 
     name = "coaching"
     verbose_name = "Coaching"
+
+    def ready(self) -> None:
+        from . import my_work, permissions  # noqa: F401  (registers rules, panels and navigation)

@@ -1,1 +1,271 @@
-"""Meetings, goals, 30-day reports, PLC attendance and reminders. Models arrive with their issue."""
+"""Coaching: what a pair does together. Monthly meetings, goals and their progress, the 30-day
+reports the coach files, and the reminders that keep them on time."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from pac.models import OutboundEmail, Person, Tag, User
+from pairings.models import Pair
+
+MEETING_MINUTES = (60, 90)
+
+
+class Meeting(models.Model):
+    """A coaching meeting, logged by the coach; the mentee can confirm it took place."""
+
+    class Modality(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        VIDEO = "video", "Video call"
+        PHONE = "phone", "Phone"
+        EMAIL = "email", "Email exchange"
+        CLIP_REVIEW = "clip_review", "Video clip review"
+
+    class Purpose(models.TextChoices):
+        RELATIONSHIP = "relationship", "Relationship building"
+        ACTION_PLANNING = "action_planning", "Data review and action planning"
+        OBSERVATION = "observation", "Observation"
+        FOLLOW_UP = "follow_up", "Follow-up conference"
+        LEADER_CHECK_IN = "leader_check_in", "Leader check-in"
+
+    pair = models.ForeignKey(Pair, on_delete=models.PROTECT, related_name="meetings")
+    held_on = models.DateField("date")
+    duration_minutes = models.PositiveSmallIntegerField(
+        "duration (minutes)", validators=[MinValueValidator(1), MaxValueValidator(600)]
+    )
+    duration_reason = models.CharField(
+        "why the meeting was shorter or longer than 60–90 minutes", max_length=300, blank=True
+    )
+    modality = models.CharField(max_length=12, choices=Modality.choices)
+    purpose = models.CharField(max_length=16, choices=Purpose.choices)
+    leader_present = models.BooleanField("the Program/Instructional Leader took part", default=False)
+    notes = models.TextField(blank=True)
+    observed = models.TextField("what was observed", blank=True)
+    next_steps = models.TextField("agreed next steps", blank=True)
+    logged_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    mentee_confirmed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        indexes = [models.Index(fields=["pair", "held_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} on {self.held_on:%b %-d, %Y}"
+
+    @property
+    def duration_outside_expectation(self) -> bool:
+        """Coaching meetings are expected to last 60–90 minutes (leader check-ins are not)."""
+        if self.purpose == self.Purpose.LEADER_CHECK_IN:
+            return False
+        low, high = MEETING_MINUTES
+        return not low <= self.duration_minutes <= high
+
+    @property
+    def is_leader_check_in(self) -> bool:
+        return self.purpose == self.Purpose.LEADER_CHECK_IN or self.leader_present
+
+
+class Goal(models.Model):
+    """A goal coach and mentee set together; the professional development plan is the set of them."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        IN_PROGRESS = "in_progress", "In progress"
+        MET = "met", "Met"
+        DROPPED = "dropped", "Dropped"
+
+    pair = models.ForeignKey(Pair, on_delete=models.PROTECT, related_name="goals")
+    area = models.ForeignKey(
+        Tag,
+        on_delete=models.PROTECT,
+        related_name="goals",
+        help_text="The CLASS dimension, Core Competency area or QRIS standard it targets.",
+    )
+    title = models.CharField(max_length=200)
+    strategies = models.TextField(blank=True)
+    recommended_training = models.TextField("recommended training or courses", blank=True)
+    target_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["status", "target_date", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class GoalNote(models.Model):
+    """A dated note of progress on a goal."""
+
+    goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="notes")
+    noted_on = models.DateField(default=timezone.localdate)
+    text = models.TextField()
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-noted_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.goal}: {self.noted_on}"
+
+
+class ReportTemplate(models.Model):
+    """The 30-day report template staff maintain (by default: actions taken, progress toward
+    goals, next steps, support needed). Sections are "key: Title | help" lines."""
+
+    name = models.CharField(max_length=120)
+    sections = models.TextField(
+        help_text="One section a line: key: Title | help text. Keys are short words (actions, progress, ...)."
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-is_active", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def section_list(self) -> list[tuple[str, str, str]]:
+        """(key, title, help) for each section."""
+        out = []
+        for line in self.sections.splitlines():
+            if ":" not in line:
+                continue
+            key, _, rest = line.partition(":")
+            title, _, help_text = rest.partition("|")
+            if key.strip():
+                out.append((key.strip().lower(), title.strip() or key.strip(), help_text.strip()))
+        return out
+
+
+class ThirtyDayReport(models.Model):
+    """The coach's report for one 30-day period of a pair."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        RETURNED = "returned", "Returned for revision"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+
+    pair = models.ForeignKey(Pair, on_delete=models.PROTECT, related_name="reports")
+    period = models.PositiveSmallIntegerField()
+    period_start = models.DateField()
+    period_end = models.DateField()
+    due_on = models.DateField()
+    template = models.ForeignKey(ReportTemplate, on_delete=models.PROTECT, related_name="reports")
+    answers = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    was_late = models.BooleanField(default=False)
+    review_comment = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pair", "period"]
+        verbose_name = "30-day report"
+        constraints = [models.UniqueConstraint(fields=["pair", "period"], name="one_report_per_period")]
+
+    def __str__(self) -> str:
+        return f"30-day report {self.period} ({self.period_start:%b %-d}–{self.period_end:%b %-d, %Y})"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.is_editable and self.due_on < today
+
+
+class ReminderSettings(models.Model):
+    """How reminders behave; one row, edited in the admin. The daily send time is the
+    django-celery-beat schedule of the reminder sweep, also in the admin."""
+
+    days_before_due = models.PositiveSmallIntegerField(
+        "remind the coach this many days before a report is due", default=5
+    )
+    days_overdue_before_staff = models.PositiveSmallIntegerField(
+        "tell EEC staff when a report is this many days overdue", default=7
+    )
+    remind_no_meeting = models.BooleanField("remind pairs with no meeting in a calendar month", default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "reminder settings"
+        verbose_name_plural = "reminder settings"
+
+    def __str__(self) -> str:
+        return "Reminder settings"
+
+    @classmethod
+    def current(cls) -> ReminderSettings:
+        return cls.objects.order_by("pk").first() or cls.objects.create()
+
+
+class Reminder(models.Model):
+    """One reminder for one subject, stage and recipient. The unique key makes the daily sweep
+    idempotent: running it twice, or a worker retrying, never sends the same reminder twice."""
+
+    class Stage(models.TextChoices):
+        DUE_SOON = "due_soon", "Report due soon"
+        DUE_TODAY = "due_today", "Report due today"
+        OVERDUE = "overdue", "Report overdue"
+        OVERDUE_STAFF = "overdue_staff", "Report overdue (to staff)"
+        NO_MEETING = "no_meeting", "No meeting this month"
+
+    key = models.CharField(max_length=120, unique=True)
+    stage = models.CharField(max_length=16, choices=Stage.choices)
+    recipient = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="reminders")
+    report = models.ForeignKey(
+        ThirtyDayReport, on_delete=models.PROTECT, null=True, blank=True, related_name="reminders"
+    )
+    pair = models.ForeignKey(Pair, on_delete=models.PROTECT, related_name="reminders")
+    message = models.CharField(max_length=300)
+    url = models.CharField(max_length=300)
+    email = models.ForeignKey(OutboundEmail, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class NotificationPreference(models.Model):
+    """Whether a person gets each reminder by email at once, or in a daily digest."""
+
+    class Delivery(models.TextChoices):
+        IMMEDIATE = "immediate", "An email for each reminder"
+        DIGEST = "digest", "One email a day with all reminders"
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="notification_preference")
+    delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.IMMEDIATE)
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.get_delivery_display()}"

@@ -39,6 +39,7 @@ urlpatterns = [
     path("", include(app_patterns)),
     path("applications/", include("applications.urls")),
     path("pairings/", include("pairings.urls")),
+    path("coaching/", include("coaching.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from django import forms
+
+from pac.models import Tag
+
+from .models import Goal, Meeting
+
+
+def _helper() -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    return helper
+
+
+class MeetingForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = [
+            "held_on",
+            "duration_minutes",
+            "duration_reason",
+            "modality",
+            "purpose",
+            "leader_present",
+            "notes",
+            "observed",
+            "next_steps",
+        ]
+        widgets = {
+            "held_on": forms.DateInput(attrs={"type": "date"}),
+            "duration_minutes": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1, "max": 600}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "observed": forms.Textarea(attrs={"rows": 3}),
+            "next_steps": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, has_leader: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+        if not has_leader:
+            del self.fields["leader_present"]
+
+
+class GoalForm(forms.ModelForm):
+    class Meta:
+        model = Goal
+        fields = ["title", "area", "strategies", "recommended_training", "target_date", "status"]
+        widgets = {
+            "target_date": forms.DateInput(attrs={"type": "date"}),
+            "strategies": forms.Textarea(attrs={"rows": 3}),
+            "recommended_training": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = Tag.objects.filter(
+            is_active=True, kind__in=["class", "competency", "qris", "leadership"]
+        )
+        self.fields["area"].label_from_instance = lambda t: t.name
+        self.helper = _helper()
+
+
+class GoalNoteForm(forms.Form):
+    text = forms.CharField(label="Progress note", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class ReportForm(forms.Form):
+    """One text box per section of the report's template."""
+
+    def __init__(self, *args, sections: list[tuple[str, str, str]], initial_answers: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, title, help_text in sections:
+            self.fields[key] = forms.CharField(
+                label=title,
+                help_text=help_text,
+                required=False,
+                initial=initial_answers.get(key, ""),
+                widget=forms.Textarea(attrs={"rows": 5}),
+            )
+        self.helper = _helper()
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(label="What needs revising", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()

@@ -1,0 +1,28 @@
+"""A pair's workspace is for its coach, mentee and leader, and staff; its 30-day reports are
+the coach's reports to EEC, for the coach and staff only."""
+
+from __future__ import annotations
+
+import rules
+from django.db.models import QuerySet
+
+from pac.permissions import is_eec_staff
+
+from .models import ThirtyDayReport
+
+
+@rules.predicate
+def is_report_coach(user, report: ThirtyDayReport | None) -> bool:
+    return report is not None and user.is_authenticated and report.pair.coach.user_id == user.pk
+
+
+rules.add_perm("coaching.view_report", is_eec_staff | is_report_coach)
+rules.add_perm("coaching.review_reports", is_eec_staff)
+
+
+def reports_visible_to(user) -> QuerySet[ThirtyDayReport]:
+    if is_eec_staff(user):
+        return ThirtyDayReport.objects.all()
+    if not user.is_authenticated:
+        return ThirtyDayReport.objects.none()
+    return ThirtyDayReport.objects.filter(pair__coach__user=user)

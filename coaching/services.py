@@ -1,0 +1,418 @@
+"""Writes for coaching: meetings, goals, 30-day reports and their review, and the reminder sweep."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from applications.services import TransitionError, absolute_url
+from pac.models import Person, User
+from pac.permissions import is_eec_staff
+from pac.services import email_queue
+from pairings.models import Pair
+
+from . import schedule
+from .models import (
+    Goal,
+    GoalNote,
+    Meeting,
+    NotificationPreference,
+    Reminder,
+    ReminderSettings,
+    ReportTemplate,
+    ThirtyDayReport,
+)
+
+
+def _is_coach(pair: Pair, user: User) -> bool:
+    return pair.coach.user_id == user.pk
+
+
+def _is_member(pair: Pair, user: User) -> bool:
+    return user.pk in {pair.coach.user_id, pair.mentee.user_id, pair.leader.user_id if pair.leader_id else None}
+
+
+def _check_active(pair: Pair) -> None:
+    if pair.status != Pair.Status.ACTIVE:
+        raise TransitionError("This pair is not active; its records can no longer change.")
+
+
+# --- meetings -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_log(
+    *,
+    pair: Pair,
+    actor: User,
+    held_on: datetime.date,
+    duration_minutes: int,
+    modality: str,
+    purpose: str,
+    leader_present: bool = False,
+    notes: str = "",
+    observed: str = "",
+    next_steps: str = "",
+    duration_reason: str = "",
+) -> Meeting:
+    """The coach logs a meeting. A length outside 60–90 minutes is accepted (with an optional reason)."""
+    _check_active(pair)
+    if not (_is_coach(pair, actor) or is_eec_staff(actor)):
+        raise TransitionError("Only the pair's coach logs meetings.")
+    if held_on > timezone.localdate():
+        raise TransitionError("A meeting cannot be logged before it happens; check the date.")
+    if pair.started_on and held_on < pair.started_on:
+        raise TransitionError(f"The pair started on {pair.started_on:%B %-d, %Y}; check the meeting date.")
+    if leader_present and not pair.leader_id:
+        raise TransitionError("This pair has no Program/Instructional Leader to take part.")
+    return Meeting.objects.create(
+        pair=pair,
+        held_on=held_on,
+        duration_minutes=duration_minutes,
+        modality=modality,
+        purpose=purpose,
+        leader_present=leader_present or purpose == Meeting.Purpose.LEADER_CHECK_IN,
+        notes=notes.strip(),
+        observed=observed.strip(),
+        next_steps=next_steps.strip(),
+        duration_reason=duration_reason.strip(),
+        logged_by=actor,
+    )
+
+
+@transaction.atomic
+def meeting_confirm(*, meeting: Meeting, actor: User) -> Meeting:
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("pair__mentee").get(pk=meeting.pk)
+    if meeting.pair.mentee.user_id != actor.pk:
+        raise TransitionError("Only the mentee confirms that a meeting took place.")
+    if meeting.mentee_confirmed_at is None:
+        meeting.mentee_confirmed_at = timezone.now()
+        meeting.save(update_fields=["mentee_confirmed_at"])
+    return meeting
+
+
+# --- goals ----------------------------------------------------------------------------------
+
+
+def _check_goal_author(pair: Pair, actor: User) -> None:
+    _check_active(pair)
+    if not (pair.coach.user_id == actor.pk or pair.mentee.user_id == actor.pk or is_eec_staff(actor)):
+        raise TransitionError("Goals are set by the coach and the mentee together.")
+
+
+@transaction.atomic
+def goal_save(*, pair: Pair, actor: User, goal: Goal | None = None, **fields) -> Goal:
+    _check_goal_author(pair, actor)
+    if goal is None:
+        return Goal.objects.create(pair=pair, created_by=actor, **fields)
+    if goal.pair_id != pair.pk:
+        raise TransitionError("That goal belongs to another pair.")
+    for name, value in fields.items():
+        setattr(goal, name, value)
+    goal.save()
+    return goal
+
+
+@transaction.atomic
+def goal_note_add(*, goal: Goal, actor: User, text: str, noted_on: datetime.date | None = None) -> GoalNote:
+    _check_goal_author(goal.pair, actor)
+    if not text.strip():
+        raise TransitionError("Write the progress note.")
+    return GoalNote.objects.create(
+        goal=goal, text=text.strip(), author=actor, noted_on=noted_on or timezone.localdate()
+    )
+
+
+# --- 30-day reports ----------------------------------------------------------------------------
+
+
+def _prefill(pair: Pair, period: schedule.Period) -> dict[str, str]:
+    """Start the report from the period's meetings and goal progress, so the coach edits rather
+    than retypes."""
+    meetings = Meeting.objects.filter(pair=pair, held_on__gte=period.start, held_on__lte=period.end).order_by("held_on")
+    notes = (
+        GoalNote.objects.filter(goal__pair=pair, noted_on__gte=period.start, noted_on__lte=period.end)
+        .select_related("goal")
+        .order_by("noted_on")
+    )
+    goals = Goal.objects.filter(pair=pair).exclude(status=Goal.Status.DROPPED).order_by("pk")
+    actions = "\n".join(
+        f"- {m.held_on:%b %-d}: {m.get_purpose_display()} ({m.get_modality_display().lower()}, "
+        f"{m.duration_minutes} min){': ' + m.notes if m.notes else ''}"
+        for m in meetings
+    )
+    progress = "\n".join(
+        [f"- {g.title}: {g.get_status_display().lower()}" for g in goals]
+        + [f"  · {n.noted_on:%b %-d} ({n.goal.title}): {n.text}" for n in notes]
+    )
+    next_steps = "\n".join(f"- {m.next_steps}" for m in meetings if m.next_steps)
+    return {"actions": actions, "progress": progress, "next_steps": next_steps, "support": ""}
+
+
+def reports_ensure(*, pair: Pair, today: datetime.date | None = None) -> list[ThirtyDayReport]:
+    """Create the draft report of every period that has started (idempotent)."""
+    today = today or timezone.localdate()
+    if not pair.started_on or pair.status == Pair.Status.PROPOSED:
+        return []
+    template = ReportTemplate.objects.filter(is_active=True).order_by("-created_at").first()
+    existing = set(ThirtyDayReport.objects.filter(pair=pair).values_list("period", flat=True))
+    created = []
+    for period in schedule.periods(started_on=pair.started_on, ended_on=pair.ended_on, until=today):
+        if period.number in existing or template is None:
+            continue
+        try:
+            with transaction.atomic():
+                created.append(
+                    ThirtyDayReport.objects.create(
+                        pair=pair,
+                        period=period.number,
+                        period_start=period.start,
+                        period_end=period.end,
+                        due_on=period.due_on,
+                        template=template,
+                        answers=_prefill(pair, period),
+                    )
+                )
+        except IntegrityError:  # made at the same moment by another request or the sweep
+            continue
+    return created
+
+
+def _check_report_author(report: ThirtyDayReport, actor: User) -> None:
+    if report.pair.coach.user_id != actor.pk:
+        raise TransitionError("Only the pair's coach files its 30-day reports.")
+    if not report.is_editable:
+        raise TransitionError(f"This report is {report.get_status_display().lower()}; it can no longer be edited.")
+
+
+@transaction.atomic
+def report_save(*, report: ThirtyDayReport, actor: User, answers: dict[str, str]) -> ThirtyDayReport:
+    report = ThirtyDayReport.objects.select_for_update(of=("self",)).select_related("pair__coach").get(pk=report.pk)
+    _check_report_author(report, actor)
+    keys = {key for key, _, _ in report.template.section_list()}
+    report.answers = {**report.answers, **{k: v.strip() for k, v in answers.items() if k in keys}}
+    report.save(update_fields=["answers", "updated_at"])
+    return report
+
+
+@transaction.atomic
+def report_submit(*, report: ThirtyDayReport, actor: User, answers: dict[str, str] | None = None) -> ThirtyDayReport:
+    if answers is not None:
+        report = report_save(report=report, actor=actor, answers=answers)
+    report = ThirtyDayReport.objects.select_for_update(of=("self",)).select_related("pair__coach").get(pk=report.pk)
+    _check_report_author(report, actor)
+    empty = [
+        title
+        for key, title, _ in report.template.section_list()
+        if not report.answers.get(key, "").strip() and key != "support"
+    ]
+    if empty:
+        raise TransitionError("Fill in every section before submitting: " + ", ".join(empty) + ".")
+    now = timezone.now()
+    report.status = ThirtyDayReport.Status.SUBMITTED
+    report.submitted_at = now
+    report.was_late = timezone.localdate(now) > report.due_on
+    report.save(update_fields=["status", "submitted_at", "was_late", "updated_at"])
+    return report
+
+
+def _check_staff_review(report: ThirtyDayReport, actor: User) -> None:
+    if not is_eec_staff(actor):
+        raise TransitionError("EEC staff review 30-day reports.")
+    if report.status != ThirtyDayReport.Status.SUBMITTED:
+        raise TransitionError(
+            f"This report is {report.get_status_display().lower()}; only a submitted report is reviewed."
+        )
+
+
+@transaction.atomic
+def report_acknowledge(*, report: ThirtyDayReport, actor: User) -> ThirtyDayReport:
+    report = ThirtyDayReport.objects.select_for_update(of=("self",)).get(pk=report.pk)
+    _check_staff_review(report, actor)
+    report.status = ThirtyDayReport.Status.ACKNOWLEDGED
+    report.reviewed_by, report.reviewed_at = actor, timezone.now()
+    report.save(update_fields=["status", "reviewed_by", "reviewed_at", "updated_at"])
+    return report
+
+
+@transaction.atomic
+def report_return(*, report: ThirtyDayReport, actor: User, comment: str) -> ThirtyDayReport:
+    """Send a report back to the coach for revision, with a comment; it re-opens for editing."""
+    report = ThirtyDayReport.objects.select_for_update(of=("self",)).select_related("pair__coach").get(pk=report.pk)
+    _check_staff_review(report, actor)
+    if not comment.strip():
+        raise TransitionError("Say what needs revising.")
+    report.status = ThirtyDayReport.Status.RETURNED
+    report.review_comment = comment.strip()
+    report.reviewed_by, report.reviewed_at = actor, timezone.now()
+    report.save(update_fields=["status", "review_comment", "reviewed_by", "reviewed_at", "updated_at"])
+    email_queue(
+        to=[report.pair.coach.email],
+        subject=f"[PAC] Your 30-day report {report.period} was returned",
+        body_text=f"EEC returned your 30-day report for revision:\n\n{report.review_comment}\n\n"
+        f"Open it: {absolute_url(reverse('coaching:report', args=[report.pk]))}\n",
+        key=f"report:{report.pk}:returned:{report.reviewed_at:%Y%m%d%H%M%S}",
+    )
+    return report
+
+
+# --- reminders ----------------------------------------------------------------------------------
+
+
+def _notify(
+    *,
+    key: str,
+    stage: str,
+    recipient: Person,
+    pair: Pair,
+    message: str,
+    url: str,
+    report: ThirtyDayReport | None = None,
+) -> Reminder | None:
+    """Record the reminder once (the unique key), then email it unless the person takes a digest."""
+    reminder, created = Reminder.objects.get_or_create(
+        key=key,
+        defaults={
+            "stage": stage,
+            "recipient": recipient,
+            "pair": pair,
+            "report": report,
+            "message": message,
+            "url": url,
+        },
+    )
+    if not created:
+        return None
+    preference = getattr(recipient, "notification_preference", None)
+    if preference is None or preference.delivery == NotificationPreference.Delivery.IMMEDIATE:
+        text = render_to_string(
+            "coaching/email/reminder.txt", {"reminder": reminder, "recipient": recipient, "link": absolute_url(url)}
+        )
+        reminder.email = email_queue(
+            to=[recipient.email], subject=f"[PAC] {message}", body_text=text, key=f"reminder:{key}"
+        )
+        reminder.save(update_fields=["email"])
+    return reminder
+
+
+def reminders_sweep(*, today: datetime.date | None = None) -> int:
+    """The daily sweep: reports due soon, due today, overdue (and, past the staff threshold, to EEC
+    staff), and pairs with no meeting last month. Safe to run any number of times a day: each
+    reminder has a unique key. Queries are batched: a fixed number whatever the number of pairs."""
+    today = today or timezone.localdate()
+    settings_row = ReminderSettings.current()
+    pairs = list(
+        Pair.objects.filter(status=Pair.Status.ACTIVE, started_on__isnull=False)
+        .select_related("coach", "mentee", "leader")
+        .prefetch_related("notification_preference")
+    )
+    for pair in pairs:
+        reports_ensure(pair=pair, today=today + datetime.timedelta(days=settings_row.days_before_due))
+    sent = 0
+    open_reports = ThirtyDayReport.objects.filter(
+        pair__status=Pair.Status.ACTIVE,
+        status__in=[ThirtyDayReport.Status.DRAFT, ThirtyDayReport.Status.RETURNED],
+        due_on__lte=today + datetime.timedelta(days=settings_row.days_before_due),
+    ).select_related("pair__coach__notification_preference", "pair__program_year")
+    staff = list(
+        Person.objects.filter(Q(user__groups__name="EEC staff") | Q(user__is_superuser=True), user__is_active=True)
+        .distinct()
+        .select_related("notification_preference")
+    )
+    for report in open_reports:
+        coach = report.pair.coach
+        url = reverse("coaching:report", args=[report.pk])
+        days = (report.due_on - today).days
+        if days > 0:
+            stage, message = Reminder.Stage.DUE_SOON, f"30-day report {report.period} is due on {report.due_on:%B %-d}"
+        elif days == 0:
+            stage, message = Reminder.Stage.DUE_TODAY, f"30-day report {report.period} is due today"
+        else:
+            stage, message = (
+                Reminder.Stage.OVERDUE,
+                f"30-day report {report.period} is overdue (due {report.due_on:%B %-d})",
+            )
+        if _notify(
+            key=f"report:{report.pk}:{stage}:{coach.pk}",
+            stage=stage,
+            recipient=coach,
+            pair=report.pair,
+            message=message,
+            url=url,
+            report=report,
+        ):
+            sent += 1
+        if -days >= settings_row.days_overdue_before_staff:
+            for person in staff:
+                if _notify(
+                    key=f"report:{report.pk}:overdue_staff:{person.pk}",
+                    stage=Reminder.Stage.OVERDUE_STAFF,
+                    recipient=person,
+                    pair=report.pair,
+                    report=report,
+                    url=url,
+                    message=f"{coach.full_name}'s 30-day report {report.period} is {-days} days overdue",
+                ):
+                    sent += 1
+    if settings_row.remind_no_meeting:
+        sent += _no_meeting_reminders(pairs, today)
+    return sent
+
+
+def _no_meeting_reminders(pairs: list[Pair], today: datetime.date) -> int:
+    """Remind the coach when the last calendar month passed with no coaching meeting."""
+    last_month_end = today.replace(day=1) - datetime.timedelta(days=1)
+    last_month_start = last_month_end.replace(day=1)
+    met = set(
+        Meeting.objects.filter(pair__in=pairs, held_on__gte=last_month_start, held_on__lte=last_month_end)
+        .exclude(purpose=Meeting.Purpose.LEADER_CHECK_IN)
+        .values_list("pair_id", flat=True)
+    )
+    sent = 0
+    for pair in pairs:
+        if pair.pk in met or pair.started_on > last_month_start:
+            continue
+        month = f"{last_month_start:%B %Y}"
+        if _notify(
+            key=f"pair:{pair.pk}:no_meeting:{last_month_start:%Y-%m}:{pair.coach_id}",
+            stage=Reminder.Stage.NO_MEETING,
+            recipient=pair.coach,
+            pair=pair,
+            url=reverse("coaching:workspace", args=[pair.pk]),
+            message=f"No coaching meeting with {pair.mentee.full_name} was logged in {month}",
+        ):
+            sent += 1
+    return sent
+
+
+def digest_send(*, today: datetime.date | None = None) -> int:
+    """One email a day to each person who takes a digest, listing that day's reminders."""
+    today = today or timezone.localdate()
+    start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    reminders = (
+        Reminder.objects.filter(
+            recipient__notification_preference__delivery="digest",
+            created_at__gte=start,
+            created_at__lt=start + datetime.timedelta(days=1),
+        )
+        .select_related("recipient")
+        .order_by("recipient_id", "pk")
+    )
+    by_person: dict[int, list[Reminder]] = {}
+    for reminder in reminders:
+        by_person.setdefault(reminder.recipient_id, []).append(reminder)
+    for items in by_person.values():
+        person = items[0].recipient
+        body = "Your PAC reminders today:\n\n" + "\n".join(f"- {r.message}: {absolute_url(r.url)}" for r in items)
+        email_queue(
+            to=[person.email],
+            subject=f"[PAC] {len(items)} reminder{'s' if len(items) != 1 else ''} for {today:%B %-d}",
+            body_text=body + "\n",
+            key=f"digest:{person.pk}:{today:%Y-%m-%d}",
+        )
+    return len(by_person)

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "coaching"
+
+urlpatterns = [
+    path("pairs/<int:pk>/", views.workspace, name="workspace"),
+    path("pairs/<int:pk>/meetings/new/", views.meeting_new, name="meeting_new"),
+    path("pairs/<int:pk>/meetings/<int:meeting_id>/confirm/", views.meeting_confirm, name="meeting_confirm"),
+    path("pairs/<int:pk>/goals/new/", views.goal_edit, name="goal_new"),
+    path("pairs/<int:pk>/goals/<int:goal_id>/", views.goal_edit, name="goal"),
+    path("pairs/<int:pk>/plan/", views.plan, name="plan"),
+    path("reports/<int:report_id>/", views.report, name="report"),
+    path("staff/", views.overview, name="overview"),
+    path("preferences/", views.preference, name="preference"),
+    path("reminders/<int:reminder_id>/read/", views.reminder_read, name="reminder_read"),
+]

@@ -1,0 +1,201 @@
+"""The pair's workspace (coach, mentee, leader), reports, and the staff overview."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from applications.services import TransitionError
+from applications.views.staff import _year, staff_required
+from pairings.models import Pair
+from pairings.permissions import pairs_visible_to
+
+from . import selectors, services
+from .forms import GoalForm, GoalNoteForm, MeetingForm, ReportForm, ReturnForm
+from .models import Goal, Meeting, NotificationPreference, Reminder
+from .permissions import reports_visible_to
+
+
+def _pair(request: HttpRequest, pk: int) -> Pair:
+    return get_object_or_404(
+        pairs_visible_to(request.user)
+        .exclude(status=Pair.Status.PROPOSED)
+        .select_related("coach__program", "mentee__program__region", "leader", "program_year"),
+        pk=pk,
+    )
+
+
+def _role(pair: Pair, user) -> str:
+    if pair.coach.user_id == user.pk:
+        return "coach"
+    if pair.mentee.user_id == user.pk:
+        return "mentee"
+    if pair.leader_id and pair.leader.user_id == user.pk:
+        return "leader"
+    return "staff"
+
+
+@require_GET
+def workspace(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = _pair(request, pk)
+    services.reports_ensure(pair=pair)
+    role = _role(pair, request.user)
+    return render(request, "coaching/workspace.html", {"pair": pair, "role": role, **selectors.workspace(pair)})
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = _pair(request, pk)
+    if _role(pair, request.user) not in ("coach", "staff"):
+        raise PermissionDenied("The pair's coach logs its meetings.")
+    form = MeetingForm(request.POST or None, has_leader=bool(pair.leader_id))
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_log(pair=pair, actor=request.user, **form.cleaned_data)
+        except TransitionError as exc:
+            form.add_error(None, exc.messages[0])
+        else:
+            if meeting.duration_outside_expectation:
+                messages.warning(
+                    request, f"Meeting saved. It lasted {meeting.duration_minutes} minutes; the model expects 60 to 90."
+                )
+            else:
+                messages.success(request, "Meeting saved.")
+            return redirect("coaching:workspace", pk=pk)
+    return render(
+        request, "coaching/meeting_form.html", {"pair": pair, "form": form}, status=400 if form.errors else 200
+    )
+
+
+@require_POST
+def meeting_confirm(request: HttpRequest, pk: int, meeting_id: int) -> HttpResponse:
+    pair = _pair(request, pk)
+    meeting = get_object_or_404(Meeting, pk=meeting_id, pair=pair)
+    try:
+        services.meeting_confirm(meeting=meeting, actor=request.user)
+    except TransitionError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, "Thank you for confirming the meeting.")
+    return redirect("coaching:workspace", pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+def goal_edit(request: HttpRequest, pk: int, goal_id: int | None = None) -> HttpResponse:
+    pair = _pair(request, pk)
+    goal = get_object_or_404(Goal, pk=goal_id, pair=pair) if goal_id else None
+    if _role(pair, request.user) not in ("coach", "mentee", "staff"):
+        raise PermissionDenied("Goals are set by the coach and the mentee together.")
+    posted = request.method == "POST"
+    note = request.POST.get("action") == "note"
+    form = GoalForm(request.POST if posted and not note else None, instance=goal)
+    note_form = GoalNoteForm(request.POST if posted and note else None)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "note" and goal and note_form.is_valid():
+                services.goal_note_add(goal=goal, actor=request.user, text=note_form.cleaned_data["text"])
+                messages.success(request, "Progress note added.")
+                return redirect("coaching:goal", pk=pk, goal_id=goal.pk)
+            if request.POST.get("action") != "note" and form.is_valid():
+                goal = services.goal_save(pair=pair, actor=request.user, goal=goal, **form.cleaned_data)
+                messages.success(request, "Goal saved.")
+                return redirect("coaching:workspace", pk=pk)
+        except TransitionError as exc:
+            (note_form if request.POST.get("action") == "note" else form).add_error(None, exc.messages[0])
+    return render(
+        request,
+        "coaching/goal_form.html",
+        {"pair": pair, "goal": goal, "form": form, "note_form": note_form},
+        status=400 if (form.errors or note_form.errors) else 200,
+    )
+
+
+@require_GET
+def plan(request: HttpRequest, pk: int) -> HttpResponse:
+    """The professional development plan: the pair's goals and recommended training, printable."""
+    pair = _pair(request, pk)
+    goals = Goal.objects.filter(pair=pair).exclude(status=Goal.Status.DROPPED).select_related("area")
+    return render(request, "coaching/plan.html", {"pair": pair, "goals": goals})
+
+
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = get_object_or_404(
+        reports_visible_to(request.user).select_related(
+            "pair__coach", "pair__mentee", "template", "pair__program_year"
+        ),
+        pk=report_id,
+    )
+    sections = report.template.section_list()
+    is_coach = report.pair.coach.user_id == request.user.pk
+    form = ReportForm(
+        request.POST if is_coach and request.method == "POST" else None,
+        sections=sections,
+        initial_answers=report.answers,
+    )
+    return_form = ReturnForm(request.POST if not is_coach and request.POST.get("action") == "return" else None)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if is_coach and form.is_valid():
+                answers = dict(form.cleaned_data)
+                if action == "submit":
+                    services.report_submit(report=report, actor=request.user, answers=answers)
+                    messages.success(request, "Report submitted. Thank you.")
+                else:
+                    services.report_save(report=report, actor=request.user, answers=answers)
+                    messages.success(request, "Draft saved.")
+                return redirect("coaching:report", report_id=report.pk)
+            if not is_coach and action == "acknowledge":
+                services.report_acknowledge(report=report, actor=request.user)
+                messages.success(request, "Report acknowledged.")
+                return redirect("coaching:report", report_id=report.pk)
+            if not is_coach and action == "return" and return_form.is_valid():
+                services.report_return(report=report, actor=request.user, comment=return_form.cleaned_data["comment"])
+                messages.success(request, "Report returned to the coach for revision.")
+                return redirect("coaching:report", report_id=report.pk)
+        except TransitionError as exc:
+            messages.error(request, exc.messages[0])
+            report.refresh_from_db()
+    return render(
+        request,
+        "coaching/report.html",
+        {"report": report, "form": form, "return_form": return_form, "is_coach": is_coach, "sections": sections},
+    )
+
+
+@require_GET
+@staff_required
+def overview(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    return render(
+        request,
+        "coaching/overview.html",
+        {"year": year, "rows": selectors.staff_overview(year), "awaiting": selectors.reports_awaiting_review(year)},
+    )
+
+
+@require_POST
+def preference(request: HttpRequest) -> HttpResponse:
+    person = getattr(request.user, "person", None)
+    if person is None:
+        raise Http404("No person")
+    delivery = request.POST.get("delivery")
+    if delivery in NotificationPreference.Delivery.values:
+        NotificationPreference.objects.update_or_create(person=person, defaults={"delivery": delivery})
+        messages.success(request, "Your reminder preference is saved.")
+    return redirect("pac:my_work")
+
+
+@require_POST
+def reminder_read(request: HttpRequest, reminder_id: int) -> HttpResponse:
+    reminder = get_object_or_404(Reminder, pk=reminder_id, recipient__user=request.user)
+    if reminder.read_at is None:
+        from django.utils import timezone
+
+        reminder.read_at = timezone.now()
+        reminder.save(update_fields=["read_at"])
+    return redirect(reminder.url if reminder.url.startswith("/") else "pac:my_work")
