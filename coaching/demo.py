@@ -31,7 +31,7 @@ def seed(ctx: DemoContext) -> None:
     tags = {t.code: t for t in Tag.objects.filter(code__in=[c for c, _ in GOALS])}
     pairs = list(
         Pair.objects.filter(program_year=ctx.program_year, status=Pair.Status.ACTIVE).select_related(
-            "coach__user", "mentee__user", "leader"
+            "coach__user", "mentee__user", "mentee__program", "leader"
         )
     )
     for index, pair in enumerate(pairs):
@@ -107,4 +107,65 @@ def seed(ctx: DemoContext) -> None:
                 services.report_return(report=report, actor=staff, comment="Please add how the goals progressed.")
             else:
                 services.report_acknowledge(report=report, actor=staff)
+    _seed_attendance(ctx, pairs, staff, today)
     OutboundEmail.objects.filter(created_at__gte=started).delete()
+
+
+def _seed_attendance(ctx: DemoContext, pairs, staff, today) -> None:
+    """Orientation and training days statewide, a monthly PLC in each region, and who came."""
+    from pac.models import Region
+
+    from .models import Attendance, TrainingEvent
+
+    year = ctx.program_year
+    events = [
+        TrainingEvent.objects.create(
+            program_year=year,
+            kind=TrainingEvent.Kind.ORIENTATION,
+            title="PAC pre-service orientation",
+            held_on=year.starts_on,
+            hours=6,
+            created_by=staff,
+        )
+    ]
+    day = year.starts_on + datetime.timedelta(days=21)
+    while day <= today:
+        events.append(
+            TrainingEvent.objects.create(
+                program_year=year,
+                kind=TrainingEvent.Kind.TRAINING,
+                title=f"CLASS training day ({day:%B})",
+                held_on=day,
+                hours=6,
+                created_by=staff,
+            )
+        )
+        day += datetime.timedelta(days=42)
+    facilitators = {r.pk: r.facilitators.first() for r in Region.objects.prefetch_related("facilitators")}
+    month = year.starts_on.replace(day=15)
+    while month <= today:
+        for region_id, facilitator in facilitators.items():
+            events.append(
+                TrainingEvent.objects.create(
+                    program_year=year,
+                    kind=TrainingEvent.Kind.PLC,
+                    title=f"Regional PLC, {month:%B}",
+                    region_id=region_id,
+                    held_on=month,
+                    hours=1,
+                    facilitator=facilitator,
+                    created_by=staff,
+                )
+            )
+        month = (month + datetime.timedelta(days=31)).replace(day=15)
+    rows = []
+    for event in events:
+        for pair in pairs:
+            if event.region_id and pair.mentee.program.region_id != event.region_id:
+                continue
+            rows.append(Attendance(event=event, person=pair.coach, attended=ctx.rng.random() < 0.85, recorded_by=staff))
+            if pair.leader_id and event.kind == TrainingEvent.Kind.PLC:
+                rows.append(
+                    Attendance(event=event, person=pair.leader, attended=ctx.rng.random() < 0.4, recorded_by=staff)
+                )
+    Attendance.objects.bulk_create(rows, ignore_conflicts=True)

@@ -93,3 +93,24 @@ class ReturnForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper()
+
+
+class TrainingEventForm(forms.ModelForm):
+    class Meta:
+        from .models import TrainingEvent
+
+        model = TrainingEvent
+        fields = ["kind", "title", "region", "held_on", "hours", "facilitator"]
+        widgets = {"held_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from pac.models import Person, Region
+        from pac.permissions import is_eec_staff
+
+        self.helper = _helper()
+        self.fields["facilitator"].queryset = Person.objects.filter(facilitated_regions__isnull=False).distinct()
+        if not is_eec_staff(user):  # a facilitator adds PLC sessions for their own regions
+            self.fields["kind"].choices = [("plc", "Professional Learning Community")]
+            self.fields["region"].queryset = Region.objects.filter(facilitators__user=user)
+            self.fields["region"].required = True

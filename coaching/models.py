@@ -269,3 +269,52 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person}: {self.get_delivery_display()}"
+
+
+class TrainingEvent(models.Model):
+    """Pre-service orientation, an ongoing training day, or a monthly regional PLC session."""
+
+    class Kind(models.TextChoices):
+        ORIENTATION = "orientation", "Pre-service orientation"
+        TRAINING = "training", "Ongoing training day"
+        PLC = "plc", "Professional Learning Community"
+
+    program_year = models.ForeignKey("pac.ProgramYear", on_delete=models.PROTECT, related_name="training_events")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    region = models.ForeignKey(
+        "pac.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The region whose PLC this is; empty for statewide events.",
+    )
+    held_on = models.DateField()
+    hours = models.DecimalField(max_digits=4, decimal_places=1, validators=[MinValueValidator(0.5)])
+    facilitator = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-held_on", "kind"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.held_on:%b %-d, %Y})"
+
+
+class Attendance(models.Model):
+    event = models.ForeignKey(TrainingEvent, on_delete=models.PROTECT, related_name="attendance")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="attendance")
+    attended = models.BooleanField(default=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "person"], name="one_attendance_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.person} at {self.event}: {'present' if self.attended else 'absent'}"

@@ -3,6 +3,7 @@ from django.http import HttpRequest
 from pac import my_work, navigation
 
 from .models import NotificationPreference, Reminder
+from .permissions import can_keep_attendance
 
 
 @my_work.register
@@ -28,4 +29,12 @@ def reminders_panel(request: HttpRequest) -> my_work.Panel | None:
 
 navigation.register(
     navigation.NavItem("Coaching overview", "coaching:overview", order=45, permission="pairings.manage")
+)
+navigation.register(
+    navigation.NavItem(
+        "PLC and training",
+        "coaching:training",
+        order=46,
+        check=lambda r: can_keep_attendance(r.user),
+    )
 )

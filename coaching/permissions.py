@@ -26,3 +26,10 @@ def reports_visible_to(user) -> QuerySet[ThirtyDayReport]:
     if not user.is_authenticated:
         return ThirtyDayReport.objects.none()
     return ThirtyDayReport.objects.filter(pair__coach__user=user)
+
+
+def can_keep_attendance(user) -> bool:
+    """EEC staff keep every event's attendance; a PLC facilitator keeps their region's PLC sessions."""
+    from pac.permissions import is_plc_facilitator
+
+    return is_eec_staff(user) or is_plc_facilitator(user)

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from applications.services import TransitionError, absolute_url
 from pac.models import Person, User
@@ -68,7 +69,7 @@ def meeting_log(
         raise TransitionError("A meeting cannot be logged before it happens; check the date.")
     if pair.started_on and held_on < pair.started_on:
         raise TransitionError(f"The pair started on {pair.started_on:%B %-d, %Y}; check the meeting date.")
-    if leader_present and not pair.leader_id:
+    if (leader_present or purpose == Meeting.Purpose.LEADER_CHECK_IN) and not pair.leader_id:
         raise TransitionError("This pair has no Program/Instructional Leader to take part.")
     return Meeting.objects.create(
         pair=pair,
@@ -155,32 +156,60 @@ def _prefill(pair: Pair, period: schedule.Period) -> dict[str, str]:
 
 
 def reports_ensure(*, pair: Pair, today: datetime.date | None = None) -> list[ThirtyDayReport]:
-    """Create the draft report of every period that has started (idempotent)."""
+    """Create the draft report of every period of the pair that has started, prefilled from the
+    period's meetings and goal notes (idempotent)."""
+    return reports_ensure_many(pairs=[pair], today=today, prefill=True)
+
+
+def reports_ensure_many(
+    *, pairs: list[Pair], today: datetime.date | None = None, prefill: bool = False
+) -> list[ThirtyDayReport]:
+    """The same for many pairs in a fixed number of queries (the daily sweep). Without
+    ``prefill`` the drafts start empty and are prefilled when the coach first opens them."""
     today = today or timezone.localdate()
-    if not pair.started_on or pair.status == Pair.Status.PROPOSED:
-        return []
+    pairs = [p for p in pairs if p.started_on and p.status != Pair.Status.PROPOSED]
     template = ReportTemplate.objects.filter(is_active=True).order_by("-created_at").first()
-    existing = set(ThirtyDayReport.objects.filter(pair=pair).values_list("period", flat=True))
-    created = []
-    for period in schedule.periods(started_on=pair.started_on, ended_on=pair.ended_on, until=today):
-        if period.number in existing or template is None:
-            continue
-        try:
-            with transaction.atomic():
-                created.append(
-                    ThirtyDayReport.objects.create(
-                        pair=pair,
-                        period=period.number,
-                        period_start=period.start,
-                        period_end=period.end,
-                        due_on=period.due_on,
-                        template=template,
-                        answers=_prefill(pair, period),
-                    )
-                )
-        except IntegrityError:  # made at the same moment by another request or the sweep
-            continue
-    return created
+    if not pairs or template is None:
+        return []
+    existing = set(ThirtyDayReport.objects.filter(pair__in=pairs).values_list("pair_id", "period"))
+    wanted = [
+        ThirtyDayReport(
+            pair=pair,
+            period=period.number,
+            period_start=period.start,
+            period_end=period.end,
+            due_on=period.due_on,
+            template=template,
+            answers=_prefill(pair, period) if prefill else {},
+        )
+        for pair in pairs
+        for period in schedule.periods(started_on=pair.started_on, ended_on=pair.ended_on, until=today)
+        if (pair.pk, period.number) not in existing
+    ]
+    if not wanted:
+        return []
+    try:
+        with transaction.atomic():
+            return bulk_create_with_history(wanted, ThirtyDayReport, batch_size=500)
+    except IntegrityError:  # made at the same moment by another request or the sweep: take them one by one
+        made = []
+        for report in wanted:
+            try:
+                with transaction.atomic():
+                    report.save()
+                    made.append(report)
+            except IntegrityError:
+                continue
+        return made
+
+
+def report_prefill_if_empty(*, report: ThirtyDayReport) -> ThirtyDayReport:
+    """A draft the sweep made starts empty; fill it from the period's records when first opened."""
+    if report.is_editable and not any(report.answers.values()):
+        period = schedule.Period(report.period, report.period_start, report.period_end, report.due_on)
+        report.answers = _prefill(report.pair, period)
+        report.save(update_fields=["answers", "updated_at"])
+    return report
 
 
 def _check_report_author(report: ThirtyDayReport, actor: User) -> None:
@@ -273,8 +302,12 @@ def _notify(
     message: str,
     url: str,
     report: ThirtyDayReport | None = None,
+    known: set[str] | None = None,
 ) -> Reminder | None:
-    """Record the reminder once (the unique key), then email it unless the person takes a digest."""
+    """Record the reminder once (the unique key), then email it unless the person takes a digest.
+    ``known`` holds keys already recorded (read in one query by the sweep), so they cost nothing."""
+    if known is not None and key in known:
+        return None
     reminder, created = Reminder.objects.get_or_create(
         key=key,
         defaults={
@@ -307,12 +340,11 @@ def reminders_sweep(*, today: datetime.date | None = None) -> int:
     today = today or timezone.localdate()
     settings_row = ReminderSettings.current()
     pairs = list(
-        Pair.objects.filter(status=Pair.Status.ACTIVE, started_on__isnull=False)
-        .select_related("coach", "mentee", "leader")
-        .prefetch_related("notification_preference")
+        Pair.objects.filter(status=Pair.Status.ACTIVE, started_on__isnull=False).select_related(
+            "coach__notification_preference", "mentee", "leader"
+        )
     )
-    for pair in pairs:
-        reports_ensure(pair=pair, today=today + datetime.timedelta(days=settings_row.days_before_due))
+    reports_ensure_many(pairs=pairs, today=today + datetime.timedelta(days=settings_row.days_before_due))
     sent = 0
     open_reports = ThirtyDayReport.objects.filter(
         pair__status=Pair.Status.ACTIVE,
@@ -323,6 +355,12 @@ def reminders_sweep(*, today: datetime.date | None = None) -> int:
         Person.objects.filter(Q(user__groups__name="EEC staff") | Q(user__is_superuser=True), user__is_active=True)
         .distinct()
         .select_related("notification_preference")
+    )
+    open_reports = list(open_reports)
+    known = set(
+        Reminder.objects.filter(
+            Q(report__in=open_reports) | Q(pair__in=pairs, stage=Reminder.Stage.NO_MEETING)
+        ).values_list("key", flat=True)
     )
     for report in open_reports:
         coach = report.pair.coach
@@ -345,6 +383,7 @@ def reminders_sweep(*, today: datetime.date | None = None) -> int:
             message=message,
             url=url,
             report=report,
+            known=known,
         ):
             sent += 1
         if -days >= settings_row.days_overdue_before_staff:
@@ -357,14 +396,15 @@ def reminders_sweep(*, today: datetime.date | None = None) -> int:
                     report=report,
                     url=url,
                     message=f"{coach.full_name}'s 30-day report {report.period} is {-days} days overdue",
+                    known=known,
                 ):
                     sent += 1
     if settings_row.remind_no_meeting:
-        sent += _no_meeting_reminders(pairs, today)
+        sent += _no_meeting_reminders(pairs, today, known)
     return sent
 
 
-def _no_meeting_reminders(pairs: list[Pair], today: datetime.date) -> int:
+def _no_meeting_reminders(pairs: list[Pair], today: datetime.date, known: set[str]) -> int:
     """Remind the coach when the last calendar month passed with no coaching meeting."""
     last_month_end = today.replace(day=1) - datetime.timedelta(days=1)
     last_month_start = last_month_end.replace(day=1)
@@ -385,6 +425,7 @@ def _no_meeting_reminders(pairs: list[Pair], today: datetime.date) -> int:
             pair=pair,
             url=reverse("coaching:workspace", args=[pair.pk]),
             message=f"No coaching meeting with {pair.mentee.full_name} was logged in {month}",
+            known=known,
         ):
             sent += 1
     return sent
@@ -416,3 +457,67 @@ def digest_send(*, today: datetime.date | None = None) -> int:
             key=f"digest:{person.pk}:{today:%Y-%m-%d}",
         )
     return len(by_person)
+
+
+# --- PLC and training ----------------------------------------------------------------------------
+
+# The model's expectations for CTs and CAs: 1 day of pre-service orientation, about 6 training days
+# a year, and the regional PLC monthly; leaders are expected at the PLC at least quarterly.
+EXPECTED_ORIENTATION_DAYS = 1
+EXPECTED_TRAINING_DAYS = 6
+HOURS_PER_DAY = 6
+
+
+def attendance_record(*, event, actor: User, present: set[int], expected: list[Person]):
+    """Record who attended an event (those not ticked are recorded absent). Staff record any
+    event; a PLC facilitator records their own region's PLC sessions."""
+    from .models import Attendance, TrainingEvent
+
+    allowed = actor.has_perm("pac.record_plc_attendance", event.region) if event.region_id else is_eec_staff(actor)
+    if not allowed or (not is_eec_staff(actor) and event.kind != TrainingEvent.Kind.PLC):
+        raise TransitionError(
+            "Only EEC staff, or the region's PLC facilitator for its PLC sessions, record attendance."
+        )
+    with transaction.atomic():
+        for person in expected:
+            Attendance.objects.update_or_create(
+                event=event,
+                person=person,
+                defaults={"attended": person.pk in present, "recorded_by": actor, "recorded_at": timezone.now()},
+            )
+
+
+def attendance_summary(*, person: Person, program_year, today: datetime.date | None = None) -> dict:
+    """A coach's (or leader's) attendance against the model's expectations, in two queries."""
+    from .models import Attendance, TrainingEvent
+
+    today = today or timezone.localdate()
+    attended = list(
+        Attendance.objects.filter(person=person, attended=True, event__program_year=program_year).select_related(
+            "event"
+        )
+    )
+    hours = {
+        kind: sum(float(a.event.hours) for a in attended if a.event.kind == kind) for kind in TrainingEvent.Kind.values
+    }
+    plc_months = {a.event.held_on.replace(day=1) for a in attended if a.event.kind == TrainingEvent.Kind.PLC}
+    plc_quarters = {
+        (a.event.held_on.year, (a.event.held_on.month - 1) // 3)
+        for a in attended
+        if a.event.kind == TrainingEvent.Kind.PLC
+    }
+    start = program_year.starts_on
+    end = min(today, program_year.ends_on)
+    months_so_far = max(0, (end.year - start.year) * 12 + end.month - start.month + (1 if end >= start else 0))
+    quarters_so_far = (months_so_far + 2) // 3
+    return {
+        "orientation_days": round(hours["orientation"] / HOURS_PER_DAY, 1),
+        "orientation_expected": EXPECTED_ORIENTATION_DAYS,
+        "training_days": round(hours["training"] / HOURS_PER_DAY, 1),
+        "training_expected": EXPECTED_TRAINING_DAYS,
+        "plc_hours": hours["plc"],
+        "plc_months": len(plc_months),
+        "months_so_far": months_so_far,
+        "plc_quarters": len(plc_quarters),
+        "quarters_so_far": quarters_so_far,
+    }

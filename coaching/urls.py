@@ -13,6 +13,8 @@ urlpatterns = [
     path("pairs/<int:pk>/plan/", views.plan, name="plan"),
     path("reports/<int:report_id>/", views.report, name="report"),
     path("staff/", views.overview, name="overview"),
+    path("training/", views.training, name="training"),
+    path("training/<int:event_id>/", views.attendance, name="attendance"),
     path("preferences/", views.preference, name="preference"),
     path("reminders/<int:reminder_id>/read/", views.reminder_read, name="reminder_read"),
 ]

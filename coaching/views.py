@@ -14,9 +14,9 @@ from pairings.models import Pair
 from pairings.permissions import pairs_visible_to
 
 from . import selectors, services
-from .forms import GoalForm, GoalNoteForm, MeetingForm, ReportForm, ReturnForm
-from .models import Goal, Meeting, NotificationPreference, Reminder
-from .permissions import reports_visible_to
+from .forms import GoalForm, GoalNoteForm, MeetingForm, ReportForm, ReturnForm, TrainingEventForm
+from .models import Goal, Meeting, NotificationPreference, Reminder, TrainingEvent
+from .permissions import can_keep_attendance, reports_visible_to
 
 
 def _pair(request: HttpRequest, pk: int) -> Pair:
@@ -43,7 +43,16 @@ def workspace(request: HttpRequest, pk: int) -> HttpResponse:
     pair = _pair(request, pk)
     services.reports_ensure(pair=pair)
     role = _role(pair, request.user)
-    return render(request, "coaching/workspace.html", {"pair": pair, "role": role, **selectors.workspace(pair)})
+    summary = (
+        services.attendance_summary(person=pair.coach, program_year=pair.program_year)
+        if role in ("coach", "staff")
+        else None
+    )
+    return render(
+        request,
+        "coaching/workspace.html",
+        {"pair": pair, "role": role, "attendance": summary, **selectors.workspace(pair)},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -131,6 +140,8 @@ def report(request: HttpRequest, report_id: int) -> HttpResponse:
     )
     sections = report.template.section_list()
     is_coach = report.pair.coach.user_id == request.user.pk
+    if is_coach and request.method == "GET":
+        services.report_prefill_if_empty(report=report)
     form = ReportForm(
         request.POST if is_coach and request.method == "POST" else None,
         sections=sections,
@@ -199,3 +210,79 @@ def reminder_read(request: HttpRequest, reminder_id: int) -> HttpResponse:
         reminder.read_at = timezone.now()
         reminder.save(update_fields=["read_at"])
     return redirect(reminder.url if reminder.url.startswith("/") else "pac:my_work")
+
+
+# --- PLC and training attendance --------------------------------------------------------------------
+
+
+def _events_visible_to(user, year):
+    from pac.permissions import is_eec_staff
+
+    events = TrainingEvent.objects.filter(program_year=year).select_related("region", "facilitator")
+    if is_eec_staff(user):
+        return events
+    return events.filter(kind=TrainingEvent.Kind.PLC, region__facilitators__user=user)
+
+
+@require_http_methods(["GET", "POST"])
+def training(request: HttpRequest) -> HttpResponse:
+    if not can_keep_attendance(request.user):
+        raise PermissionDenied("Training and PLC attendance is kept by EEC staff and PLC facilitators.")
+    from pac.models import ProgramYear
+
+    year_id = request.GET.get("year", "")
+    year = (
+        ProgramYear.objects.filter(pk=year_id).first() if year_id.isdigit() else None
+    ) or ProgramYear.objects.current()
+    form = TrainingEventForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        event = form.save(commit=False)
+        event.program_year = year
+        event.created_by = request.user
+        event.save()
+        messages.success(request, "Event added; record who attended.")
+        return redirect("coaching:attendance", event_id=event.pk)
+    return render(
+        request,
+        "coaching/training.html",
+        {"year": year, "events": _events_visible_to(request.user, year), "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def expected_attendees(event: TrainingEvent) -> list:
+    """Coaches of the year's active pairs (in the event's region, for a PLC), and their leaders."""
+    pairs = Pair.objects.filter(program_year=event.program_year, status=Pair.Status.ACTIVE).select_related(
+        "coach", "leader", "mentee__program"
+    )
+    if event.region_id:
+        pairs = pairs.filter(mentee__program__region=event.region)
+    people = {}
+    for pair in pairs:
+        people[pair.coach.pk] = (pair.coach, "Coach")
+        if pair.leader_id and event.kind != TrainingEvent.Kind.TRAINING:
+            people.setdefault(pair.leader.pk, (pair.leader, "Leader"))
+    return sorted(people.values(), key=lambda p: (p[1], p[0].last_name, p[0].first_name))
+
+
+@require_http_methods(["GET", "POST"])
+def attendance(request: HttpRequest, event_id: int) -> HttpResponse:
+    if not can_keep_attendance(request.user):
+        raise PermissionDenied("Training and PLC attendance is kept by EEC staff and PLC facilitators.")
+    event = get_object_or_404(TrainingEvent.objects.select_related("region"), pk=event_id)
+    if not _events_visible_to(request.user, event.program_year).filter(pk=event.pk).exists():
+        raise Http404("No such event")
+    expected = expected_attendees(event)
+    if request.method == "POST":
+        present = {int(pk) for pk in request.POST.getlist("present") if pk.isdigit()}
+        try:
+            services.attendance_record(
+                event=event, actor=request.user, present=present, expected=[person for person, _ in expected]
+            )
+        except TransitionError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, f"Attendance saved: {len(present)} present.")
+        return redirect("coaching:attendance", event_id=event.pk)
+    recorded = dict(event.attendance.values_list("person_id", "attended"))
+    return render(request, "coaching/attendance.html", {"event": event, "expected": expected, "recorded": recorded})

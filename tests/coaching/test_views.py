@@ -250,3 +250,76 @@ def test_workspace_queries_do_not_grow_with_meetings(client, two_pairs, django_a
         client.get(url)
     assert len(small.captured_queries) == len(large.captured_queries)
     assert Goal.objects.count() == 2 and ThirtyDayReport.objects.filter(pair=pair).count() == 2
+
+
+# --- PLC and training ------------------------------------------------------------------------------
+
+
+def test_facilitator_records_plc_attendance_for_their_region_only(
+    client, two_pairs, facilitator, staff_user, program_year
+):
+    from coaching.models import Attendance, TrainingEvent
+    from pac.models import Region
+
+    pair, other = two_pairs
+    mine = pair.mentee.program.region
+    mine.facilitators.add(facilitator.person)
+    client.force_login(facilitator)
+    response = client.post(
+        reverse("coaching:training") + f"?year={program_year.pk}",
+        {
+            "kind": "plc",
+            "title": "November PLC",
+            "region": mine.pk,
+            "held_on": timezone.localdate().isoformat(),
+            "hours": "1",
+        },
+    )
+    event = TrainingEvent.objects.get()
+    assert response.url == reverse("coaching:attendance", args=[event.pk])
+    page = client.get(response.url).content.decode()
+    assert pair.coach.full_name in page and pair.leader.full_name in page
+    assert other.coach.full_name not in page  # another region's coach is not expected here
+    client.post(response.url, {"present": [pair.coach.pk]})
+    assert dict(Attendance.objects.values_list("person_id", "attended")) == {pair.coach.pk: True, pair.leader.pk: False}
+    elsewhere = TrainingEvent.objects.create(
+        program_year=program_year,
+        kind="plc",
+        title="Other PLC",
+        region=Region.objects.exclude(pk=mine.pk).first(),
+        held_on=timezone.localdate(),
+        hours=1,
+        created_by=staff_user,
+    )
+    assert client.get(reverse("coaching:attendance", args=[elsewhere.pk])).status_code == 404
+    # a facilitator cannot add a statewide training day
+    client.post(reverse("coaching:training"), {"kind": "training", "title": "x", "held_on": "2026-11-01", "hours": "6"})
+    assert TrainingEvent.objects.count() == 2
+
+
+@pytest.mark.parametrize("who", ["coach", "mentee", "leader"])
+def test_pair_members_do_not_keep_attendance(client, two_pairs, who):
+    pair, _ = two_pairs
+    client.force_login(getattr(pair, who).user)
+    assert client.get(reverse("coaching:training")).status_code == 403
+
+
+def test_coach_attendance_against_the_models_expectations(client, two_pairs, staff_user, program_year):
+    from coaching.models import Attendance, TrainingEvent
+
+    pair, _ = two_pairs
+    for kind, hours in (("orientation", 6), ("training", 6), ("training", 6), ("plc", 1)):
+        event = TrainingEvent.objects.create(
+            program_year=program_year,
+            kind=kind,
+            title=kind,
+            held_on=program_year.starts_on,
+            hours=hours,
+            created_by=staff_user,
+        )
+        Attendance.objects.create(event=event, person=pair.coach, recorded_by=staff_user)
+    client.force_login(pair.coach.user)
+    page = client.get(reverse("coaching:workspace", args=[pair.pk])).content.decode()
+    assert "Pre-service orientation: 1.0 of 1 day" in page
+    assert "Ongoing training: 2.0 of about 6 days" in page
+    assert "Regional PLC: 1 of" in page

@@ -66,3 +66,27 @@ def test_a_queued_email_is_sent_by_a_real_worker(celery_worker_on_redis):
         time.sleep(0.1)
     assert email.status == OutboundEmail.Status.SENT
     assert [m.subject for m in mail.outbox] == ["Sent by a worker"]
+
+
+def test_the_reminder_sweep_runs_on_a_real_worker_and_its_email_leaves(
+    celery_worker_on_redis, staff_user, program_year
+):
+    """The daily sweep, sent through Redis to a worker: the coach's "due soon" email is sent there."""
+    import datetime
+    import time
+
+    from django.utils import timezone
+
+    from coaching.models import Reminder
+    from coaching.tasks import reminders_sweep_task
+    from pairings.models import Pair
+    from tests.coaching.test_views import make_pair
+
+    pair = make_pair(program_year, staff_user, started_days_ago=27)  # report 1 due in 3 days
+    reminders_sweep_task.delay()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not any("due on" in m.subject for m in mail.outbox):
+        time.sleep(0.2)
+    assert [m.to for m in mail.outbox if "is due on" in m.subject] == [[pair.coach.email]]
+    assert Reminder.objects.filter(pair=pair, stage="due_soon").count() == 1
+    assert Pair.objects.get(pk=pair.pk).started_on == timezone.localdate() - datetime.timedelta(days=27)

@@ -1,0 +1,91 @@
+from django.contrib import admin
+
+from pac.admin import RecordAdmin
+
+from .models import (
+    Goal,
+    GoalNote,
+    Meeting,
+    NotificationPreference,
+    Reminder,
+    ReminderSettings,
+    ReportTemplate,
+    ThirtyDayReport,
+)
+
+
+@admin.register(Meeting)
+class MeetingAdmin(RecordAdmin):
+    list_display = ["pair", "held_on", "purpose", "modality", "duration_minutes", "mentee_confirmed_at"]
+    list_filter = ["purpose", "modality", "pair__program_year"]
+    search_fields = ["pair__coach__last_name", "pair__mentee__last_name", "notes"]
+    list_select_related = ["pair__coach", "pair__mentee"]
+    readonly_fields = ["pair", "logged_by", "mentee_confirmed_at", "created_at"]
+
+
+class GoalNoteInline(admin.TabularInline):
+    model = GoalNote
+    extra = 0
+    can_delete = False
+    readonly_fields = ["author"]
+
+
+@admin.register(Goal)
+class GoalAdmin(RecordAdmin):
+    list_display = ["title", "pair", "area", "status", "target_date"]
+    list_filter = ["status", "area__kind", "pair__program_year"]
+    search_fields = ["title", "pair__coach__last_name", "pair__mentee__last_name"]
+    list_select_related = ["pair__coach", "pair__mentee", "area"]
+    readonly_fields = ["pair", "created_by"]
+    inlines = [GoalNoteInline]
+
+
+@admin.register(ReportTemplate)
+class ReportTemplateAdmin(RecordAdmin):
+    list_display = ["name", "is_active", "created_at"]
+    search_fields = ["name"]
+
+
+@admin.register(ThirtyDayReport)
+class ThirtyDayReportAdmin(RecordAdmin):
+    """Read-only: coaches file reports and staff review them on the coaching pages."""
+
+    list_display = ["pair", "period", "due_on", "status", "submitted_at", "was_late"]
+    list_filter = ["status", "was_late", "pair__program_year"]
+    search_fields = ["pair__coach__last_name", "pair__mentee__last_name"]
+    list_select_related = ["pair__coach", "pair__mentee"]
+    readonly_fields = [f.name for f in ThirtyDayReport._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(ReminderSettings)
+class ReminderSettingsAdmin(RecordAdmin):
+    list_display = ["__str__", "days_before_due", "days_overdue_before_staff", "remind_no_meeting"]
+    search_fields = ["id"]
+
+    def has_add_permission(self, request) -> bool:
+        return not ReminderSettings.objects.exists()
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ["message", "recipient", "stage", "created_at", "read_at", "email"]
+    list_filter = ["stage", "created_at"]
+    search_fields = ["message", "recipient__last_name", "recipient__email"]
+    list_select_related = ["recipient", "email"]
+    readonly_fields = [f.name for f in Reminder._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["person", "delivery"]
+    search_fields = ["person__last_name", "person__email"]
+    autocomplete_fields = ["person"]

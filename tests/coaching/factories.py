@@ -1,0 +1,50 @@
+"""Helpers for coaching tests: active pairs made through the pairing services, and meetings."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from coaching.models import Meeting
+from pairings import services as pairing
+from pairings.models import Pair
+from tests.applications.factories import MOUFactory
+from tests.factories import PersonFactory
+from tests.pairings.factories import accepted
+
+
+def active_pair(
+    year,
+    staff,
+    *,
+    started_on: datetime.date | None = None,
+    region: int = 1,
+    with_leader: bool = False,
+    ended_on: datetime.date | None = None,
+) -> Pair:
+    """An active CT–Mentee pair confirmed by ``staff``, optionally with a leader (a signed MOU)."""
+    coach = accepted("ct", year, region_number=region)
+    mentee = accepted("mentee", year, region_number=region)
+    if with_leader:
+        leader = PersonFactory(with_account=True, program=mentee.program)
+        MOUFactory(application=mentee, signed=True, signer_person=leader, signer_email=leader.email)
+    pair = pairing.pair_propose(coach_application=coach, mentee_application=mentee, actor=staff, confirm=True)
+    update = {"started_on": started_on or timezone.localdate()}
+    if ended_on is not None:
+        update["ended_on"] = ended_on
+    Pair.objects.filter(pk=pair.pk).update(**update)
+    pair.refresh_from_db()
+    return pair
+
+
+def meeting(pair: Pair, held_on: datetime.date, **kw) -> Meeting:
+    """A meeting written straight to the database (no date checks), for setting up a history."""
+    fields = {
+        "duration_minutes": 60,
+        "modality": Meeting.Modality.IN_PERSON,
+        "purpose": Meeting.Purpose.OBSERVATION,
+        "logged_by": pair.coach.user,
+    }
+    fields.update(kw)
+    return Meeting.objects.create(pair=pair, held_on=held_on, **fields)
