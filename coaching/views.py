@@ -48,10 +48,21 @@ def workspace(request: HttpRequest, pk: int) -> HttpResponse:
         if role in ("coach", "staff")
         else None
     )
+    leader_summary = (
+        services.attendance_summary(person=pair.leader, program_year=pair.program_year)
+        if pair.leader_id and role in ("leader", "staff")
+        else None
+    )
     return render(
         request,
         "coaching/workspace.html",
-        {"pair": pair, "role": role, "attendance": summary, **selectors.workspace(pair)},
+        {
+            "pair": pair,
+            "role": role,
+            "attendance": summary,
+            "leader_attendance": leader_summary,
+            **selectors.workspace(pair),
+        },
     )
 
 

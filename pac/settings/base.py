@@ -8,7 +8,6 @@ tasks, console email); ``production`` supplies none and fails loudly instead.
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -161,9 +160,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Installed into django-celery-beat's tables when beat starts; staff edit them in the admin after.
 CELERY_BEAT_SCHEDULE = {
     "outbox-retry-unsent": {"task": "pac.tasks.email_retry_unsent", "schedule": 300.0},
-    # the send time of reminders is this crontab; staff change it in the admin (Periodic tasks)
-    "coaching-reminders": {"task": "coaching.tasks.reminders_sweep_task", "schedule": crontab(hour=7, minute=0)},
-    "coaching-digest": {"task": "coaching.tasks.digest_send_task", "schedule": crontab(hour=17, minute=0)},
+    # The coaching reminder sweep and digest are created by a data migration instead
+    # (coaching 0004), so the send time staff set in the admin survives a restart of beat.
 }
 CELERY_TIMEZONE = "America/New_York"
 

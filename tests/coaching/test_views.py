@@ -323,3 +323,31 @@ def test_coach_attendance_against_the_models_expectations(client, two_pairs, sta
     assert "Pre-service orientation: 1.0 of 1 day" in page
     assert "Ongoing training: 2.0 of about 6 days" in page
     assert "Regional PLC: 1 of" in page
+
+
+def test_leader_sees_their_quarterly_plc_expectation(client, two_pairs, staff_user, program_year):
+    from coaching.models import Attendance, TrainingEvent
+
+    pair, _ = two_pairs
+    event = TrainingEvent.objects.create(
+        program_year=program_year,
+        kind="plc",
+        title="PLC",
+        held_on=program_year.starts_on,
+        hours=1,
+        created_by=staff_user,
+        region=pair.mentee.program.region,
+    )
+    Attendance.objects.create(event=event, person=pair.leader, recorded_by=staff_user)
+    client.force_login(pair.leader.user)
+    page = client.get(reverse("coaching:workspace", args=[pair.pk])).content.decode()
+    assert "Leaders are expected at the regional PLC at least quarterly: 1 of" in page
+    assert "Pre-service orientation" not in page  # the coach's training record is not the leader's business
+
+
+def test_the_reminder_send_time_is_a_periodic_task_staff_can_edit():
+    from django_celery_beat.models import PeriodicTask
+
+    sweep = PeriodicTask.objects.get(task="coaching.tasks.reminders_sweep_task")
+    assert sweep.enabled and sweep.crontab.hour == "7" and str(sweep.crontab.timezone) == "America/New_York"
+    assert PeriodicTask.objects.filter(task="coaching.tasks.digest_send_task").exists()
