@@ -108,6 +108,7 @@ def seed(ctx: DemoContext) -> None:
             else:
                 services.report_acknowledge(report=report, actor=staff)
     _seed_attendance(ctx, pairs, staff, today)
+    _seed_past_cohort(ctx, pairs, staff)
     OutboundEmail.objects.filter(created_at__gte=started).delete()
 
 
@@ -169,3 +170,158 @@ def _seed_attendance(ctx: DemoContext, pairs, staff, today) -> None:
                     Attendance(event=event, person=pair.leader, attended=ctx.rng.random() < 0.4, recorded_by=staff)
                 )
     Attendance.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def _seed_past_cohort(ctx: DemoContext, current_pairs, staff) -> None:
+    """Last year's cohort, completed: the same people paired a year earlier, with a full year of
+    monthly meetings and leader check-ins, goals, and twelve 30-day reports each (some late, a few
+    returned and then resubmitted). Made in bulk: it is history, not a workflow to drive."""
+    from simple_history.utils import bulk_create_with_history
+
+    from applications.models import Application, Stage
+    from pac.models import ProgramYear
+
+    from . import schedule
+    from .models import ReportTemplate
+
+    current = ctx.program_year
+    past, _ = ProgramYear.objects.get_or_create(
+        name=f"{current.starts_on.year - 1}–{str(current.starts_on.year)[-2:]}",
+        defaults={
+            "starts_on": current.starts_on.replace(year=current.starts_on.year - 1),
+            "ends_on": current.starts_on - datetime.timedelta(days=1),
+            "applications_open_on": current.applications_open_on.replace(year=current.applications_open_on.year - 1),
+            "applications_close_on": current.applications_close_on.replace(year=current.applications_close_on.year - 1),
+            "notes": "Year one of the model (completed).",
+        },
+    )
+    if Pair.objects.filter(program_year=past).exists():
+        return
+    apps = []
+    for pair in current_pairs:
+        for app in (pair.coach_application, pair.mentee_application):
+            apps.append(
+                Application(
+                    program_year=past,
+                    role=app.role,
+                    applicant_id=app.applicant_id,
+                    created_by_id=app.created_by_id,
+                    program_id=app.program_id,
+                    program_type=app.program_type,
+                    qris_level=app.qris_level,
+                    stage=Stage.ACCEPTED,
+                    statement=app.statement,
+                    reference=f"PAC-{past.starts_on.year}-H{app.pk:05d}",
+                    decided_at=timezone.now(),
+                    decided_by=staff,
+                )
+            )
+    apps = bulk_create_with_history(apps, Application, batch_size=500)
+    by_person = {(a.applicant_id, a.role): a for a in apps}
+    slots: dict[int, int] = {}
+    past_pairs = []
+    for pair in current_pairs:
+        slots[pair.coach_id] = slots.get(pair.coach_id, 0) + 1
+        coach_app = by_person[(pair.coach_id, pair.coach_application.role)]
+        mentee_app = by_person[(pair.mentee_id, pair.mentee_application.role)]
+        past_pairs.append(
+            Pair(
+                program_year=past,
+                kind=pair.kind,
+                coach_id=pair.coach_id,
+                mentee_id=pair.mentee_id,
+                coach_application=coach_app,
+                mentee_application=mentee_app,
+                leader_id=pair.leader_id,
+                status=Pair.Status.ENDED,
+                end_kind=Pair.EndKind.COMPLETED,
+                coach_slot=slots[pair.coach_id],
+                coach_capacity=2,
+                started_on=past.starts_on,
+                ended_on=past.ends_on,
+                confirmed_by=staff,
+                ended_by=staff,
+                score=pair.score,
+            )
+        )
+    past_pairs = bulk_create_with_history(past_pairs, Pair, batch_size=500)
+    meetings, goals, reports = [], [], []
+    template = ReportTemplate.objects.filter(is_active=True).first()
+    tags = list(Tag.objects.filter(code__in=[c for c, _ in GOALS]))
+    for index, pair in enumerate(past_pairs):
+        coach_user = current_pairs[index].coach.user
+        for month in range(12):
+            day = past.starts_on + datetime.timedelta(days=30 * month + 4)
+            if index % 6 == 5 and month == 7:
+                continue  # a missed month
+            meetings.append(
+                Meeting(
+                    pair=pair,
+                    held_on=day,
+                    duration_minutes=ctx.rng.choice([60, 75, 90]),
+                    modality=ctx.rng.choice(list(Meeting.Modality)),
+                    purpose=Meeting.Purpose.RELATIONSHIP
+                    if month == 0
+                    else ctx.rng.choice([Meeting.Purpose.OBSERVATION, Meeting.Purpose.FOLLOW_UP]),
+                    notes="Monthly coaching meeting.",
+                    logged_by=coach_user,
+                    mentee_confirmed_at=timezone.now(),
+                )
+            )
+            if pair.leader_id:
+                meetings.append(
+                    Meeting(
+                        pair=pair,
+                        held_on=day + datetime.timedelta(days=10),
+                        duration_minutes=30,
+                        modality=Meeting.Modality.PHONE,
+                        purpose=Meeting.Purpose.LEADER_CHECK_IN,
+                        leader_present=True,
+                        logged_by=coach_user,
+                    )
+                )
+        for k, tag in enumerate(ctx.rng.sample(tags, 2)):
+            goals.append(
+                Goal(
+                    pair=pair,
+                    area=tag,
+                    title=dict(GOALS)[tag.code],
+                    status=Goal.Status.MET if k == 0 else ctx.rng.choice([Goal.Status.MET, Goal.Status.IN_PROGRESS]),
+                    target_date=past.starts_on + datetime.timedelta(days=240),
+                    created_by=coach_user,
+                )
+            )
+        for period in schedule.periods(started_on=pair.started_on, ended_on=pair.ended_on, until=past.ends_on):
+            late = ctx.rng.random() < 0.15
+            submitted = timezone.make_aware(
+                datetime.datetime.combine(
+                    period.due_on + datetime.timedelta(days=ctx.rng.randint(1, 5) if late else -1), datetime.time(15)
+                )
+            )
+            reports.append(
+                ThirtyDayReport(
+                    pair=pair,
+                    period=period.number,
+                    period_start=period.start,
+                    period_end=period.end,
+                    due_on=period.due_on,
+                    template=template,
+                    status=ThirtyDayReport.Status.ACKNOWLEDGED,
+                    submitted_at=submitted,
+                    was_late=late,
+                    reviewed_by=staff,
+                    reviewed_at=submitted,
+                    review_comment="Returned once for more detail; resubmitted."
+                    if index % 7 == 0 and period.number == 2
+                    else "",
+                    answers={
+                        "actions": "Monthly meeting and an observation.",
+                        "progress": "Steady progress on goals.",
+                        "next_steps": "Continue the strategies.",
+                        "support": "",
+                    },
+                )
+            )
+    bulk_create_with_history(meetings, Meeting, batch_size=1000)
+    bulk_create_with_history(goals, Goal, batch_size=1000)
+    bulk_create_with_history(reports, ThirtyDayReport, batch_size=1000)

@@ -41,7 +41,9 @@ def test_seed_demo_loads_the_whole_program_and_is_idempotent(capsys):
     assert roles == set(ProgramRole.values)
     assert not Participation.objects.filter(source=Participation.Source.DEMO).exists()
     assert not OutboundEmail.objects.exists(), "demo data does not email anyone"
-    accepted = dict(Application.objects.filter(stage=Stage.ACCEPTED).values_list("role").annotate(n=Count("pk")))
+    accepted = dict(
+        Application.objects.filter(stage=Stage.ACCEPTED, program_year=year).values_list("role").annotate(n=Count("pk"))
+    )
     assert accepted == {"ct": 12, "mentee": 12, "ca": 6, "ma": 6}
 
     # active CT–Mentee and CA–MA pairs in every region, made through the real suggestion
@@ -52,6 +54,26 @@ def test_seed_demo_loads_the_whole_program_and_is_idempotent(capsys):
             Pair.objects.filter(kind=kind, status="active").values_list("mentee__program__region__number", flat=True)
         )
         assert regions == {1, 2, 3, 4, 5, 6}, kind
+
+    # coaching: the current cohort's months so far, and last year's completed cohort with a full year
+    from coaching.models import Attendance, Meeting, ThirtyDayReport
+
+    past = ProgramYear.objects.exclude(pk=year.pk).filter(starts_on__lt=year.starts_on).get()
+    past_pairs = Pair.objects.filter(program_year=past, status="ended", end_kind="completed")
+    assert past_pairs.count() == 18
+    months = {
+        m.replace(day=1) for m in Meeting.objects.filter(pair__program_year=past).values_list("held_on", flat=True)
+    }
+    assert len(months) == 12, "a year of meetings"
+    from coaching.schedule import periods
+
+    per_pair = len(periods(started_on=past.starts_on, ended_on=past.ends_on, until=past.ends_on))
+    assert per_pair == 13  # 365 days: twelve full 30-day periods and a short thirteenth
+    assert ThirtyDayReport.objects.filter(pair__program_year=past).count() == 18 * per_pair
+    assert ThirtyDayReport.objects.filter(was_late=True).exists()
+    assert ThirtyDayReport.objects.filter(status="returned", pair__program_year=year).exists()
+    assert Meeting.objects.filter(pair__program_year=year).exists()
+    assert Attendance.objects.filter(event__kind="plc").exists()
 
     counts = (Program.objects.count(), User.objects.count(), Application.objects.count(), Participation.objects.count())
     call_command("seed_demo", "--quiet-logins")
