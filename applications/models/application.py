@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
 import uuid
@@ -208,6 +209,18 @@ class LinkRequest(models.Model):
 
     class Meta:
         abstract = True
+
+    def issue_link(self, *, days: int, status: str) -> str:
+        """Give the row a fresh single-use link (any earlier one stops working) and return the token,
+        which is never stored: only its hash is."""
+        token, self.token_hash = new_token()
+        now = timezone.now()
+        self.token_expires_at = now + datetime.timedelta(days=days)
+        self.requested_at = now
+        self.sent_count += 1
+        self.status = status
+        self.save()
+        return token
 
     def link_is_live(self, now=None) -> bool:
         now = now or timezone.now()

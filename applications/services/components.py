@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import re
 
 from django.conf import settings
@@ -19,7 +18,6 @@ from ..models import (
     Recommendation,
     Stage,
     hash_token,
-    new_token,
 )
 from ..roles import Relationship
 from .common import (
@@ -66,14 +64,7 @@ def recommendation_send(*, recommendation: Recommendation, actor: User | None) -
             f"The recommendation from {recommendation.name} is "
             f"{recommendation.get_status_display().lower()}; there is nothing to send."
         )
-    token, token_hash = new_token()
-    now = timezone.now()
-    recommendation.token_hash = token_hash
-    recommendation.token_expires_at = now + datetime.timedelta(days=settings.PAC_LINK_EXPIRY_DAYS)
-    recommendation.requested_at = now
-    recommendation.sent_count += 1
-    recommendation.status = Recommendation.Status.REQUESTED
-    recommendation.save()
+    token = recommendation.issue_link(days=settings.PAC_LINK_EXPIRY_DAYS, status=Recommendation.Status.REQUESTED)
     _notify(
         "recommendation_request",
         to=[recommendation.email],
@@ -245,13 +236,7 @@ def mou_send(*, mou: MOU, actor: User | None) -> MOU:
     _check_components_open(mou.application)
     if mou.status not in (MOU.Status.PENDING, MOU.Status.REQUESTED):
         raise TransitionError(f"This MOU is {mou.get_status_display().lower()}; there is nothing to send.")
-    token, token_hash = new_token()
-    mou.token_hash = token_hash
-    mou.token_expires_at = timezone.now() + datetime.timedelta(days=settings.PAC_LINK_EXPIRY_DAYS)
-    mou.requested_at = timezone.now()
-    mou.sent_count += 1
-    mou.status = MOU.Status.REQUESTED
-    mou.save()
+    token = mou.issue_link(days=settings.PAC_LINK_EXPIRY_DAYS, status=MOU.Status.REQUESTED)
     _notify(
         "mou_request",
         to=[mou.signer_email],
