@@ -116,6 +116,7 @@ SEED_MIGRATIONS = [
     "pac.migrations.0004_seed_tags",
     "applications.migrations.0002_seed_templates_and_rubrics",
     "coaching.migrations.0002_default_report_template",
+    "evaluation.migrations.0002_class_instruments",
 ]
 
 
