@@ -58,3 +58,115 @@ class Dimension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+
+class ObserverCertificate(models.Model):
+    """A CLASS observer's reliability certificate for one instrument, valid until it expires."""
+
+    observer = models.ForeignKey("pac.Person", on_delete=models.PROTECT, related_name="class_certificates")
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="certificates")
+    certified_on = models.DateField()
+    expires_on = models.DateField()
+    reference = models.CharField("certificate number", max_length=60, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["observer", "instrument", "-expires_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_on__gt=models.F("certified_on")), name="certificate_expires_after_issue"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.observer}: {self.instrument} until {self.expires_on}"
+
+
+class Observation(models.Model):
+    """A CLASS observation of one classroom at one time point, made of scored cycles."""
+
+    class TimePoint(models.TextChoices):
+        PRE = "pre", "Pre (start of year)"
+        MID = "mid", "Mid-year"
+        POST = "post", "Post (end of year)"
+
+    pair = models.ForeignKey("pairings.Pair", on_delete=models.PROTECT, related_name="observations")
+    observee = models.ForeignKey(
+        "pac.Person",
+        on_delete=models.PROTECT,
+        related_name="observations",
+        help_text="The Mentee, or the educator named in an MA's plan.",
+    )
+    classroom = models.CharField(max_length=120, blank=True)
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="observations")
+    time_point = models.CharField(max_length=4, choices=TimePoint.choices)
+    observed_on = models.DateField()
+    observer = models.ForeignKey("pac.Person", on_delete=models.PROTECT, related_name="observations_made")
+    recorded_by = models.ForeignKey("pac.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-observed_on", "-pk"]
+        indexes = [models.Index(fields=["pair", "time_point"])]
+
+    def __str__(self) -> str:
+        return f"{self.instrument.name} {self.get_time_point_display()} on {self.observed_on}"
+
+
+class Cycle(models.Model):
+    observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="cycles")
+    number = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["observation", "number"]
+        constraints = [models.UniqueConstraint(fields=["observation", "number"], name="one_cycle_number")]
+
+    def __str__(self) -> str:
+        return f"Cycle {self.number}"
+
+
+class CycleScore(models.Model):
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="scores")
+    dimension = models.ForeignKey(Dimension, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "dimension"], name="one_score_per_cycle_dimension"),
+            models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=7), name="class_score_1_to_7"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension.code}: {self.score}"
+
+
+class DimensionResult(models.Model):
+    """An observation's mean score on one dimension (raw: Negative Climate stays low-is-good), kept
+    so cohort analytics aggregate in the database."""
+
+    observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="dimension_results")
+    dimension = models.ForeignKey(Dimension, on_delete=models.PROTECT, related_name="+")
+    mean = models.DecimalField(max_digits=5, decimal_places=3)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["observation", "dimension"], name="one_result_per_dimension")]
+
+    def __str__(self) -> str:
+        return f"{self.dimension.code}: {self.mean}"
+
+
+class DomainResult(models.Model):
+    """An observation's domain score (reversed dimensions entered as 8 − score)."""
+
+    observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="domain_results")
+    domain = models.ForeignKey(Domain, on_delete=models.PROTECT, related_name="+")
+    score = models.DecimalField(max_digits=5, decimal_places=3)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["observation", "domain"], name="one_result_per_domain")]
+
+    def __str__(self) -> str:
+        return f"{self.domain.code}: {self.score}"

@@ -99,3 +99,99 @@ def test_the_instruments_are_seeded_with_their_domains_and_reversed_dimensions()
     }
     infant = Instrument.objects.get(code="infant")
     assert [d.code for d in infant.domains.get().dimensions.all()] == ["RC", "TS", "FE", "ELS"]
+
+
+# --- recording an observation --------------------------------------------------------------------
+
+
+@pytest.fixture
+def observation_setup(program_year, staff_user, observer):
+    import datetime
+
+    from evaluation.models import ObserverCertificate
+    from tests.coaching.test_views import make_pair
+
+    pair = make_pair(program_year, staff_user)
+    instrument = Instrument.objects.get(code="pre_k")
+    ObserverCertificate.objects.create(
+        observer=observer.person,
+        instrument=instrument,
+        certified_on=datetime.date(2026, 1, 1),
+        expires_on=datetime.date(2027, 1, 1),
+    )
+    return pair, instrument, observer
+
+
+FULL = {"PC": 6, "NC": 1, "TS": 5, "RSP": 5, "BM": 6, "PD": 6, "ILF": 5, "CD": 2, "QF": 3, "LM": 3}
+
+
+@pytest.mark.django_db
+def test_an_observation_stores_cycles_and_computed_results(observation_setup):
+    import datetime
+
+    from evaluation.services import observation_record
+
+    pair, instrument, observer = observation_setup
+    cycles = [FULL, {**FULL, "NC": 2, "CD": 3}, FULL, {**FULL, "PC": 7}]
+    obs = observation_record(
+        pair=pair,
+        observee=pair.mentee,
+        instrument=instrument,
+        time_point="pre",
+        observed_on=datetime.date(2026, 10, 1),
+        observer=observer.person,
+        recorded_by=observer,
+        cycles=cycles,
+    )
+    assert obs.cycles.count() == 4
+    results = {r.dimension.code: float(r.mean) for r in obs.dimension_results.select_related("dimension")}
+    assert results["PC"] == 6.25 and results["NC"] == 1.25 and results["CD"] == 2.25
+    domains = {r.domain.code: float(r.score) for r in obs.domain_results.select_related("domain")}
+    assert domains["ES"] == pytest.approx((6.25 + (8 - 1.25) + 5 + 5) / 4, abs=1e-3)
+
+
+@pytest.mark.django_db
+def test_a_lapsed_certificate_or_the_pairs_coach_cannot_observe(observation_setup, staff_user):
+    import datetime
+
+    from applications.services import TransitionError
+    from evaluation.models import Observation
+    from evaluation.services import observation_record
+
+    pair, instrument, observer = observation_setup
+    kwargs = {
+        "pair": pair,
+        "observee": pair.mentee,
+        "instrument": instrument,
+        "time_point": "post",
+        "recorded_by": staff_user,
+        "cycles": [FULL],
+    }
+    with pytest.raises(TransitionError, match="no CLASS Pre-K reliability certificate valid"):
+        observation_record(observed_on=datetime.date(2027, 2, 1), observer=observer.person, **kwargs)
+    with pytest.raises(TransitionError, match="own coach cannot observe"):
+        observation_record(observed_on=datetime.date(2026, 10, 1), observer=pair.coach, **kwargs)
+    assert not Observation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_bad_score_saves_nothing(observation_setup):
+    import datetime
+
+    from applications.services import TransitionError
+    from evaluation.models import Cycle, Observation
+    from evaluation.services import observation_record
+
+    pair, instrument, observer = observation_setup
+    with pytest.raises(TransitionError, match="Nothing was saved: cycle 2: LM is missing"):
+        observation_record(
+            pair=pair,
+            observee=pair.mentee,
+            instrument=instrument,
+            time_point="pre",
+            observed_on=datetime.date(2026, 10, 1),
+            observer=observer.person,
+            recorded_by=observer,
+            cycles=[FULL, {k: v for k, v in FULL.items() if k != "LM"}],
+        )
+    assert not Observation.objects.exists() and not Cycle.objects.exists()
