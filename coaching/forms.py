@@ -110,7 +110,8 @@ class TrainingEventForm(forms.ModelForm):
 
         self.helper = _helper()
         self.fields["facilitator"].queryset = Person.objects.filter(facilitated_regions__isnull=False).distinct()
-        if not is_eec_staff(user):  # a facilitator adds PLC sessions for their own regions
+        if not is_eec_staff(user):  # a facilitator adds PLC sessions for their own regions, as themselves
             self.fields["kind"].choices = [("plc", "Professional Learning Community")]
+            self.fields["facilitator"].queryset = Person.objects.filter(user=user)
             self.fields["region"].queryset = Region.objects.filter(facilitators__user=user)
             self.fields["region"].required = True

@@ -91,6 +91,7 @@ def meeting_confirm(*, meeting: Meeting, actor: User) -> Meeting:
     meeting = Meeting.objects.select_for_update(of=("self",)).select_related("pair__mentee").get(pk=meeting.pk)
     if meeting.pair.mentee.user_id != actor.pk:
         raise TransitionError("Only the mentee confirms that a meeting took place.")
+    _check_active(meeting.pair)
     if meeting.mentee_confirmed_at is None:
         meeting.mentee_confirmed_at = timezone.now()
         meeting.save(update_fields=["mentee_confirmed_at"])

@@ -115,7 +115,15 @@ def goal_edit(request: HttpRequest, pk: int, goal_id: int | None = None) -> Http
     note_form = GoalNoteForm(request.POST if posted and note else None)
     if request.method == "POST":
         try:
-            if request.POST.get("action") == "note" and goal and note_form.is_valid():
+            if note and goal is None:
+                messages.error(request, "Save the goal before adding progress notes.")
+                return render(
+                    request,
+                    "coaching/goal_form.html",
+                    {"pair": pair, "goal": goal, "form": form, "note_form": note_form},
+                    status=400,
+                )
+            if note and note_form.is_valid():
                 services.goal_note_add(goal=goal, actor=request.user, text=note_form.cleaned_data["text"])
                 messages.success(request, "Progress note added.")
                 return redirect("coaching:goal", pk=pk, goal_id=goal.pk)
@@ -240,11 +248,12 @@ def training(request: HttpRequest) -> HttpResponse:
     if not can_keep_attendance(request.user):
         raise PermissionDenied("Training and PLC attendance is kept by EEC staff and PLC facilitators.")
     from pac.models import ProgramYear
+    from pac.permissions import is_eec_staff
 
-    year_id = request.GET.get("year", "")
-    year = (
-        ProgramYear.objects.filter(pk=year_id).first() if year_id.isdigit() else None
-    ) or ProgramYear.objects.current()
+    # staff may look at any year; a facilitator keeps the current year's PLC
+    year = _year(request) if is_eec_staff(request.user) else ProgramYear.objects.current()
+    if year is None:
+        raise PermissionDenied("Create a program year in the admin first.")
     form = TrainingEventForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         event = form.save(commit=False)

@@ -12,7 +12,8 @@ from .models import Pair
 
 @rules.predicate
 def is_pair_member(user, pair: Pair | None) -> bool:
-    if pair is None or not user.is_authenticated or pair.status == Pair.Status.DISCARDED:
+    # a proposed (locked) pair is staff's draft: nobody is told until it is confirmed
+    if pair is None or not user.is_authenticated or pair.status in (Pair.Status.DISCARDED, Pair.Status.PROPOSED):
         return False
     people = {pair.coach.user_id, pair.mentee.user_id, pair.leader.user_id if pair.leader_id else None}
     return user.pk in people
@@ -28,5 +29,5 @@ def pairs_visible_to(user) -> QuerySet[Pair]:
     if not user.is_authenticated:
         return Pair.objects.none()
     return Pair.objects.filter(Q(coach__user=user) | Q(mentee__user=user) | Q(leader__user=user)).exclude(
-        status=Pair.Status.DISCARDED
+        status__in=[Pair.Status.DISCARDED, Pair.Status.PROPOSED]
     )

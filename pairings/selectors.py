@@ -134,7 +134,7 @@ def pairs_of(user) -> QuerySet[Pair]:
     """The pairs a person belongs to: as coach, mentee or leader."""
     return (
         Pair.objects.filter(Q(coach__user=user) | Q(mentee__user=user) | Q(leader__user=user))
-        .exclude(status=Pair.Status.DISCARDED)
+        .exclude(status__in=[Pair.Status.DISCARDED, Pair.Status.PROPOSED])  # drafts are told to nobody
         .select_related("program_year", "coach__program", "mentee__program", "leader")
         .order_by("-program_year__starts_on", "status")
     )

@@ -74,10 +74,17 @@ def suggest(request: HttpRequest) -> HttpResponse:
                     "again around it; nothing is final until you confirm.",
                 )
         elif action == "unlock":
-            pair = get_object_or_404(Pair, pk=request.POST.get("pair") or 0, program_year=year)
+            pair_id = request.POST.get("pair", "")
+            pair = get_object_or_404(Pair, pk=pair_id if pair_id.isdigit() else 0, program_year=year)
             _run(request, lambda: services.pair_discard(pair=pair, actor=request.user), "Unlocked.")
         elif action == "waive":
-            person = get_object_or_404(Person, pk=request.POST.get("mentee_person") or 0)
+            person_id = request.POST.get("mentee_person", "")
+            person = get_object_or_404(
+                Person.objects.filter(
+                    applications__program_year=year, applications__stage=Stage.ACCEPTED, applications__role=mentee_role
+                ).distinct(),
+                pk=person_id if person_id.isdigit() else 0,
+            )
             _run(
                 request,
                 lambda: services.region_waive(
