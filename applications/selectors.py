@@ -15,7 +15,6 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from pac.models import ProgramYear, Region, RegionTarget
 
 from .models import MOU, Application, Recommendation, ReviewAssignment, Score, Stage, Tier
-from .roles import ApplicantRole
 
 
 def applications_of(user) -> QuerySet[Application]:
@@ -371,11 +370,3 @@ def accepted_by_region(program_year: ProgramYear) -> dict[tuple[int, str], int]:
         .annotate(n=Count("pk"))
     )
     return {(r["program__region__number"], r["role"]): r["n"] for r in rows}
-
-
-ROLE_PAIR = {
-    ApplicantRole.CT: "ct_mentee",
-    ApplicantRole.MENTEE: "ct_mentee",
-    ApplicantRole.CA: "ca_ma",
-    ApplicantRole.MA: "ca_ma",
-}

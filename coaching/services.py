@@ -34,10 +34,6 @@ def _is_coach(pair: Pair, user: User) -> bool:
     return pair.coach.user_id == user.pk
 
 
-def _is_member(pair: Pair, user: User) -> bool:
-    return user.pk in {pair.coach.user_id, pair.mentee.user_id, pair.leader.user_id if pair.leader_id else None}
-
-
 def _check_active(pair: Pair) -> None:
     if pair.status != Pair.Status.ACTIVE:
         raise TransitionError("This pair is not active; its records can no longer change.")

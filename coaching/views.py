@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from applications.services import TransitionError
-from applications.views.staff import _year, staff_required
+from pac.views import program_year_for, staff_required
 from pairings.models import Pair
 from pairings.permissions import pairs_visible_to
 
@@ -200,7 +200,7 @@ def report(request: HttpRequest, report_id: int) -> HttpResponse:
 @require_GET
 @staff_required
 def overview(request: HttpRequest) -> HttpResponse:
-    year = _year(request)
+    year = program_year_for(request)
     return render(
         request,
         "coaching/overview.html",
@@ -251,7 +251,7 @@ def training(request: HttpRequest) -> HttpResponse:
     from pac.permissions import is_eec_staff
 
     # staff may look at any year; a facilitator keeps the current year's PLC
-    year = _year(request) if is_eec_staff(request.user) else ProgramYear.objects.current()
+    year = program_year_for(request) if is_eec_staff(request.user) else ProgramYear.objects.current()
     if year is None:
         raise PermissionDenied("Create a program year in the admin first.")
     form = TrainingEventForm(request.POST or None, user=request.user)

@@ -1,18 +1,46 @@
 from __future__ import annotations
 
 import logging
+from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from .models import ProgramYear
 from .my_work import panels_for
 
 logger = logging.getLogger(__name__)
+
+
+def staff_required(view):
+    """Staff pages of every app: EEC staff only (others get a 403 that says so)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if not request.user.has_perm("pac.access_staff_pages"):
+            raise PermissionDenied("These pages are for EEC staff.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def program_year_for(request: HttpRequest) -> ProgramYear:
+    """The program year a staff page shows: ?year= (or a posted year), else the current one."""
+    year_id = request.GET.get("year") or request.POST.get("year")
+    if year_id and year_id.isdigit():
+        year = ProgramYear.objects.filter(pk=year_id).first()
+        if year:
+            return year
+    year = ProgramYear.objects.current()
+    if year is None:
+        raise PermissionDenied("Create a program year in the admin first.")
+    return year
 
 
 @login_not_required

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from applications.models import Application, Stage
 from applications.services import TransitionError
-from applications.views.staff import _year, staff_required
 from pac.models import Person
+from pac.views import program_year_for, staff_required
 
 from . import selectors, services
 from .matching import COMPONENT_LABELS, WEIGHTS
@@ -51,7 +51,7 @@ def _application(year, pk: str | None, roles) -> Application | None:
 @require_http_methods(["GET", "POST"])
 @staff_required
 def suggest(request: HttpRequest) -> HttpResponse:
-    year = _year(request)
+    year = program_year_for(request)
     kind = _kind(request)
     coach_role, mentee_role = ("ct", "mentee") if kind == Kind.CT_MENTEE else ("ca", "ma")
     if request.method == "POST":
@@ -149,14 +149,14 @@ def suggest(request: HttpRequest) -> HttpResponse:
 @require_GET
 @staff_required
 def targets(request: HttpRequest) -> HttpResponse:
-    year = _year(request)
+    year = program_year_for(request)
     return render(request, "pairings/targets.html", {"year": year, "rows": selectors.regional_targets(year)})
 
 
 @require_GET
 @staff_required
 def pair_list(request: HttpRequest) -> HttpResponse:
-    year = _year(request)
+    year = program_year_for(request)
     status = request.GET.get("status", "") if request.GET.get("status", "") in Pair.Status.values else ""
     kind = request.GET.get("kind", "") if request.GET.get("kind", "") in Kind.values else ""
     return render(

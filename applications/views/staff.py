@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,34 +10,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pac.models import ProgramYear, Region, RegionTarget
+from pac.views import program_year_for, staff_required
 
 from .. import selectors, services
 from ..forms import AdvanceByRankForm, AssignReviewerForm, DecisionForm, OverrideForm, ReasonForm, SlotForm
 from ..models import Application, ApplicationEvent, InterviewSlot, ReviewAssignment, ScreeningCheck, Stage, Tier
 from ..roles import ApplicantRole
 from .review import packet_context
-
-
-def staff_required(view):
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        if not request.user.has_perm("applications.manage"):
-            raise PermissionDenied("These pages are for EEC staff.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _year(request: HttpRequest) -> ProgramYear:
-    year_id = request.GET.get("year") or request.POST.get("year")
-    if year_id and year_id.isdigit():
-        year = ProgramYear.objects.filter(pk=year_id).first()
-        if year:
-            return year
-    year = ProgramYear.objects.current()
-    if year is None:
-        raise PermissionDenied("Create a program year in the admin first.")
-    return year
 
 
 def _back(request: HttpRequest, default: str) -> HttpResponse:
@@ -53,7 +29,7 @@ def _back(request: HttpRequest, default: str) -> HttpResponse:
 @require_GET
 @staff_required
 def pipeline(request: HttpRequest) -> HttpResponse:
-    year = _year(request)
+    year = program_year_for(request)
     rows = selectors.pipeline(year)
     stages = [s for s in Stage if s != Stage.DRAFT] + [Stage.DRAFT]
     table = []
@@ -76,7 +52,7 @@ def pipeline(request: HttpRequest) -> HttpResponse:
 @require_GET
 @staff_required
 def application_list(request: HttpRequest) -> HttpResponse:
-    year = _year(request)
+    year = program_year_for(request)
     filters = {key: request.GET.get(key, "").strip() for key in ("stage", "role", "region", "q")}
     if filters["stage"] not in Stage.values:
         filters["stage"] = ""
@@ -244,7 +220,7 @@ def assignment_remove(request: HttpRequest, reference: str, pk: int) -> HttpResp
 @require_POST
 @staff_required
 def assign_all(request: HttpRequest) -> HttpResponse:
-    year = _year(request)
+    year = program_year_for(request)
     count = services.assignments_fill_all(program_year=year, actor=request.user)
     messages.success(request, f"{count} new review assignment{'s' if count != 1 else ''} made.")
     return _back(request, reverse("applications:progress"))
@@ -300,7 +276,7 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @staff_required
 def progress(request: HttpRequest) -> HttpResponse:
-    year = _year(request)
+    year = program_year_for(request)
     assignments = list(selectors.review_progress(year))
     if request.method == "POST":
         chosen = {int(pk) for pk in request.POST.getlist("assignment") if pk.isdigit()}
@@ -335,7 +311,7 @@ def progress(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @staff_required
 def results(request: HttpRequest) -> HttpResponse:
-    year = _year(request)
+    year = program_year_for(request)
     role = request.GET.get("role", "") if request.GET.get("role", "") in ApplicantRole.values else ""
     region = request.GET.get("region", "") if request.GET.get("region", "").isdigit() else ""
     form = AdvanceByRankForm(request.POST or None)
@@ -377,7 +353,7 @@ def results(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @staff_required
 def interviews(request: HttpRequest) -> HttpResponse:
-    year = _year(request)
+    year = program_year_for(request)
     form = SlotForm(request.POST if request.POST.get("action") == "create" else None, program_year=year)
     if request.method == "POST" and request.POST.get("action") == "create":
         if form.is_valid():
@@ -414,7 +390,7 @@ def interviews(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @staff_required
 def decisions(request: HttpRequest) -> HttpResponse:
-    year = _year(request)
+    year = program_year_for(request)
     if request.method == "POST":
         decision = request.POST.get("decision", "")
         references = request.POST.getlist("reference")
