@@ -6,3 +6,17 @@ class EvaluationConfig(AppConfig):
 
     name = "evaluation"
     verbose_name = "Evaluation"
+
+    def ready(self) -> None:
+        import importlib
+
+        # registers rules, My work panels, navigation and tasks of each part
+        for module in ("permissions", "my_work", "tasks"):
+            importlib.import_module(f"{self.name}.{module}")
+        for part in ("surveys", "reviews", "exports"):
+            for module in ("permissions", "my_work", "tasks"):
+                try:
+                    importlib.import_module(f"{self.name}.{part}.{module}")
+                except ModuleNotFoundError as exc:
+                    if exc.name != f"{self.name}.{part}.{module}":
+                        raise

@@ -40,6 +40,7 @@ urlpatterns = [
     path("applications/", include("applications.urls")),
     path("pairings/", include("pairings.urls")),
     path("coaching/", include("coaching.urls")),
+    path("evaluation/", include("evaluation.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -122,6 +122,7 @@ SEED_MIGRATIONS = [
     "applications.migrations.0002_seed_templates_and_rubrics",
     "coaching.migrations.0002_default_report_template",
     "evaluation.migrations.0002_class_instruments",
+    "evaluation.migrations.0005_reference_figures_and_coach_survey",
 ]
 
 

@@ -1,5 +1,5 @@
-"""Evaluation: CLASS instruments (data, seeded by migration; staff may correct them in the admin).
-Observations, analytics, surveys and coach reviews arrive with the rest of issue 6."""
+"""CLASS instruments (data, seeded by migration; staff may correct them in the admin), observer
+certificates, observations with their scored cycles, stored results, schedules and reference figures."""
 
 from __future__ import annotations
 
@@ -96,9 +96,14 @@ class Observation(models.Model):
         "pac.Person",
         on_delete=models.PROTECT,
         related_name="observations",
-        help_text="The Mentee, or the educator named in an MA's plan.",
+        help_text="Whose growth this measures: the Mentee, or the Mentee Administrator.",
     )
     classroom = models.CharField(max_length=120, blank=True)
+    educator_observed = models.CharField(
+        max_length=160,
+        blank=True,
+        help_text="For a Mentee Administrator: the educator or team named in the MA's plan whose classroom is observed.",
+    )
     instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="observations")
     time_point = models.CharField(max_length=4, choices=TimePoint.choices)
     observed_on = models.DateField()
@@ -170,3 +175,70 @@ class DomainResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.domain.code}: {self.score}"
+
+
+class ScheduledObservation(models.Model):
+    """Staff's plan for one of a pair's observations: when, by whom, on which tool. It is done once
+    an observation of that pair at that time point is recorded."""
+
+    pair = models.ForeignKey("pairings.Pair", on_delete=models.PROTECT, related_name="scheduled_observations")
+    time_point = models.CharField(max_length=4, choices=Observation.TimePoint.choices)
+    window_opens = models.DateField()
+    due_by = models.DateField()
+    observer = models.ForeignKey(
+        "pac.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="observations_scheduled"
+    )
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    classroom = models.CharField(max_length=120, blank=True)
+    educator_observed = models.CharField(max_length=160, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+    scheduled_by = models.ForeignKey("pac.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_by", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["pair", "time_point"], name="one_schedule_per_pair_time_point"),
+            models.CheckConstraint(condition=models.Q(due_by__gte=models.F("window_opens")), name="due_after_window"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_time_point_display()} for pair {self.pair_id} by {self.due_by}"
+
+
+class ReferenceFigure(models.Model):
+    """A published figure drawn as a reference line on growth charts (DOMAIN.md §2 and §4):
+    an effect size from the research, or a domain-score threshold, valid between dates."""
+
+    class Kind(models.TextChoices):
+        EFFECT_SIZE = "effect", "Effect size (standard deviations)"
+        SCORE = "score", "Domain score threshold"
+
+    kind = models.CharField(max_length=6, choices=Kind.choices)
+    label = models.CharField(max_length=120)
+    source = models.CharField(max_length=200)
+    value = models.DecimalField(max_digits=6, decimal_places=3)
+    domain_code = models.CharField(
+        max_length=10, blank=True, help_text="For a score threshold: the domain it applies to (ES, CO, IS ...)."
+    )
+    instruments = models.ManyToManyField(Instrument, blank=True, related_name="reference_figures")
+    valid_from = models.DateField(null=True, blank=True)
+    valid_until = models.DateField(null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    history = HistoricalRecords(m2m_fields=[instruments])
+
+    class Meta:
+        ordering = ["kind", "order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.value}"
+
+    def applies_on(self, day) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or day <= self.valid_until
+        )

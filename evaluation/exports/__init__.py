@@ -1,0 +1,1 @@
+"""evaluation.exports: see the modules in this package."""

@@ -1,0 +1,1 @@
+"""My work panels and navigation for observations and analytics."""

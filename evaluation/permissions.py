@@ -1,0 +1,72 @@
+"""Who sees what in evaluation.
+
+- CLASS observers record observations and see the ones they made or are scheduled to make.
+- A pair's coach, mentee and leader see that pair's observations and growth page.
+- EEC staff see everything; evaluators see cohort analytics and de-identified exports only.
+- Advisory Panel members (committee members of kind "advisory panel" in the year) see coach
+  reviews and survey distributions, never free-text answers.
+Survey and review rules live beside their pages (evaluation/surveys, evaluation/reviews).
+"""
+
+from __future__ import annotations
+
+import rules
+from django.db.models import Q, QuerySet
+
+from pac.permissions import is_class_observer, is_eec_staff, is_evaluator
+from pairings.models import Pair
+from pairings.permissions import is_pair_member
+
+from .models import Observation
+
+
+def advisory_panel_users(program_year=None):
+    """Users who sit on an active committee as Advisory Panel members (in a year, if given)."""
+    from applications.models import CommitteeMember
+    from pac.models import User
+
+    memberships = CommitteeMember.objects.filter(kind=CommitteeMember.Kind.ADVISORY_PANEL, committee__is_active=True)
+    if program_year is not None:
+        memberships = memberships.filter(committee__program_year=program_year)
+    return User.objects.filter(pk__in=memberships.values("user_id"), is_active=True)
+
+
+@rules.predicate
+def is_panel_member(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, "_pac_is_panel_member", None)
+    if cached is None:
+        cached = advisory_panel_users().filter(pk=user.pk).exists()
+        user._pac_is_panel_member = cached
+    return cached
+
+
+@rules.predicate
+def observed_pair_member(user, observation: Observation | None) -> bool:
+    return observation is not None and is_pair_member(user, observation.pair)
+
+
+@rules.predicate
+def recorded_or_made_observation(user, observation: Observation | None) -> bool:
+    if observation is None or not user.is_authenticated:
+        return False
+    return observation.recorded_by_id == user.pk or observation.observer.user_id == user.pk
+
+
+rules.add_perm("evaluation.record_observation", is_eec_staff | is_class_observer)
+rules.add_perm("evaluation.view_observation", is_eec_staff | observed_pair_member | recorded_or_made_observation)
+rules.add_perm("evaluation.schedule_observations", is_eec_staff)
+rules.add_perm("evaluation.view_pair_growth", is_eec_staff | is_pair_member)
+rules.add_perm("evaluation.view_cohort_analytics", is_eec_staff | is_evaluator)
+rules.add_perm("evaluation.export_deidentified", is_eec_staff | is_evaluator)
+
+
+def observations_visible_to(user) -> QuerySet[Observation]:
+    if is_eec_staff(user):
+        return Observation.objects.all()
+    if not user.is_authenticated:
+        return Observation.objects.none()
+    live = ~Q(pair__status__in=[Pair.Status.DISCARDED, Pair.Status.PROPOSED])
+    mine = Q(pair__coach__user=user) | Q(pair__mentee__user=user) | Q(pair__leader__user=user)
+    return Observation.objects.filter((mine & live) | Q(recorded_by=user) | Q(observer__user=user)).distinct()

@@ -1,0 +1,1 @@
+"""evaluation.reviews: see the modules in this package."""

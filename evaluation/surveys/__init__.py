@@ -1,0 +1,1 @@
+"""evaluation.surveys: see the modules in this package."""

@@ -1,0 +1,1 @@
+"""Celery tasks for observations (none yet); surveys and reviews keep theirs in their packages."""

@@ -1,0 +1,22 @@
+from django.urls import include, path
+
+from . import views
+from .exports import urls as export_urls
+from .reviews import urls as review_urls
+from .surveys import urls as survey_urls
+
+app_name = "evaluation"
+
+urlpatterns = [
+    path("observations/", views.observation_list, name="observations"),
+    path("observations/new/", views.observation_new, name="observation_new"),
+    path("observations/<int:pk>/", views.observation_detail, name="observation"),
+    path("schedule/", views.schedule, name="schedule"),
+    path("pairs/<int:pk>/growth/", views.pair_growth, name="pair_growth"),
+    path("pairs/<int:pk>/growth.svg", views.pair_growth_chart, name="pair_growth_chart"),
+    path("analytics/", views.cohort, name="cohort"),
+    path("analytics/chart.svg", views.cohort_chart, name="cohort_chart"),
+    path("surveys/", include(survey_urls.urlpatterns)),
+    path("reviews/", include(review_urls.urlpatterns)),
+    path("exports/", include(export_urls.urlpatterns)),
+]

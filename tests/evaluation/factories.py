@@ -1,0 +1,67 @@
+"""Helpers for evaluation tests: certified observers and recorded observations."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from evaluation import services
+from evaluation.models import Dimension, Instrument, Observation, ObserverCertificate
+from pac.models import Person
+from pac.roles import StaffRole
+from pac.services import role_grant
+from tests.factories import PersonFactory, UserFactory
+
+
+def certified_observer(instrument: str | Instrument = "pre_k", *, expires_in_days: int = 365) -> Person:
+    """A CLASS observer with an account and a certificate for ``instrument`` valid today."""
+    if isinstance(instrument, str):
+        instrument = Instrument.objects.get(code=instrument)
+    user = UserFactory()
+    role_grant(user=user, role=StaffRole.CLASS_OBSERVER)
+    person = PersonFactory(user=user, email=user.email, program=None)
+    today = timezone.localdate()
+    ObserverCertificate.objects.create(
+        observer=person,
+        instrument=instrument,
+        certified_on=today - datetime.timedelta(days=400),
+        expires_on=today + datetime.timedelta(days=expires_in_days),
+    )
+    return person
+
+
+def cycles_for(instrument: str | Instrument, scores: dict[str, int] | int, n: int = 4) -> list[dict[str, int]]:
+    """``n`` identical cycles scoring each dimension as given (an int scores every dimension alike)."""
+    if isinstance(instrument, str):
+        instrument = Instrument.objects.get(code=instrument)
+    codes = list(Dimension.objects.filter(domain__instrument=instrument).values_list("code", flat=True))
+    if isinstance(scores, int):
+        scores = dict.fromkeys(codes, scores)
+    return [{code: scores[code] for code in codes} for _ in range(n)]
+
+
+def record(
+    pair,
+    time_point: str,
+    scores: dict[str, int] | int,
+    *,
+    instrument: str = "pre_k",
+    observer: Person | None = None,
+    observed_on: datetime.date | None = None,
+    n_cycles: int = 4,
+) -> Observation:
+    """Record an observation of ``pair``'s mentee through the service (so results are stored)."""
+    tool = Instrument.objects.get(code=instrument)
+    observer = observer or certified_observer(tool)
+    return services.observation_record(
+        pair=pair,
+        observee=pair.mentee,
+        instrument=tool,
+        time_point=time_point,
+        observed_on=observed_on or timezone.localdate(),
+        observer=observer,
+        recorded_by=observer.user,
+        cycles=cycles_for(tool, scores, n_cycles),
+        classroom="Room 1",
+    )
