@@ -1,1 +1,37 @@
 """My work panels and navigation for observations and analytics."""
+
+from django.http import HttpRequest
+
+from pac import my_work, navigation
+
+from . import selectors
+
+
+@my_work.register
+def observations_panel(request: HttpRequest) -> my_work.Panel | None:
+    """A CLASS observer's scheduled observations still to record."""
+    person = getattr(request.user, "person", None)
+    if person is None or not request.user.has_perm("evaluation.record_observation"):
+        return None
+    assignments = list(selectors.observer_assignments(person)[:10])
+    if not assignments:
+        return None
+    return my_work.Panel(
+        title="CLASS observations to record",
+        template="evaluation/panels/observations.html",
+        context={"assignments": assignments},
+        order=12,
+    )
+
+
+navigation.register(
+    navigation.NavItem("Observations", "evaluation:observations", order=50, permission="evaluation.record_observation")
+)
+navigation.register(
+    navigation.NavItem(
+        "Observation schedule", "evaluation:schedule", order=51, permission="evaluation.schedule_observations"
+    )
+)
+navigation.register(
+    navigation.NavItem("CLASS growth", "evaluation:cohort", order=52, permission="evaluation.view_cohort_analytics")
+)

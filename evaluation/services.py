@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from applications.services import TransitionError
 from pac.models import Person, User
@@ -20,6 +21,7 @@ from .models import (
     Instrument,
     Observation,
     ObserverCertificate,
+    ScheduledObservation,
 )
 from .scoring import DimensionSpec, ScoreError, dimension_means, domain_scores
 
@@ -42,11 +44,16 @@ def observation_record(
     recorded_by: User,
     cycles: list[dict[str, int | None]],
     classroom: str = "",
+    educator_observed: str = "",
 ) -> Observation:
     """Record a CLASS observation: every dimension scored 1–7 in every cycle, by an independent
     observer (not the pair's coach) holding a certificate for this instrument on the day."""
     if time_point not in Observation.TimePoint.values:
         raise TransitionError("Choose pre, mid or post.")
+    if pair.status not in (Pair.Status.ACTIVE, Pair.Status.ENDED):
+        raise TransitionError("Observations are recorded for confirmed pairs only.")
+    if observed_on > timezone.localdate():
+        raise TransitionError("The date observed cannot be in the future.")
     if observer.pk == pair.coach_id:
         raise TransitionError("Observers must be independent: the pair's own coach cannot observe the classroom.")
     if not certificate_valid(observer=observer, instrument=instrument, on=observed_on):
@@ -64,6 +71,7 @@ def observation_record(
         pair=pair,
         observee=observee,
         classroom=classroom.strip(),
+        educator_observed=educator_observed.strip(),
         instrument=instrument,
         time_point=time_point,
         observed_on=observed_on,
@@ -90,3 +98,89 @@ def observation_record(
         ]
     )
     return observation
+
+
+def _check_observer(pair: Pair, observer: Person | None, instrument: Instrument | None, due_by: datetime.date) -> None:
+    if observer is None:
+        return
+    if observer.pk == pair.coach_id:
+        raise TransitionError("Observers must be independent: choose someone other than the pair's own coach.")
+    if instrument is not None and not certificate_valid(observer=observer, instrument=instrument, on=due_by):
+        raise TransitionError(
+            f"{observer.full_name} has no {instrument.name} reliability certificate valid on {due_by:%B %-d, %Y}."
+        )
+
+
+@transaction.atomic
+def schedule_save(
+    *,
+    actor: User,
+    pair: Pair,
+    time_point: str,
+    window_opens: datetime.date,
+    due_by: datetime.date,
+    observer: Person | None = None,
+    instrument: Instrument | None = None,
+    classroom: str = "",
+    note: str = "",
+    educator_observed: str = "",
+) -> ScheduledObservation:
+    """Schedule (or reschedule) one of a pair's observations; the history keeps earlier plans."""
+    if due_by < window_opens:
+        raise TransitionError("The due date must be on or after the day the window opens.")
+    _check_observer(pair, observer, instrument, due_by)
+    schedule, created = ScheduledObservation.objects.select_for_update().get_or_create(
+        pair=pair,
+        time_point=time_point,
+        defaults={
+            "window_opens": window_opens,
+            "due_by": due_by,
+            "observer": observer,
+            "instrument": instrument,
+            "classroom": classroom,
+            "educator_observed": educator_observed,
+            "note": note,
+            "scheduled_by": actor,
+        },
+    )
+    if not created:
+        schedule.window_opens, schedule.due_by, schedule.observer = window_opens, due_by, observer
+        schedule.instrument, schedule.classroom, schedule.note = instrument, classroom, note
+        schedule.educator_observed = educator_observed or schedule.educator_observed
+        schedule.scheduled_by = actor
+        schedule.save()
+    return schedule
+
+
+def schedule_bulk(
+    *,
+    actor: User,
+    pairs: list[Pair],
+    time_point: str,
+    window_opens: datetime.date,
+    due_by: datetime.date,
+    observer: Person | None = None,
+) -> tuple[int, int]:
+    """Schedule one time point for many pairs at once; pairs that already have that time point
+    scheduled are left alone. Returns (made, skipped)."""
+    if due_by < window_opens:
+        raise TransitionError("The due date must be on or after the day the window opens.")
+    for pair in pairs:
+        _check_observer(pair, observer, None, due_by)
+    made = skipped = 0
+    for pair in pairs:
+        try:
+            with transaction.atomic():
+                ScheduledObservation.objects.create(
+                    pair=pair,
+                    time_point=time_point,
+                    window_opens=window_opens,
+                    due_by=due_by,
+                    observer=observer,
+                    scheduled_by=actor,
+                )
+        except IntegrityError:
+            skipped += 1
+        else:
+            made += 1
+    return made, skipped

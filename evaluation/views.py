@@ -1,13 +1,387 @@
-"""Observation entry (CLASS observers), scheduling (staff), and growth analytics."""
+"""Observation entry (CLASS observers and staff), scheduling (staff), and growth analytics
+(per pair for its members and staff; per cohort for staff and evaluators)."""
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from applications.services import TransitionError
+from pac.models import ProgramYear
+from pac.permissions import is_eec_staff
+from pac.views import program_year_for, staff_required
+from pairings.models import Pair
+from pairings.permissions import pairs_visible_to
+
+from . import selectors, services
+from .forms import (
+    BulkScheduleForm,
+    CohortFilterForm,
+    CycleScoresForm,
+    ObservationDetailsForm,
+    ObservationSetupForm,
+    ScheduleForm,
+)
+from .models import Dimension, Instrument, Observation, ScheduledObservation
+from .permissions import observations_visible_to
+from .selectors import ANALYSED_STATUSES
+from .stats import MIN_N
+
+SVG = "image/svg+xml"
 
 
-def _todo(request, *args, **kwargs):  # replaced below as the pages are built
-    return HttpResponse(status=501)
+def _person(request: HttpRequest):
+    return getattr(request.user, "person", None)
 
 
-observation_list = observation_new = observation_detail = schedule = _todo
-pair_growth = pair_growth_chart = cohort = cohort_chart = _todo
+def _recordable_pairs(request: HttpRequest) -> QuerySet[Pair]:
+    """Staff may record for any pair of the year; an observer only for pairs staff scheduled them to observe."""
+    if not request.user.has_perm("evaluation.record_observation"):
+        raise PermissionDenied("Only CLASS observers and EEC staff record observations.")
+    pairs = Pair.objects.filter(status__in=ANALYSED_STATUSES).select_related(
+        "mentee__program__region", "coach", "program_year"
+    )
+    if is_eec_staff(request.user):
+        return pairs.filter(program_year=program_year_for(request))
+    person = _person(request)
+    if person is None:
+        return pairs.none()
+    return pairs.filter(scheduled_observations__observer=person).distinct()
+
+
+# --- observers --------------------------------------------------------------------------------
+
+
+@require_GET
+def observation_list(request: HttpRequest) -> HttpResponse:
+    """An observer's assignments and the observations they recorded; staff see the latest ones."""
+    can_record = request.user.has_perm("evaluation.record_observation")
+    person = _person(request)
+    assignments = list(selectors.observer_assignments(person)) if person is not None and can_record else []
+    recorded = (
+        observations_visible_to(request.user)
+        .select_related("instrument", "observer", "pair__mentee__program__region", "pair__coach")
+        .order_by("-observed_on", "-pk")[:50]
+    )
+    return render(
+        request,
+        "evaluation/observations.html",
+        {"assignments": assignments, "recorded": recorded, "can_record": can_record},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def observation_new(request: HttpRequest) -> HttpResponse:
+    pairs = _recordable_pairs(request)
+    schedule = None
+    initial = {"cycles": 4}
+    schedule_id = request.GET.get("schedule", "")
+    if schedule_id:
+        if not schedule_id.isdigit():
+            raise Http404("No such scheduled observation.")
+        schedule = get_object_or_404(ScheduledObservation.objects.filter(pair__in=pairs), pk=schedule_id)
+        initial.update(
+            pair=schedule.pair,
+            time_point=schedule.time_point,
+            instrument=schedule.instrument or _default_instrument(schedule.pair),
+        )
+    setup_data = request.GET if "pair" in request.GET else None
+    setup = ObservationSetupForm(setup_data, initial=initial, pairs=pairs)
+    if schedule and setup_data is None:
+        setup = ObservationSetupForm(
+            {
+                "pair": schedule.pair.pk,
+                "instrument": initial["instrument"].code,
+                "time_point": schedule.time_point,
+                "cycles": 4,
+            },
+            pairs=pairs,
+        )
+    if not setup.is_bound or not setup.is_valid() or request.GET.get("edit"):
+        return render(
+            request,
+            "evaluation/observation_setup.html",
+            {"setup": setup},
+            status=400 if setup.is_bound and setup.errors else 200,
+        )
+    pair: Pair = setup.cleaned_data["pair"]
+    instrument: Instrument = setup.cleaned_data["instrument"]
+    own_person = None if is_eec_staff(request.user) else _person(request)
+    dimensions = list(
+        Dimension.objects.filter(domain__instrument=instrument)
+        .select_related("domain")
+        .order_by("domain__order", "order")
+    )
+    posted = request.method == "POST"
+    if schedule is None:
+        schedule = pair.scheduled_observations.filter(time_point=setup.cleaned_data["time_point"]).first()
+    details = ObservationDetailsForm(
+        request.POST if posted else None,
+        pair=pair,
+        observer=own_person,
+        initial={
+            "classroom": schedule.classroom if schedule else "",
+            "educator_observed": schedule.educator_observed if schedule else "",
+            "observer": schedule.observer_id if schedule else None,
+        },
+    )
+    scores = CycleScoresForm(
+        request.POST if posted else None, dimensions=dimensions, cycles=setup.cleaned_data["cycles"]
+    )
+    if posted and details.is_valid() and scores.is_valid():
+        try:
+            observation = services.observation_record(
+                pair=pair,
+                observee=pair.mentee,
+                instrument=instrument,
+                time_point=setup.cleaned_data["time_point"],
+                observed_on=details.cleaned_data["observed_on"],
+                observer=own_person or details.cleaned_data["observer"],
+                recorded_by=request.user,
+                cycles=scores.cycles(),
+                classroom=details.cleaned_data["classroom"],
+                educator_observed=details.cleaned_data.get("educator_observed", ""),
+            )
+        except TransitionError as exc:
+            details.add_error(None, exc.messages[0])
+        else:
+            messages.success(request, f"Observation saved: {observation}.")
+            return redirect("evaluation:observation", pk=observation.pk)
+    return render(
+        request,
+        "evaluation/observation_form.html",
+        {
+            "setup": setup,
+            "pair": pair,
+            "instrument": instrument,
+            "details": details,
+            "scores": scores,
+            "schedule": schedule,
+            "time_point_label": dict(Observation.TimePoint.choices)[setup.cleaned_data["time_point"]],
+        },
+        status=400 if posted else 200,
+    )
+
+
+def _default_instrument(pair: Pair) -> Instrument:
+    codes = set(pair.mentee.program.age_groups.values_list("code", flat=True)) if pair.mentee.program_id else set()
+    return Instrument.objects.get(code=selectors.default_instrument_code(codes))
+
+
+@require_GET
+def observation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    observation = get_object_or_404(
+        Observation.objects.select_related(
+            "instrument", "observer", "observee", "recorded_by", "pair__mentee__program__region", "pair__coach"
+        ),
+        pk=pk,
+    )
+    if not request.user.has_perm("evaluation.view_observation", observation):
+        raise Http404("No such observation.")
+    dimensions = list(
+        Dimension.objects.filter(domain__instrument=observation.instrument_id)
+        .select_related("domain")
+        .order_by("domain__order", "order")
+    )
+    cycles = list(observation.cycles.prefetch_related("scores"))
+    by_cycle = {c.number: {s.dimension_id: s.score for s in c.scores.all()} for c in cycles}
+    means = {r.dimension_id: r.mean for r in observation.dimension_results.all()}
+    grid = [(d, [by_cycle[c.number].get(d.pk) for c in cycles], means.get(d.pk)) for d in dimensions]
+    domains = observation.domain_results.select_related("domain").order_by("domain__order")
+    return render(
+        request,
+        "evaluation/observation_detail.html",
+        {
+            "observation": observation,
+            "cycles": cycles,
+            "grid": grid,
+            "domains": domains,
+            "can_see_growth": request.user.has_perm("evaluation.view_pair_growth", observation.pair),
+        },
+    )
+
+
+# --- staff scheduling -------------------------------------------------------------------------
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def schedule(request: HttpRequest) -> HttpResponse:
+    year = program_year_for(request)
+    pairs = Pair.objects.filter(program_year=year, status__in=ANALYSED_STATUSES).select_related(
+        "mentee__program__region", "coach"
+    )
+    action = request.POST.get("action")
+    pair_param = request.GET.get("pair", "")
+    initial = {}
+    if pair_param.isdigit():
+        chosen = pairs.filter(pk=pair_param).first()
+        if chosen:
+            initial = {"pair": chosen, "time_point": request.GET.get("time_point", "pre")}
+            existing = chosen.scheduled_observations.filter(time_point=initial["time_point"]).first()
+            if existing:
+                initial.update(
+                    window_opens=existing.window_opens,
+                    due_by=existing.due_by,
+                    observer=existing.observer_id,
+                    instrument=existing.instrument_id,
+                    classroom=existing.classroom,
+                    note=existing.note,
+                )
+    form = ScheduleForm(request.POST if action == "one" else None, initial=initial, pairs=pairs)
+    bulk = BulkScheduleForm(request.POST if action == "bulk" else None, pairs=pairs)
+    if action == "one" and form.is_valid():
+        try:
+            services.schedule_save(actor=request.user, **form.cleaned_data)
+        except TransitionError as exc:
+            form.add_error(None, exc.messages[0])
+        else:
+            messages.success(request, "Observation scheduled.")
+            return redirect(f"{reverse('evaluation:schedule')}?year={year.pk}")
+    if action == "bulk" and bulk.is_valid():
+        data = bulk.cleaned_data
+        try:
+            made, skipped = services.schedule_bulk(
+                actor=request.user,
+                pairs=list(data["pairs"]),
+                time_point=data["time_point"],
+                window_opens=data["window_opens"],
+                due_by=data["due_by"],
+                observer=data["observer"],
+            )
+        except TransitionError as exc:
+            bulk.add_error(None, exc.messages[0])
+        else:
+            note = f" {skipped} already had one and were left as they were." if skipped else ""
+            messages.success(request, f"Scheduled {made} observation{'s' if made != 1 else ''}.{note}")
+            return redirect(f"{reverse('evaluation:schedule')}?year={year.pk}")
+    missing_only = request.GET.get("missing") == "1"
+    rows = selectors.schedule_rows(year, missing_only=missing_only)
+    return render(
+        request,
+        "evaluation/schedule.html",
+        {
+            "year": year,
+            "years": ProgramYear.objects.all(),
+            "rows": rows,
+            "counts": selectors.schedule_counts(rows),
+            "missing_only": missing_only,
+            "form": form,
+            "bulk": bulk,
+            "selected": set(request.POST.getlist("pairs")) if action == "bulk" else set(),
+        },
+        status=400 if (form.errors or bulk.errors) else 200,
+    )
+
+
+# --- growth analytics -------------------------------------------------------------------------
+
+
+def _growth_pair(request: HttpRequest, pk: int) -> Pair:
+    pair = get_object_or_404(
+        pairs_visible_to(request.user)
+        .filter(status__in=ANALYSED_STATUSES)
+        .select_related("coach", "mentee__program__region", "program_year"),
+        pk=pk,
+    )
+    if not request.user.has_perm("evaluation.view_pair_growth", pair):
+        raise Http404("No such pair.")
+    return pair
+
+
+@require_GET
+def pair_growth(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = _growth_pair(request, pk)
+    return render(
+        request,
+        "evaluation/pair_growth.html",
+        {"pair": pair, "tools": selectors.pair_growth(pair), "is_staff": is_eec_staff(request.user)},
+    )
+
+
+@require_GET
+def pair_growth_chart(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = _growth_pair(request, pk)
+    code = request.GET.get("instrument", "")
+    tools = [t for t in selectors.pair_growth(pair) if t.instrument.code == code] or selectors.pair_growth(pair)[:1]
+    if not tools:
+        raise Http404("No observations yet.")
+    tool = tools[0]
+    _, thresholds = selectors.reference_figures(tool.instrument)
+    svg = selectors.charts.score_bars(
+        tool.chart_bars(),
+        title=f"{tool.instrument.name}: domain scores by time point",
+        thresholds=selectors.chart_thresholds(thresholds),
+    )
+    return _svg_response(svg)
+
+
+def _svg_response(svg: str) -> HttpResponse:
+    response = HttpResponse(svg, content_type=SVG)
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
+
+
+def _cohort_filter(request: HttpRequest) -> tuple[CohortFilterForm, selectors.CohortFilter, list[str]]:
+    """The filters from the query string. A hand-edited or stale value is ignored (and named)
+    rather than failing the page."""
+    if not request.user.has_perm("evaluation.view_cohort_analytics"):
+        raise PermissionDenied("Cohort analytics are for EEC staff and evaluators.")
+    current = ProgramYear.objects.current()
+    if current is None:
+        raise PermissionDenied("Create a program year in the admin first.")
+    defaults = {"year": str(current.pk), "instrument": "pre_k"}
+    data = {**defaults, **{key: value for key, value in request.GET.items() if value}}
+    form = CohortFilterForm(data)
+    ignored: list[str] = []
+    if not form.is_valid():
+        ignored = [str(form.fields[name].label) for name in form.errors if name in form.fields]
+        form = CohortFilterForm({**defaults, **{k: v for k, v in data.items() if k not in form.errors}})
+        form.is_valid()
+    cleaned = form.cleaned_data
+    return (
+        form,
+        selectors.CohortFilter(
+            program_year=cleaned.get("year") or current,
+            instrument=cleaned.get("instrument") or Instrument.objects.get(code="pre_k"),
+            region=cleaned.get("region"),
+            program_type=cleaned.get("program_type") or "",
+            kind=cleaned.get("kind") or "",
+        ),
+        ignored,
+    )
+
+
+@require_GET
+def cohort(request: HttpRequest) -> HttpResponse:
+    form, cohort_filter, ignored = _cohort_filter(request)
+    growth = selectors.cohort_growth(cohort_filter)
+    query = urlencode(cohort_filter.as_query())
+    return render(
+        request,
+        "evaluation/cohort.html",
+        {
+            "form": form,
+            "growth": growth,
+            "tables": [("Domains", growth.domains), ("Dimensions", growth.dimensions)],
+            "query": query,
+            "ignored": ignored,
+            "min_n": MIN_N,
+        },
+    )
+
+
+@require_GET
+def cohort_chart(request: HttpRequest) -> HttpResponse:
+    _, cohort_filter, _ = _cohort_filter(request)
+    growth = selectors.cohort_growth(cohort_filter)
+    svg = growth.effect_chart() if request.GET.get("chart") == "effects" else growth.score_chart()
+    return _svg_response(svg)
