@@ -2,7 +2,15 @@ from django.contrib import admin
 
 from pac.admin import RecordAdmin
 
-from .models import Dimension, Domain, Instrument
+from .models import (
+    Dimension,
+    Domain,
+    Instrument,
+    Observation,
+    ObserverCertificate,
+    ReferenceFigure,
+    ScheduledObservation,
+)
 
 
 class DomainInline(admin.TabularInline):
@@ -37,3 +45,57 @@ class DimensionAdmin(RecordAdmin):
     list_display = ["name", "code", "domain", "reversed"]
     list_filter = ["domain__instrument", "reversed"]
     search_fields = ["name", "code"]
+
+
+@admin.register(ObserverCertificate)
+class ObserverCertificateAdmin(RecordAdmin):
+    list_display = ["observer", "instrument", "certified_on", "expires_on", "reference"]
+    list_filter = ["instrument"]
+    search_fields = ["observer__last_name", "observer__first_name", "reference"]
+    autocomplete_fields = ["observer"]
+    list_select_related = ["observer", "instrument"]
+
+
+@admin.register(Observation)
+class ObservationAdmin(RecordAdmin):
+    """Observations are recorded through the observation form (which validates every cycle and
+    stores the results); the admin shows them read-only."""
+
+    list_display = ["__str__", "pair", "observer", "time_point", "observed_on"]
+    list_filter = ["instrument", "time_point", "pair__program_year"]
+    search_fields = ["pair__mentee__last_name", "observer__last_name", "classroom"]
+    list_select_related = ["instrument", "observer", "pair__coach", "pair__mentee"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ScheduledObservation)
+class ScheduledObservationAdmin(RecordAdmin):
+    list_display = ["pair", "time_point", "window_opens", "due_by", "observer", "instrument"]
+    list_filter = ["time_point", "instrument", "pair__program_year"]
+    search_fields = ["pair__mentee__last_name", "observer__last_name"]
+    autocomplete_fields = ["observer"]
+    raw_id_fields = ["pair"]
+    readonly_fields = ["scheduled_by"]
+    list_select_related = ["pair__coach", "pair__mentee", "observer", "instrument"]
+
+    def save_model(self, request, obj, form, change):
+        if not obj.scheduled_by_id:
+            obj.scheduled_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ReferenceFigure)
+class ReferenceFigureAdmin(RecordAdmin):
+    """Published figures drawn as reference lines; dated so a threshold can change on a set day."""
+
+    list_display = ["label", "kind", "domain_code", "value", "valid_from", "valid_until", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["label", "source"]
+    filter_horizontal = ["instruments"]
+
+

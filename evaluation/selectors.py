@@ -165,7 +165,7 @@ def chart_thresholds(thresholds: list[ReferenceFigure]) -> list[charts.Threshold
 
 
 def chart_effects(effects: list[ReferenceFigure]) -> list[charts.Threshold]:
-    return [charts.Threshold(f"{e.label} ({e.source}): {e.value:g}", float(e.value)) for e in effects]
+    return [charts.Threshold(f"{e.label} ({e.source}): {float(e.value):g}", float(e.value)) for e in effects]
 
 
 # --- a cohort --------------------------------------------------------------------------------

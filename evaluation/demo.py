@@ -1,0 +1,203 @@
+"""Demo data for evaluation: observer certificates; last year's completed cohort observed pre and
+post (modest gains on average, a few declines); this year's pre observations for most pairs, the
+rest scheduled (some overdue), and post observations scheduled for the spring. Then surveys and
+six-month reviews (their own demo modules). Observations go through the recording service, so the
+demo's scores obey the same rules as real ones."""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+import random
+
+from django.utils import timezone
+
+from pac.demo import DemoContext
+from pac.models import ProgramYear
+from pairings.models import Kind, Pair
+
+from . import services
+from .models import Dimension, Instrument, Observation, ObserverCertificate
+from .selectors import default_instrument_code
+
+# typical levels (DOMAIN.md §2: Head Start means ES ≈ 6, CO ≈ 5.7, IS ≈ 2.8; PAC classrooms start lower)
+DOMAIN_LEVELS = {"ES": 5.2, "CO": 4.9, "IS": 2.6, "RC": 4.6, "EBS": 5.0, "ESL": 3.2}
+NEGATIVE_CLIMATE_LEVEL = 1.7
+
+
+def seed(ctx: DemoContext) -> None:
+    if not Observation.objects.exists():
+        observers = ctx.people.get("observer", [])
+        if observers:
+            _certify(observers, ctx)
+            staff = ctx.people["staff"][0].user
+            tools = {t.code: t for t in Instrument.objects.all()}
+            dimensions = {
+                code: list(Dimension.objects.filter(domain__instrument=tool).select_related("domain"))
+                for code, tool in tools.items()
+            }
+            past = ProgramYear.objects.filter(starts_on__lt=ctx.program_year.starts_on).order_by("-starts_on").first()
+            if past is not None:
+                _seed_past(ctx, past, observers, tools, dimensions)
+            _seed_current(ctx, observers, tools, dimensions, staff)
+    for part in ("surveys", "reviews"):
+        try:
+            module = importlib.import_module(f"evaluation.{part}.demo")
+        except ModuleNotFoundError:
+            continue
+        module.seed(ctx)
+
+
+def _certify(observers, ctx: DemoContext) -> None:
+    today = ctx.today
+    rows = []
+    for index, observer in enumerate(observers):
+        for tool in Instrument.objects.all():
+            lapsed = index == len(observers) - 1 and tool.code == "toddler"  # one lapsed certificate, to show
+            rows.append(
+                ObserverCertificate(
+                    observer=observer,
+                    instrument=tool,
+                    certified_on=today - datetime.timedelta(days=800 if lapsed else 600),
+                    expires_on=today - datetime.timedelta(days=20) if lapsed else today + datetime.timedelta(days=330),
+                    reference=f"CLASS-{tool.code.upper()}-{2024 + index}-{observer.pk:04d}",
+                )
+            )
+    ObserverCertificate.objects.bulk_create(rows)
+
+
+def _pairs(year: ProgramYear, statuses):
+    return list(
+        Pair.objects.filter(program_year=year, status__in=statuses)
+        .select_related("coach", "mentee__program", "mentee__user")
+        .prefetch_related("mentee__program__age_groups")
+        .order_by("pk")
+    )
+
+
+def _tool_for(pair: Pair, tools):
+    program = pair.mentee.program
+    codes = {a.code for a in program.age_groups.all()} if program else set()
+    return tools[default_instrument_code(codes)]
+
+
+def _observer_for(pair: Pair, observers, index: int):
+    candidates = [o for o in observers if o.pk != pair.coach_id]
+    return candidates[index % len(candidates)]
+
+
+def _cycles(rng: random.Random, dimensions, levels: dict[str, float], nc_level: float, n: int = 4):
+    cycles = []
+    dimension_levels = {
+        d.code: (nc_level if d.reversed else levels[d.domain.code]) + rng.gauss(0, 0.3) for d in dimensions
+    }
+    for _ in range(n):
+        cycles.append(
+            {code: max(1, min(7, round(level + rng.gauss(0, 0.5)))) for code, level in dimension_levels.items()}
+        )
+    return cycles
+
+
+def _record(ctx, pair, observer, tool, dimensions, time_point, day, levels, nc_level):
+    return services.observation_record(
+        pair=pair,
+        observee=pair.mentee,
+        instrument=tool,
+        time_point=time_point,
+        observed_on=day,
+        observer=observer,
+        recorded_by=observer.user or ctx.people["staff"][0].user,
+        cycles=_cycles(ctx.rng, dimensions[tool.code], levels, nc_level),
+        classroom=ctx.rng.choice(["Room 1", "Room 2", "Preschool A", "Toddler room", "Main room"]),
+        educator_observed="Lead teacher team named in the MA's plan" if pair.kind == Kind.CA_MA else "",
+    )
+
+
+def _levels(rng: random.Random, codes) -> dict[str, float]:
+    return {code: DOMAIN_LEVELS.get(code, 4.5) + rng.gauss(0, 0.45) for code in codes}
+
+
+def _seed_past(ctx, past, observers, tools, dimensions) -> None:
+    """Every completed pair but a few has a pre (October) and a post (May) observation."""
+    for index, pair in enumerate(_pairs(past, [Pair.Status.ENDED, Pair.Status.ACTIVE])):
+        if index % 9 == 8:  # a few pairs were never observed after the start
+            continue
+        tool = _tool_for(pair, tools)
+        codes = {d.domain.code for d in dimensions[tool.code]}
+        levels = _levels(ctx.rng, codes)
+        nc = NEGATIVE_CLIMATE_LEVEL + abs(ctx.rng.gauss(0, 0.3))
+        observer = _observer_for(pair, observers, index)
+        pre_day = past.starts_on + datetime.timedelta(days=40 + ctx.rng.randint(0, 20))
+        _record(ctx, pair, observer, tool, dimensions, "pre", pre_day, levels, nc)
+        if index % 9 == 7:  # and a few lack the post observation
+            continue
+        gain = ctx.rng.gauss(0.35, 0.45)  # modest gains on average; some classrooms decline
+        post_levels = {code: min(6.8, level + gain + ctx.rng.gauss(0, 0.15)) for code, level in levels.items()}
+        post_day = past.ends_on - datetime.timedelta(days=50 + ctx.rng.randint(0, 20))
+        _record(
+            ctx,
+            pair,
+            _observer_for(pair, observers, index + 1),
+            tool,
+            dimensions,
+            "post",
+            post_day,
+            post_levels,
+            max(1.0, nc - gain / 2),
+        )
+
+
+def _seed_current(ctx, observers, tools, dimensions, staff) -> None:
+    """Most of this year's pairs have their pre observation; the rest are scheduled (a couple
+    overdue); every pair's post observation is scheduled for the spring."""
+    today = timezone.localdate()
+    year = ctx.program_year
+    post_opens = year.ends_on - datetime.timedelta(days=75)
+    for index, pair in enumerate(_pairs(year, [Pair.Status.ACTIVE])):
+        tool = _tool_for(pair, tools)
+        observer = _observer_for(pair, observers, index)
+        started = pair.started_on or year.starts_on
+        if index % 5 == 4:  # not yet observed: scheduled, and a couple already overdue
+            due = today - datetime.timedelta(days=3) if index % 10 == 9 else today + datetime.timedelta(days=14)
+            services.schedule_save(
+                actor=staff,
+                pair=pair,
+                time_point="pre",
+                window_opens=min(due, started + datetime.timedelta(days=14)),
+                due_by=due,
+                observer=observer,
+                instrument=tool,
+                classroom="Room 1",
+            )
+        else:
+            day = min(today, started + datetime.timedelta(days=20 + ctx.rng.randint(0, 15)))
+            services.schedule_save(
+                actor=staff,
+                pair=pair,
+                time_point="pre",
+                window_opens=started,
+                due_by=max(day, started + datetime.timedelta(days=45)),
+                observer=observer,
+                instrument=tool,
+            )
+            codes = {d.domain.code for d in dimensions[tool.code]}
+            _record(
+                ctx,
+                pair,
+                observer,
+                tool,
+                dimensions,
+                "pre",
+                day,
+                _levels(ctx.rng, codes),
+                NEGATIVE_CLIMATE_LEVEL + abs(ctx.rng.gauss(0, 0.3)),
+            )
+        services.schedule_save(
+            actor=staff,
+            pair=pair,
+            time_point="post",
+            window_opens=post_opens,
+            due_by=post_opens + datetime.timedelta(days=45),
+            observer=_observer_for(pair, observers, index + 1),
+            instrument=tool,
+        )
