@@ -6,7 +6,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     UV_PYTHON_DOWNLOADS=never \
     UV_PROJECT_ENVIRONMENT=/opt/venv \
     PATH="/opt/venv/bin:$PATH" \
-    DJANGO_SETTINGS_MODULE=pac.settings.production
+    DJANGO_SETTINGS_MODULE=pac.settings.production \
+    MPLCONFIGDIR=/tmp/matplotlib
 
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
