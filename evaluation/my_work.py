@@ -35,3 +35,6 @@ navigation.register(
 navigation.register(
     navigation.NavItem("CLASS growth", "evaluation:cohort", order=52, permission="evaluation.view_cohort_analytics")
 )
+navigation.register(
+    navigation.NavItem("Research data", "evaluation:exports", order=53, permission="evaluation.export_deidentified")
+)

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import export_views, views
 from .exports import urls as export_urls
 from .reviews import urls as review_urls
 from .surveys import urls as survey_urls
@@ -16,6 +16,8 @@ urlpatterns = [
     path("pairs/<int:pk>/growth.svg", views.pair_growth_chart, name="pair_growth_chart"),
     path("analytics/", views.cohort, name="cohort"),
     path("analytics/chart.svg", views.cohort_chart, name="cohort_chart"),
+    path("data/", export_views.exports, name="exports"),
+    path("data/<slug:slug>.<str:fmt>", export_views.export, name="export"),
     path("surveys/", include(survey_urls.urlpatterns)),
     path("reviews/", include(review_urls.urlpatterns)),
     path("exports/", include(export_urls.urlpatterns)),

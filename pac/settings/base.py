@@ -244,5 +244,8 @@ PAC_LINK_EXPIRY_DAYS = env.int("PAC_LINK_EXPIRY_DAYS", default=21)
 PAC_TRUST_X_FORWARDED_FOR = env.bool("PAC_TRUST_X_FORWARDED_FOR", default=False)
 # Tier 2 reviews are due this many days after assignment.
 PAC_REVIEW_DUE_DAYS = env.int("PAC_REVIEW_DUE_DAYS", default=14)
+# Key for the stable pseudonymous ids in evaluators' de-identified exports. Set it once and keep it
+# (changing it changes every id); when empty it is derived from SECRET_KEY.
+PAC_PSEUDONYM_KEY = env("PAC_PSEUDONYM_KEY", default="")
 
 PAC_DEMO_PASSWORD = "pac-demo-2026"  # noqa: S105  (demo data only; printed by seed_demo)
