@@ -40,6 +40,8 @@ def seed(ctx: DemoContext) -> None:
             if past is not None:
                 _seed_past(ctx, past, observers, tools, dimensions)
             _seed_current(ctx, observers, tools, dimensions, staff)
+            if past is not None:
+                _seed_past_reviews(ctx, past, staff)
     for part in ("surveys", "reviews"):
         try:
             module = importlib.import_module(f"evaluation.{part}.demo")
@@ -201,3 +203,38 @@ def _seed_current(ctx, observers, tools, dimensions, staff) -> None:
             observer=_observer_for(pair, observers, index + 1),
             instrument=tool,
         )
+
+
+def _seed_past_reviews(ctx, past, staff) -> None:
+    """Last year's six-month reviews, decided: mostly continue, one or two not, so this year's
+    applications and pairing pages show returning coaches' decisions."""
+    from .models import CoachReview, PanelRecommendation
+
+    panel = [p.user for p in ctx.people.get("reviewer", []) if p.user_id][:3]
+    firsts: dict[int, tuple[datetime.date, str]] = {}
+    for pair in Pair.objects.filter(program_year=past, started_on__isnull=False).order_by("started_on"):
+        firsts.setdefault(pair.coach_id, (pair.started_on, "ca" if pair.kind == Kind.CA_MA else "ct"))
+    for index, (coach_id, (started, role)) in enumerate(sorted(firsts.items())):
+        stop = index % 7 == 6
+        due = started + datetime.timedelta(days=182)
+        review = CoachReview.objects.create(
+            program_year=past,
+            coach_id=coach_id,
+            role=role,
+            due_on=due,
+            decision="discontinue" if stop else "continue",
+            decision_note="Reports were often late and two months had no meeting." if stop else "",
+            decided_by=staff,
+            decided_at=timezone.make_aware(
+                datetime.datetime.combine(due + datetime.timedelta(days=21), datetime.time(10))
+            ),
+        )
+        for member in panel:
+            PanelRecommendation.objects.create(
+                review=review,
+                member=member,
+                recommendation="discontinue" if stop else "continue",
+                comments="Meetings and reports need to be more regular."
+                if stop
+                else "Steady monthly coaching; goals met.",
+            )

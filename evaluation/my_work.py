@@ -38,3 +38,44 @@ navigation.register(
 navigation.register(
     navigation.NavItem("Research data", "evaluation:exports", order=53, permission="evaluation.export_deidentified")
 )
+
+
+@my_work.register
+def coach_reviews_panel(request: HttpRequest) -> my_work.Panel | None:
+    """Advisory Panel members: open six-month reviews still waiting for their recommendation."""
+    from .models import CoachReview
+    from .permissions import is_panel_member
+
+    if not is_panel_member(request.user):
+        return None
+    waiting = list(
+        CoachReview.objects.filter(decision="", program_year__committees__memberships__user=request.user)
+        .exclude(recommendations__member=request.user)
+        .select_related("coach")
+        .distinct()
+        .order_by("due_on")[:10]
+    )
+    if not waiting:
+        return None
+    return my_work.Panel(
+        title="Coach reviews awaiting your recommendation",
+        template="evaluation/panels/coach_reviews.html",
+        context={"reviews": waiting},
+        order=13,
+    )
+
+
+navigation.register(
+    navigation.NavItem(
+        "Coach reviews",
+        "evaluation:coach_reviews",
+        order=54,
+        check=lambda r: r.user.has_perm("pac.access_staff_pages") or is_panel(r.user),
+    )
+)
+
+
+def is_panel(user) -> bool:
+    from .permissions import is_panel_member
+
+    return is_panel_member(user)

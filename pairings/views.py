@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from applications.models import Application, Stage
 from applications.services import TransitionError
+from evaluation.coach_reviews import prior_decisions
 from pac.models import Person
 from pac.views import program_year_for, staff_required
 
@@ -125,6 +126,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
     pool, suggestion = services.suggestion_for(year, kind)
     proposed = list(selectors.pairs_for_year(year, kind=kind, status=Pair.Status.PROPOSED))
     applications = pool.applications
+    coach_people = [app.applicant_id for app in applications.values() if app.role in ("ct", "ca")]
     return render(
         request,
         "pairings/suggest.html",
@@ -138,6 +140,8 @@ def suggest(request: HttpRequest) -> HttpResponse:
             "weights": [(COMPONENT_LABELS[k], int(v * 100)) for k, v in WEIGHTS.items()],
             "coaches": [c for c in pool.coaches if c.free_slots > 0],
             "mentees": pool.mentees,
+            # each coach's six-month review decision from an earlier year (one query)
+            "prior_reviews": prior_decisions(coach_people, year),
             "rows": [
                 (m, applications[m.mentee.application_id], applications[m.coach.application_id])
                 for m in suggestion.matches

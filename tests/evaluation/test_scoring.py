@@ -167,8 +167,11 @@ def test_a_lapsed_certificate_or_the_pairs_coach_cannot_observe(observation_setu
         "recorded_by": staff_user,
         "cycles": [FULL],
     }
+    from evaluation.models import ObserverCertificate
+
+    ObserverCertificate.objects.update(expires_on=datetime.date(2026, 6, 30))  # lapsed before the visit
     with pytest.raises(TransitionError, match="no CLASS Pre-K reliability certificate valid"):
-        observation_record(observed_on=datetime.date(2027, 2, 1), observer=observer.person, **kwargs)
+        observation_record(observed_on=datetime.date(2026, 10, 1), observer=observer.person, **kwargs)
     with pytest.raises(TransitionError, match="own coach cannot observe"):
         observation_record(observed_on=datetime.date(2026, 10, 1), observer=pair.coach, **kwargs)
     assert not Observation.objects.exists()
