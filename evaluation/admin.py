@@ -99,3 +99,4 @@ class ReferenceFigureAdmin(RecordAdmin):
     filter_horizontal = ["instruments"]
 
 
+from .surveys import admin as _surveys_admin  # noqa: E402, F401
