@@ -3,11 +3,13 @@ from django.contrib import admin
 from pac.admin import RecordAdmin
 
 from .models import (
+    CoachReview,
     Dimension,
     Domain,
     Instrument,
     Observation,
     ObserverCertificate,
+    PanelRecommendation,
     ReferenceFigure,
     ScheduledObservation,
 )
@@ -97,6 +99,34 @@ class ReferenceFigureAdmin(RecordAdmin):
     list_filter = ["kind", "is_active"]
     search_fields = ["label", "source"]
     filter_horizontal = ["instruments"]
+
+
+class PanelRecommendationInline(admin.TabularInline):
+    model = PanelRecommendation
+    extra = 0
+    can_delete = False
+    readonly_fields = ["member", "recommendation", "comments", "submitted_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CoachReview)
+class CoachReviewAdmin(RecordAdmin):
+    """Reviews open on their own (beat); panel members recommend and staff decide on the review page,
+    which checks the rules. The admin shows them read-only, with history."""
+
+    list_display = ["coach", "program_year", "role", "due_on", "decision", "decided_at"]
+    list_filter = ["program_year", "role", "decision"]
+    search_fields = ["coach__last_name", "coach__first_name"]
+    list_select_related = ["coach", "program_year"]
+    inlines = [PanelRecommendationInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 from .surveys import admin as _surveys_admin  # noqa: E402, F401

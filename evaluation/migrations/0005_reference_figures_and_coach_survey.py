@@ -58,7 +58,8 @@ def seed(apps, schema_editor):
             introduction="Your answers help EEC support PAC coaches. Free-text answers are read only by EEC staff.",
         )
         for order, (kind, text, choices) in enumerate(QUESTIONS, start=1):
-            Question.objects.create(survey=survey, order=order, kind=kind, text=text, choices=choices)
+            Question.objects.create(survey=survey, order=order, kind=kind, text=text, choices=choices,
+                                    required=kind != "text")
 
 
 class Migration(migrations.Migration):

@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+"""Six-month coach reviews, included at /evaluation/reviews/ under the ``evaluation`` namespace."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns: list = [
+    path("", views.review_list, name="reviews"),
+    path("<int:pk>/", views.review_detail, name="review"),
+]
