@@ -143,7 +143,7 @@ def test_apply_recommend_sign_review_and_accept(live_server, browser, staff_user
     for reviewer in reviewers:
         rpage = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
         sign_in(rpage, base, reviewer.email)
-        rpage.get_by_role("navigation", name="Main").get_by_role("link", name="Reviews").click()
+        rpage.get_by_role("navigation", name="Main").get_by_role("link", name="Reviews", exact=True).click()
         assert_accessible(rpage, "review queue")
         rpage.get_by_role("link", name=application.reference).click()
         assert_accessible(rpage, "conflict declaration")
