@@ -13,7 +13,7 @@ class EvaluationConfig(AppConfig):
         # registers rules, My work panels, navigation and tasks of each part
         for module in ("permissions", "my_work", "tasks"):
             importlib.import_module(f"{self.name}.{module}")
-        for part in ("surveys", "reviews", "exports"):
+        for part in ("surveys",):
             for module in ("permissions", "my_work", "tasks"):
                 try:
                     importlib.import_module(f"{self.name}.{part}.{module}")

@@ -1,13 +1,12 @@
 """Demo data for evaluation: observer certificates; last year's completed cohort observed pre and
 post (modest gains on average, a few declines); this year's pre observations for most pairs, the
-rest scheduled (some overdue), and post observations scheduled for the spring. Then surveys and
-six-month reviews (their own demo modules). Observations go through the recording service, so the
+rest scheduled (some overdue), and post observations scheduled for the spring; last year's six-month
+coach reviews; then survey responses (evaluation/surveys/demo.py). Observations go through the recording service, so the
 demo's scores obey the same rules as real ones."""
 
 from __future__ import annotations
 
 import datetime
-import importlib
 import random
 
 from django.utils import timezone
@@ -42,12 +41,9 @@ def seed(ctx: DemoContext) -> None:
             _seed_current(ctx, observers, tools, dimensions, staff)
             if past is not None:
                 _seed_past_reviews(ctx, past, staff)
-    for part in ("surveys", "reviews"):
-        try:
-            module = importlib.import_module(f"evaluation.{part}.demo")
-        except ModuleNotFoundError:
-            continue
-        module.seed(ctx)
+    from .surveys import demo as survey_demo
+
+    survey_demo.seed(ctx)
 
 
 def _certify(observers, ctx: DemoContext) -> None:

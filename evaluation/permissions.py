@@ -5,7 +5,7 @@
 - EEC staff see everything; evaluators see cohort analytics and de-identified exports only.
 - Advisory Panel members (committee members of kind "advisory panel" in the year) see coach
   reviews and survey distributions, never free-text answers.
-Survey and review rules live beside their pages (evaluation/surveys, evaluation/reviews).
+Survey and review rules live beside their pages (evaluation/surveys; coach reviews in coach_reviews.py).
 """
 
 from __future__ import annotations

@@ -1,8 +1,6 @@
 from django.urls import include, path
 
 from . import export_views, review_views, views
-from .exports import urls as export_urls
-from .reviews import urls as review_urls
 from .surveys import urls as survey_urls
 
 app_name = "evaluation"
@@ -22,6 +20,4 @@ urlpatterns = [
     path("coach-reviews/open/", review_views.reviews_open_now, name="coach_reviews_open"),
     path("coach-reviews/<int:pk>/", review_views.review_detail, name="coach_review"),
     path("surveys/", include(survey_urls.urlpatterns)),
-    path("reviews/", include(review_urls.urlpatterns)),
-    path("exports/", include(export_urls.urlpatterns)),
 ]

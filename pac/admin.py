@@ -12,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     AgeGroup,
+    DocumentJob,
     OutboundEmail,
     Participation,
     Person,
@@ -215,3 +216,24 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         for email in failed:
             email_retry(email=email)
         self.message_user(request, f"{len(failed)} email(s) queued again.", messages.SUCCESS)
+
+
+@admin.register(DocumentJob)
+class DocumentJobAdmin(admin.ModelAdmin):
+    """Who asked for which document and what became of it. Read-only: the file itself is
+    downloaded only by its requester, through the permission-checked view."""
+
+    list_display = ["title", "kind", "requested_by", "status", "progress", "created_at", "expires_at"]
+    list_filter = ["status", "kind", "created_at"]
+    search_fields = ["title", "requested_by__email"]
+    list_select_related = ["requested_by"]
+    readonly_fields = [f.name for f in DocumentJob._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

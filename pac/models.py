@@ -534,3 +534,6 @@ class Tag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.name}"
+
+
+from pac.documents.models import DocumentJob  # noqa: E402,F401  (a pac model; its own module)

@@ -39,3 +39,20 @@ def email_retry_unsent(batch_size: int = 500) -> int:
     for email_id in ids:
         email_send_task.delay(email_id)
     return len(ids)
+
+
+@shared_task(acks_late=True)
+def document_job_task(job_id: str) -> bool:
+    """Render one document job. Safe to run twice: only a queued job is claimed, so a redelivered
+    message (or a second worker) does nothing. A failure is recorded on the job for a retry."""
+    from .documents.services import document_job_run
+
+    return document_job_run(job_id=job_id)
+
+
+@shared_task(acks_late=True)
+def documents_sweep_task() -> dict[str, int]:
+    """Beat: expire old files, fail stalled jobs, re-enqueue undelivered ones."""
+    from .documents.services import documents_sweep
+
+    return documents_sweep()

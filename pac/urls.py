@@ -41,6 +41,7 @@ urlpatterns = [
     path("pairings/", include("pairings.urls")),
     path("coaching/", include("coaching.urls")),
     path("evaluation/", include("evaluation.urls")),
+    path("documents/", include("pac.documents.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -160,6 +160,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Installed into django-celery-beat's tables when beat starts; staff edit them in the admin after.
 CELERY_BEAT_SCHEDULE = {
     "outbox-retry-unsent": {"task": "pac.tasks.email_retry_unsent", "schedule": 300.0},
+    "documents-sweep": {"task": "pac.tasks.documents_sweep_task", "schedule": 900.0},
     # The coaching reminder sweep and digest are created by a data migration instead
     # (coaching 0004), so the send time staff set in the admin survives a restart of beat.
 }
@@ -171,6 +172,11 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="PAC <pac-noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PAC_EMAIL_MAX_ATTEMPTS = 8
+
+# --- document jobs (large PDFs and ZIPs rendered by Celery): how long a finished file is kept,
+# and how long a job may run before the sweep decides its worker died
+PAC_DOCUMENT_TTL_HOURS = env.int("PAC_DOCUMENT_TTL_HOURS", default=72)
+PAC_DOCUMENT_STALE_MINUTES = env.int("PAC_DOCUMENT_STALE_MINUTES", default=30)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/New_York"

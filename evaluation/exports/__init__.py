@@ -1,1 +1,0 @@
-"""evaluation.exports: see the modules in this package."""

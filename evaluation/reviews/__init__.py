@@ -1,1 +1,0 @@
-"""evaluation.reviews: see the modules in this package."""

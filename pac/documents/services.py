@@ -1,0 +1,175 @@
+"""Document jobs: request, run (in a Celery task), retry, and the sweep that expires files,
+re-enqueues jobs the broker never delivered and fails jobs whose worker died."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from . import registry
+from .models import DocumentJob
+
+logger = logging.getLogger(__name__)
+Status = DocumentJob.Status
+
+
+def _ttl() -> timedelta:
+    return timedelta(hours=settings.PAC_DOCUMENT_TTL_HOURS)
+
+
+def _stale() -> timedelta:
+    return timedelta(minutes=settings.PAC_DOCUMENT_STALE_MINUTES)
+
+
+def document_job_request(*, user, kind: str, params: dict, title: str) -> DocumentJob:
+    """Queue a document for ``user``. Asking again for the same document while the first request
+    is still queued or running returns that job (a double click makes one job, not two)."""
+    document = registry.get(kind)
+    if not document.allowed(user, params):
+        raise PermissionDenied("You may not request this document.")
+    with transaction.atomic():
+        existing = (
+            DocumentJob.objects.select_for_update()
+            .filter(requested_by=user, kind=kind, params=params, status__in=DocumentJob.UNFINISHED)
+            .first()
+        )
+        if existing is not None:
+            return existing
+        job = DocumentJob.objects.create(requested_by=user, kind=kind, params=params, title=title[:300])
+        transaction.on_commit(partial(document_job_enqueue, str(job.pk)))
+    return job
+
+
+def document_job_enqueue(job_id: str) -> None:
+    """Hand the job to a worker. If the broker is down the job stays queued and the sweep
+    enqueues it later: a request never fails because Redis is briefly away."""
+    from pac.tasks import document_job_task
+
+    DocumentJob.objects.filter(pk=job_id, status=Status.QUEUED).update(enqueued_at=timezone.now())
+    try:
+        document_job_task.delay(job_id)
+    except Exception:  # kombu raises several unrelated types when the broker is down
+        logger.warning("Could not enqueue document job %s; the sweep will", job_id, exc_info=True)
+
+
+def _claim(job_id: str) -> bool:
+    """Mark the job running if it is queued: exactly one worker wins, a redelivered or duplicate
+    message finds nothing to do."""
+    return bool(
+        DocumentJob.objects.filter(pk=job_id, status=Status.QUEUED).update(
+            status=Status.RUNNING,
+            started_at=timezone.now(),
+            progress=0,
+            stage="Starting",
+            error="",
+        )
+    )
+
+
+def document_job_progress(job_id: str, percent: int, stage: str) -> None:
+    DocumentJob.objects.filter(pk=job_id, status=Status.RUNNING).update(
+        progress=max(0, min(99, int(percent))), stage=stage[:200]
+    )
+
+
+def document_job_run(*, job_id: str) -> bool:
+    """Build the document and store it. Returns True if this call produced the file.
+
+    The document is rendered entirely in memory, then the file is saved and the job marked done
+    together; if anything fails the job is marked failed with the error and no file is kept."""
+    if not _claim(job_id):
+        return False
+    job = DocumentJob.objects.get(pk=job_id)
+    DocumentJob.objects.filter(pk=job_id).update(attempts=job.attempts + 1)
+    stored_name = ""
+    try:
+        document = registry.get(job.kind)
+        if not document.allowed(job.requested_by, job.params):
+            raise PermissionDenied("The person who asked for this document may no longer see it.")
+        built = document.build(job.params, partial(document_job_progress, job_id))
+        job.file.save(built.filename, ContentFile(built.content), save=False)
+        stored_name = job.file.name
+        now = timezone.now()
+        with transaction.atomic():
+            updated = DocumentJob.objects.filter(pk=job_id, status=Status.RUNNING).update(
+                status=Status.DONE,
+                progress=100,
+                stage="Done",
+                file=stored_name,
+                filename=built.filename,
+                content_type=built.content_type,
+                size=len(built.content),
+                finished_at=now,
+                expires_at=now + _ttl(),
+            )
+        if not updated:  # the sweep gave up on this run meanwhile: keep the job as it is now
+            job.file.storage.delete(stored_name)
+            return False
+        return True
+    except Exception as exc:
+        if stored_name:
+            job.file.storage.delete(stored_name)
+        message = str(exc) if isinstance(exc, PermissionDenied | registry.UnknownDocument) else ""
+        logger.exception("Document job %s (%s) failed", job_id, job.kind)
+        DocumentJob.objects.filter(pk=job_id).update(
+            status=Status.FAILED,
+            stage="",
+            finished_at=timezone.now(),
+            error=message
+            or f"The document could not be produced ({type(exc).__name__}). Retry it; if it "
+            "fails again, EEC staff can see the details in the server log.",
+        )
+        return False
+
+
+def document_job_retry(*, job: DocumentJob, user) -> DocumentJob:
+    """Put a failed (or expired) job back in the queue, checking permission again."""
+    if not job.can_retry:
+        return job
+    if not registry.get(job.kind).allowed(user, job.params):
+        raise PermissionDenied("You may not request this document.")
+    with transaction.atomic():
+        if job.status == Status.EXPIRED:
+            # an expired file is asked for afresh: a new job, so the old record stays as it was
+            return document_job_request(user=user, kind=job.kind, params=job.params, title=job.title)
+        DocumentJob.objects.filter(pk=job.pk).update(
+            status=Status.QUEUED, progress=0, stage="", error="", started_at=None, finished_at=None
+        )
+        transaction.on_commit(partial(document_job_enqueue, str(job.pk)))
+    job.refresh_from_db()
+    return job
+
+
+def documents_sweep(*, now=None) -> dict[str, int]:
+    """Beat sweep: remove expired files, fail jobs whose worker died (running far longer than any
+    document takes) and re-enqueue queued jobs that no worker picked up."""
+    now = now or timezone.now()
+    expired = 0
+    for job in DocumentJob.objects.filter(status=Status.DONE, expires_at__lte=now).only("pk", "file"):
+        if job.file:
+            job.file.storage.delete(job.file.name)
+        expired += DocumentJob.objects.filter(pk=job.pk, status=Status.DONE).update(
+            status=Status.EXPIRED, file="", expired_at=now, stage=""
+        )
+    stalled = DocumentJob.objects.filter(status=Status.RUNNING, started_at__lt=now - _stale()).update(
+        status=Status.FAILED,
+        finished_at=now,
+        stage="",
+        error="The worker stopped before the document was finished. Nothing was saved; retry it.",
+    )
+    waiting = list(
+        DocumentJob.objects.filter(status=Status.QUEUED, created_at__lt=now - timedelta(minutes=2))
+        .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - timedelta(minutes=5)))
+        .values_list("pk", flat=True)[:500]
+    )
+    for job_id in waiting:
+        document_job_enqueue(str(job_id))
+    return {"expired": expired, "stalled": stalled, "requeued": len(waiting)}
