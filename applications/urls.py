@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applicant, links, review, staff
+from .views import applicant, documents, links, review, staff
 
 app_name = "applications"
 
@@ -13,10 +13,12 @@ urlpatterns = [
     path("start/<str:role>/", applicant.start, name="start"),
     path("mous/", links.mou_waiting, name="mou_waiting"),
     path("mous/<int:pk>/", links.mou_sign_mine, name="mou_sign_mine"),
+    path("mous/<int:pk>/pdf/", documents.mou_pdf, name="mou_pdf"),
     path("reviews/", review.reviews, name="reviews"),
     path("reviews/<int:pk>/", review.review, name="review"),
     path("reviews/<int:pk>/score/<int:criterion_id>/", review.review_score, name="review_score"),
     path("reviews/<int:pk>/submit/", review.review_submit, name="review_submit"),
+    path("reviews/committees/<int:pk>/packets/", documents.committee_bundle, name="committee_bundle"),
     # staff
     path("staff/", staff.pipeline, name="pipeline"),
     path("staff/applications/", staff.application_list, name="staff_list"),
@@ -45,6 +47,8 @@ urlpatterns = [
     path("<str:reference>/mou/", applicant.mou_request, name="mou_request"),
     path("<str:reference>/mou/<int:pk>/resend/", applicant.mou_resend, name="mou_resend"),
     path("<str:reference>/resume/", applicant.resume, name="resume"),
+    path("<str:reference>/packet/", documents.packet_pdf, name="packet_pdf"),
+    path("<str:reference>/audit-bundle/", documents.audit_bundle, name="audit_bundle"),
     path("<str:reference>/letters/<int:pk>/", review.letter, name="letter"),
     path("<str:reference>/interview/", applicant.interview_pick, name="interview_pick"),
 ]

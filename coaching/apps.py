@@ -8,4 +8,4 @@ class CoachingConfig(AppConfig):
     verbose_name = "Coaching"
 
     def ready(self) -> None:
-        from . import my_work, permissions  # noqa: F401  (registers rules, panels and navigation)
+        from . import documents, my_work, permissions  # noqa: F401  (registers rules, panels, navigation, documents)

@@ -115,3 +115,46 @@ class TrainingEventForm(forms.ModelForm):
             self.fields["facilitator"].queryset = Person.objects.filter(user=user)
             self.fields["region"].queryset = Region.objects.filter(facilitators__user=user)
             self.fields["region"].required = True
+
+
+class CoachReportsForm(forms.Form):
+    """The dates (and, for staff, the coach) of a bundle of 30-day reports."""
+
+    MAX_DAYS = 400
+
+    coach = forms.ModelChoiceField(label="Consultant Teacher / Administrator", queryset=None)
+    start = forms.DateField(
+        label="From",
+        help_text="Reports whose period overlaps these dates are included.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the start date as YYYY-MM-DD.", "required": "Enter a start date."},
+    )
+    end = forms.DateField(
+        label="To",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the end date as YYYY-MM-DD.", "required": "Enter an end date."},
+    )
+
+    def __init__(self, *args, choose_coach: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        from pac.models import Person
+
+        self.helper = _helper()
+        if choose_coach:
+            self.fields["coach"].queryset = (
+                Person.objects.filter(pairs_as_coach__isnull=False).distinct().order_by("last_name", "first_name")
+            )
+            self.fields["coach"].label_from_instance = lambda p: p.full_name
+            self.fields["coach"].error_messages["required"] = "Choose the coach whose reports you want."
+        else:
+            del self.fields["coach"]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end:
+            if end < start:
+                self.add_error("end", "The end date must be on or after the start date.")
+            elif (end - start).days > self.MAX_DAYS:
+                self.add_error("end", f"Choose a range of at most {self.MAX_DAYS} days (about 13 months).")
+        return cleaned

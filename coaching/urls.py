@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import document_views, views
 
 app_name = "coaching"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("pairs/<int:pk>/goals/<int:goal_id>/", views.goal_edit, name="goal"),
     path("pairs/<int:pk>/plan/", views.plan, name="plan"),
     path("reports/<int:report_id>/", views.report, name="report"),
+    path("reports/<int:report_id>/report.pdf", document_views.report_pdf, name="report_pdf"),
+    path("reports/bundle/", document_views.coach_reports, name="coach_reports"),
     path("staff/", views.overview, name="overview"),
     path("training/", views.training, name="training"),
     path("training/<int:event_id>/", views.attendance, name="attendance"),

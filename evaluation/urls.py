@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import export_views, review_views, views
+from . import documents, export_views, pair_report, review_views, views
 from .surveys import urls as survey_urls
 
 app_name = "evaluation"
@@ -12,8 +12,10 @@ urlpatterns = [
     path("schedule/", views.schedule, name="schedule"),
     path("pairs/<int:pk>/growth/", views.pair_growth, name="pair_growth"),
     path("pairs/<int:pk>/growth.svg", views.pair_growth_chart, name="pair_growth_chart"),
+    path("pairs/<int:pk>/progress.pdf", pair_report.pair_progress_pdf, name="pair_progress_pdf"),
     path("analytics/", views.cohort, name="cohort"),
     path("analytics/chart.svg", views.cohort_chart, name="cohort_chart"),
+    path("analytics/report/", documents.cohort_report_request, name="cohort_report"),
     path("data/", export_views.exports, name="exports"),
     path("data/<slug:slug>.<str:fmt>", export_views.export, name="export"),
     path("coach-reviews/", review_views.review_list, name="coach_reviews"),

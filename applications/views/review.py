@@ -11,7 +11,7 @@ from pac.permissions import is_eec_staff
 
 from .. import services
 from ..forms import ConflictForm, ScoreForm
-from ..models import Application, Recommendation, ReviewAssignment
+from ..models import Application, Committee, Recommendation, ReviewAssignment
 from ..permissions import assignments_visible_to
 from ..selectors import current_mou, reviewer_queue
 from .applicant import _download
@@ -29,6 +29,7 @@ def reviews(request: HttpRequest) -> HttpResponse:
             ],
             "done": [a for a in queue if a.status == ReviewAssignment.Status.SUBMITTED],
             "recused": [a for a in queue if a.status == ReviewAssignment.Status.RECUSED],
+            "committees": list(Committee.objects.filter(memberships__user=request.user).order_by("name")),
         },
     )
 

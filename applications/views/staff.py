@@ -15,7 +15,16 @@ from pac.views import program_year_for, staff_required
 
 from .. import selectors, services
 from ..forms import AdvanceByRankForm, AssignReviewerForm, DecisionForm, OverrideForm, ReasonForm, SlotForm
-from ..models import Application, ApplicationEvent, InterviewSlot, ReviewAssignment, ScreeningCheck, Stage, Tier
+from ..models import (
+    Application,
+    ApplicationEvent,
+    Committee,
+    InterviewSlot,
+    ReviewAssignment,
+    ScreeningCheck,
+    Stage,
+    Tier,
+)
 from ..roles import ApplicantRole
 from .review import packet_context
 
@@ -311,6 +320,7 @@ def progress(request: HttpRequest) -> HttpResponse:
             "done": sum(1 for a in assignments if a.status == ReviewAssignment.Status.SUBMITTED),
             "overdue": sum(1 for a in assignments if a.is_overdue()),
             "unassigned": unassigned,
+            "committees": list(Committee.objects.filter(program_year=year).order_by("name")),
         },
     )
 

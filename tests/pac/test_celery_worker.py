@@ -90,3 +90,34 @@ def test_the_reminder_sweep_runs_on_a_real_worker_and_its_email_leaves(
     assert [m.to for m in mail.outbox if "is due on" in m.subject] == [[pair.coach.email]]
     assert Reminder.objects.filter(pair=pair, stage="due_soon").count() == 1
     assert Pair.objects.get(pk=pair.pk).started_on == timezone.localdate() - datetime.timedelta(days=27)
+
+
+def test_a_cohort_report_job_is_rendered_by_a_real_worker(celery_worker_on_redis, evaluator, program_year):
+    """The cohort report goes through Redis (JSON: the job's id only) to a worker, which renders it
+    and stores the file; the job ends done with a PDF a reader can open."""
+    import io
+    import time
+
+    import pypdf
+
+    from evaluation.documents import KIND
+    from pac.documents.models import DocumentJob
+    from pac.documents.services import document_job_request
+    from tests.evaluation.test_scale import bulk_observed_pairs
+
+    bulk_observed_pairs(program_year, 12)
+    job = document_job_request(
+        user=evaluator, kind=KIND, params={"year": str(program_year.pk), "instrument": "pre_k"}, title="Cohort report"
+    )
+    deadline = time.monotonic() + 60
+    seen = set()
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        seen.add(job.status)
+        if job.status in (DocumentJob.Status.DONE, DocumentJob.Status.FAILED):
+            break
+        time.sleep(0.1)
+    assert job.status == DocumentJob.Status.DONE, job.error
+    assert job.attempts == 1 and job.progress == 100
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(job.file.read())).pages)
+    assert "12 of 12 pairs in scope have both a pre and a post" in text
