@@ -9,7 +9,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_SYSTEM_CERTS := true
 PORT ?= 8000
 
-.PHONY: run test install install-dev migrate demo lint worker beat clean
+.PHONY: run test install install-dev migrate demo lint worker beat clean benchmark-documents
 
 $(PY):
 	@$(PYTHON) -m venv $(VENV) || { echo "Could not create a virtual environment. On Debian/Ubuntu: sudo apt-get install python3-venv"; exit 1; }
@@ -35,6 +35,10 @@ run: demo
 ## Quick start 2: install what the tests need and run the whole suite
 test: install-dev
 	$(PY) -m pytest
+
+## Time the PDF documents (30-day report, pair progress, cohort report for 1,000 pairs); figures in README
+benchmark-documents: install-dev
+	$(PY) -m pytest tests/benchmarks/bench_documents.py -s -q -p no:randomly
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -352,7 +352,8 @@ def committee_bundle(params: dict, progress: Progress) -> Built:
             # a reviewer's bundle is blind in a blind-review year; staff bundles never are
             blind = reviewer_id is not None and application.program_year.tier2_blind
             folder = f"{_safe_name(application.reference, fallback=f'application-{number}')}/"
-            own = _add_application(archive, application, blind=blind, with_mou=False, folder=folder)
+            # staff (auditors) also get the signed MOU; a reviewer's bundle holds only what the packet shows
+            own = _add_application(archive, application, blind=blind, with_mou=reviewer_id is None, folder=folder)
             _write(archive, f"{folder}manifest.txt", _manifest(f"Packet {application.reference}", own), compress=True)
             rows.extend(own)
         heading = f"Packets for offline review: {committee.name} ({committee.program_year})"

@@ -44,6 +44,7 @@ def seed(ctx: DemoContext) -> None:
     from .surveys import demo as survey_demo
 
     survey_demo.seed(ctx)
+    _seed_documents(ctx)
 
 
 def _certify(observers, ctx: DemoContext) -> None:
@@ -234,3 +235,22 @@ def _seed_past_reviews(ctx, past, staff) -> None:
                 if stop
                 else "Steady monthly coaching; goals met.",
             )
+
+
+def _seed_documents(ctx) -> None:
+    """Staff's My documents holds last year's cohort evaluation report (the cohort observed pre and
+    post), requested the way staff request it: a document job (rendered at once on the embedded
+    default, by the worker when Redis is configured)."""
+    from pac.documents.models import DocumentJob
+    from pac.documents.services import document_job_request
+
+    from .documents import KIND, cohort_filter_from_params, cohort_report_title
+
+    staff = ctx.people.get("staff", [])
+    if not staff or staff[0].user is None or DocumentJob.objects.filter(kind=KIND).exists():
+        return
+    year = ProgramYear.objects.filter(starts_on__lt=ctx.program_year.starts_on).order_by("-starts_on").first()
+    params = {"year": str((year or ctx.program_year).pk), "instrument": "pre_k"}
+    document_job_request(
+        user=staff[0].user, kind=KIND, params=params, title=cohort_report_title(cohort_filter_from_params(params))
+    )

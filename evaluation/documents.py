@@ -58,7 +58,7 @@ def _filter_lines(cohort: selectors.CohortFilter) -> list[tuple[str, str]]:
     ]
 
 
-def _title(cohort: selectors.CohortFilter) -> str:
+def cohort_report_title(cohort: selectors.CohortFilter) -> str:
     parts = [f"Cohort evaluation report: {cohort.program_year}", cohort.instrument.name]
     if cohort.region:
         parts.append(str(cohort.region))
@@ -96,7 +96,7 @@ def cohort_report_pdf(
             "kinds": dict(Kind.choices),
             "min_n": MIN_N,
         },
-        title=_title(cohort),
+        title=cohort_report_title(cohort),
     )
     progress(99, "Saving")
     return pdf
@@ -134,5 +134,7 @@ def cohort_report_request(request: HttpRequest) -> HttpResponse:
     _, cohort, ignored = _cohort_filter(request)
     if ignored:
         messages.warning(request, f"Some filters were not valid and were ignored: {', '.join(ignored)}.")
-    job = document_job_request(user=request.user, kind=KIND, params=cohort.as_query(), title=_title(cohort))
+    job = document_job_request(
+        user=request.user, kind=KIND, params=cohort.as_query(), title=cohort_report_title(cohort)
+    )
     return redirect("documents:job", job_id=job.pk)

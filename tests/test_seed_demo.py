@@ -10,8 +10,9 @@ from pac.models import OutboundEmail, Participation, Program, ProgramRole, Progr
 
 
 @pytest.mark.django_db
-def test_seed_demo_loads_the_whole_program_and_is_idempotent(capsys):
-    call_command("seed_demo")
+def test_seed_demo_loads_the_whole_program_and_is_idempotent(capsys, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # as when seed_demo commits: queued jobs run
+        call_command("seed_demo")
     out = capsys.readouterr().out
     assert "pac-demo-2026" in out and "staff@pac.demo" in out and "ct1@pac.demo" in out
 
@@ -75,8 +76,15 @@ def test_seed_demo_loads_the_whole_program_and_is_idempotent(capsys):
     assert Meeting.objects.filter(pair__program_year=year).exists()
     assert Attendance.objects.filter(event__kind="plc").exists()
 
+    from pac.documents.models import DocumentJob
+
+    report = DocumentJob.objects.get(kind="evaluation.cohort_report")
+    assert report.requested_by == staff and report.status == DocumentJob.Status.DONE, report.error
+    assert report.file.read(5) == b"%PDF-"
+
     counts = (Program.objects.count(), User.objects.count(), Application.objects.count(), Participation.objects.count())
     call_command("seed_demo", "--quiet-logins")
+    assert DocumentJob.objects.count() == 1
     assert (
         Program.objects.count(),
         User.objects.count(),

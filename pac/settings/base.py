@@ -239,6 +239,8 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         "celery.app.trace": {"level": "WARNING"},
         "kombu.connection": {"level": "ERROR"},  # "no hostname" for the in-memory broker of eager mode
+        "weasyprint.progress": {"level": "WARNING"},  # a line per page laid out otherwise
+        "fontTools": {"level": "WARNING"},  # font subsetting chatter
     },
 }
 

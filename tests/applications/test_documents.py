@@ -598,3 +598,23 @@ def test_committee_bundle_of_another_year_is_not_offered_on_this_years_progress(
     year = world["committee"].program_year
     page = client.get(reverse("applications:progress") + f"?year={year.pk}").content.decode()
     assert reverse("applications:committee_bundle", args=[committee.pk]) not in page
+
+
+def test_staff_committee_bundle_carries_signed_mous_and_a_members_does_not(
+    client, world, django_capture_on_commit_callbacks
+):
+    from applications.selectors import current_mou
+
+    mou = current_mou(world["application"])
+    assert mou is not None and mou.signed_at  # the application in review has its leader's signed MOU
+    ref = world["application"].reference
+    bundles = {}
+    for who in ("staff", "assigned"):
+        _request_bundle(client, world[who], world["committee"], django_capture_on_commit_callbacks)
+        job = DocumentJob.objects.get(requested_by=world[who])
+        assert job.status == DocumentJob.Status.DONE, job.error
+        bundles[who] = zipfile.ZipFile(io.BytesIO(b"".join(_download(client, job).streaming_content)))
+    name = f"{ref}/{documents.mou_filename(mou)}"
+    assert name in bundles["staff"].namelist()
+    assert mou.signer_name in pdf_text(bundles["staff"].read(name))
+    assert not any("mou" in n for n in bundles["assigned"].namelist())

@@ -18,8 +18,12 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 
-def measure(label: str, build, *, repeat: int = 3) -> tuple[str, float, float, int]:
-    build()  # warm-up: font loading, template compilation, first-query caches
+def measure(label: str, build, *, repeat: int = 3) -> tuple[str, float, float, int, int]:
+    import io
+
+    import pypdf
+
+    pages = len(pypdf.PdfReader(io.BytesIO(build())).pages)  # warm-up: fonts, templates, first queries
     best = float("inf")
     size = 0
     for _ in range(repeat):
@@ -32,14 +36,14 @@ def measure(label: str, build, *, repeat: int = 3) -> tuple[str, float, float, i
     build()
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    return label, best, peak / 2**20, size
+    return label, best, peak / 2**20, size, pages
 
 
 def report(rows) -> None:
-    print("\n| document | best time | peak Python memory | PDF size |")
-    print("|---|---|---|---|")
-    for label, seconds, mib, size in rows:
-        print(f"| {label} | {seconds:.2f} s | {mib:.0f} MiB | {size / 1024:.0f} KiB |")
+    print("\n| document | best time | peak Python memory | PDF size | pages |")
+    print("|---|---|---|---|---|")
+    for label, seconds, mib, size, pages in rows:
+        print(f"| {label} | {seconds:.2f} s | {mib:.0f} MiB | {size / 1024:.0f} KiB | {pages} |")
 
 
 LONG = (

@@ -67,7 +67,9 @@ def test_staff_request_the_cohort_report_watch_it_and_download_it(
     expect(heading).to_be_visible()
     expect(page.get_by_text("Status: Queued")).to_be_visible()
     expect(page.get_by_text("Waiting for a worker to start it.")).to_be_visible()
-    expect(page.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "0")
+    expect(
+        page.get_by_role("progressbar", name=f"Progress of Cohort evaluation report: {program_year}")
+    ).to_have_attribute("value", "0")
     assert_accessible(page, "queued cohort report")
 
     with celery_on_redis():

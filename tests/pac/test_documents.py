@@ -265,7 +265,7 @@ def test_the_job_page_polls_while_unfinished_and_stops_when_done(plain_user, cli
     url = reverse("documents:job", kwargs={"job_id": job.pk})
     page = client.get(url)
     assert b'hx-trigger="every 2s"' in page.content
-    assert b'aria-valuenow="40"' in page.content and b"Laying out 1000 pairs" in page.content
+    assert b'value="40" max="100"' in page.content and b"Laying out 1000 pairs" in page.content
     fragment = client.get(url, headers={"HX-Request": "true"})
     assert fragment.content.lstrip().startswith(b'<section id="job-status"')
     assert b"<html" not in fragment.content
