@@ -86,6 +86,7 @@ class Attachment:
     name: str  # the name shown and used inside a bundle (never the stored random name)
     size: int | None  # None when the file is missing from storage
     field_file: object
+    pages: int | None = None  # a PDF's page count (None for DOCX, or a PDF that cannot be read)
 
 
 def _suffix(name: str) -> str:
@@ -100,6 +101,22 @@ def _size(field_file) -> int | None:
         return None
 
 
+def _pdf_pages(field_file, name: str) -> int | None:
+    """How many pages an uploaded PDF has, so the packet says what the reviewer will be opening.
+    Uploads were checked to be PDF or DOCX when they arrived; anything unreadable just has no count."""
+    if not name.lower().endswith(".pdf"):
+        return None
+    import pypdf
+
+    try:
+        with field_file.open("rb") as handle:
+            return len(pypdf.PdfReader(handle).pages)
+    except Exception:  # a damaged or encrypted file, or one missing from storage
+        return None
+    finally:
+        field_file.close()
+
+
 def attachments(application: Application, *, blind: bool) -> list[Attachment]:
     """The uploaded originals: the resume and uploaded letters, named safely (generic names in blind review)."""
     found = []
@@ -107,7 +124,11 @@ def attachments(application: Application, *, blind: bool) -> list[Attachment]:
         original = application.resume_name or application.resume.name
         name = application.resume_name if application.resume_name and not blind else "resume"
         name = _safe_name(PurePath(name).stem, fallback="resume") + _suffix(original)
-        found.append(Attachment("Resume", name, _size(application.resume), application.resume))
+        found.append(
+            Attachment(
+                "Resume", name, _size(application.resume), application.resume, _pdf_pages(application.resume, original)
+            )
+        )
     for number, letter in enumerate(application.received_letters, start=1):
         if not letter.letter_file:
             continue
@@ -115,7 +136,8 @@ def attachments(application: Application, *, blind: bool) -> list[Attachment]:
         who = "" if blind else f"-{_safe_name(letter.name, fallback='')}"
         name = f"letter-{number}{who}"[:80] + _suffix(original)
         label = f"Recommendation letter {number}" + ("" if blind else f" from {letter.name}")
-        found.append(Attachment(label, name, _size(letter.letter_file), letter.letter_file))
+        pages = _pdf_pages(letter.letter_file, original)
+        found.append(Attachment(label, name, _size(letter.letter_file), letter.letter_file, pages))
     return found
 
 
