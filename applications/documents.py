@@ -32,26 +32,7 @@ from .selectors import current_mou
 ZIP = "application/zip"
 COMMITTEE_BUNDLE = "applications.committee_bundle"
 
-# the structured answers, in the order the form asks them; identifying ones are hidden in blind review
-ANSWER_FIELDS = (
-    "program_type",
-    "qris_level",
-    "qris_status",
-    "fcc_system_member",
-    "job_role",
-    "highest_degree",
-    "degree_field",
-    "degree_field_name",
-    "eec_certification",
-    "years_as_educator",
-    "years_supervising",
-    "pq_registry_id",
-    "provides_direct_care",
-    "provides_supervision",
-    "has_technology",
-    "has_leader_support",
-    "has_ipdp",
-)
+# identifying answers are hidden in blind review
 IDENTIFYING_FIELDS = {"pq_registry_id"}
 
 
@@ -158,7 +139,7 @@ def answers(application: Application, *, blind: bool) -> list[tuple[str, str]]:
     if application.program_id:
         region = f"Region {application.program.region.number}" if application.program.region_id else ""
         rows.append(("Program", region if blind else ", ".join(p for p in (application.program.name, region) if p)))
-    for name in ANSWER_FIELDS:
+    for name in Application.ANSWER_FIELDS:
         if blind and name in IDENTIFYING_FIELDS:
             continue
         rows.append((capfirst(Application._meta.get_field(name).verbose_name), _display(application, name)))

@@ -17,8 +17,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
 from coaching.documents import report_sections
@@ -26,10 +25,9 @@ from coaching.models import Goal, GoalNote, Meeting, ThirtyDayReport
 from coaching.permissions import reports_visible_to
 from pac.documents.render import download_name, pdf_render, pdf_response, svg_data_uri
 from pairings.models import Pair
-from pairings.permissions import pairs_visible_to
 
 from . import charts, selectors
-from .selectors import ANALYSED_STATUSES
+from .views import growth_pair_or_404
 
 
 @dataclass
@@ -107,21 +105,8 @@ def pair_progress_report(pair: Pair, *, user) -> bytes:
     )
 
 
-def _pair(request: HttpRequest, pk: int) -> Pair:
-    """The same pairs, and the same question, as the pair growth page: hidden is missing."""
-    pair = get_object_or_404(
-        pairs_visible_to(request.user)
-        .filter(status__in=ANALYSED_STATUSES)
-        .select_related("coach", "leader", "mentee__program__region", "program_year"),
-        pk=pk,
-    )
-    if not request.user.has_perm("evaluation.view_pair_growth", pair):
-        raise Http404("No such pair.")
-    return pair
-
-
 @require_GET
 def pair_progress_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    pair = _pair(request, pk)
+    pair = growth_pair_or_404(request, pk)  # the same pairs, and the same question, as the growth page
     pdf = pair_progress_report(pair, user=request.user)
     return pdf_response(pdf, download_name("progress-report", pair.coach.last_name, pair.mentee.last_name))

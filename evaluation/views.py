@@ -284,11 +284,13 @@ def schedule(request: HttpRequest) -> HttpResponse:
 # --- growth analytics -------------------------------------------------------------------------
 
 
-def _growth_pair(request: HttpRequest, pk: int) -> Pair:
+def growth_pair_or_404(request: HttpRequest, pk: int) -> Pair:
+    """A pair whose growth the person may see (its members and staff); anyone else gets a 404.
+    The pair progress report PDF asks the same question."""
     pair = get_object_or_404(
         pairs_visible_to(request.user)
         .filter(status__in=ANALYSED_STATUSES)
-        .select_related("coach", "mentee__program__region", "program_year"),
+        .select_related("coach", "leader", "mentee__program__region", "program_year"),
         pk=pk,
     )
     if not request.user.has_perm("evaluation.view_pair_growth", pair):
@@ -298,7 +300,7 @@ def _growth_pair(request: HttpRequest, pk: int) -> Pair:
 
 @require_GET
 def pair_growth(request: HttpRequest, pk: int) -> HttpResponse:
-    pair = _growth_pair(request, pk)
+    pair = growth_pair_or_404(request, pk)
     return render(
         request,
         "evaluation/pair_growth.html",
@@ -308,7 +310,7 @@ def pair_growth(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def pair_growth_chart(request: HttpRequest, pk: int) -> HttpResponse:
-    pair = _growth_pair(request, pk)
+    pair = growth_pair_or_404(request, pk)
     code = request.GET.get("instrument", "")
     tools = [t for t in selectors.pair_growth(pair) if t.instrument.code == code] or selectors.pair_growth(pair)[:1]
     if not tools:

@@ -156,3 +156,30 @@ def pytest_collection_modifyitems(items):
         )
 
     items.sort(key=commits)
+
+
+@pytest.fixture
+def celery_on_redis():
+    """Tasks go to the real Redis instead of running eagerly. The value starts a worker (a context
+    manager), so a test can let work queue up first and start the worker when it wants it to run."""
+    from celery.contrib.testing.worker import start_worker
+    from django.conf import settings
+
+    from pac.celery import app
+
+    redis_url = settings.PAC_TEST_REDIS_URL
+
+    def reset_connections():
+        app._pool = None  # connection pools are built lazily from broker_url
+        app.amqp._producer_pool = None
+
+    previous = {k: app.conf[k] for k in ("broker_url", "task_always_eager")}
+    app.conf.update(broker_url=redis_url, task_always_eager=False)
+    reset_connections()
+    with app.connection_for_write() as conn:
+        conn.default_channel.client.flushdb()  # start from an empty queue
+    try:
+        yield lambda: start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, loglevel="WARNING")
+    finally:
+        app.conf.update(previous)
+        reset_connections()

@@ -76,6 +76,26 @@ class Application(models.Model):
         Stage.AWAITING_DECISION,
         Stage.WAITLISTED,
     )
+    # the structured answers about workplace and qualifications, in the order the form asks them
+    ANSWER_FIELDS = (
+        "program_type",
+        "qris_level",
+        "qris_status",
+        "fcc_system_member",
+        "job_role",
+        "highest_degree",
+        "degree_field",
+        "degree_field_name",
+        "eec_certification",
+        "years_as_educator",
+        "years_supervising",
+        "pq_registry_id",
+        "provides_direct_care",
+        "provides_supervision",
+        "has_technology",
+        "has_leader_support",
+        "has_ipdp",
+    )
 
     reference = models.CharField(max_length=20, unique=True, editable=False, default=_temporary_reference)
     program_year = models.ForeignKey(ProgramYear, on_delete=models.PROTECT, related_name="applications")

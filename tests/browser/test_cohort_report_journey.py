@@ -11,7 +11,6 @@ import pypdf
 import pytest
 from playwright.sync_api import expect
 
-from pac.celery import app
 from tests.browser.conftest import assert_accessible, assert_fits_phone_width
 from tests.browser.test_application_journey import sign_in
 from tests.conftest import totp_code
@@ -25,31 +24,6 @@ pytestmark = [
     pytest.mark.usefixtures("seeded_transactional_db"),
     pytest.mark.skipif(not redis_reachable(REDIS_URL), reason="no Redis reachable at REDIS_URL (set REDIS_URL to run)"),
 ]
-
-
-@pytest.fixture
-def celery_on_redis():
-    """Tasks go to Redis (not eager); the test starts the worker when it wants the job to run."""
-    from celery.contrib.testing.worker import start_worker
-
-    def reset_connections():
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    previous = {k: app.conf[k] for k in ("broker_url", "task_always_eager")}
-    app.conf.update(broker_url=REDIS_URL, task_always_eager=False)
-    reset_connections()
-    with app.connection_for_write() as conn:
-        conn.default_channel.client.flushdb()
-
-    def worker():
-        return start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, loglevel="WARNING")
-
-    try:
-        yield worker
-    finally:
-        app.conf.update(previous)
-        reset_connections()
 
 
 def test_staff_request_the_cohort_report_watch_it_and_download_it(

@@ -34,24 +34,9 @@ pytestmark = [
 
 
 @pytest.fixture
-def celery_worker_on_redis():
-    from celery.contrib.testing.worker import start_worker
-
-    def reset_connections():
-        app._pool = None  # connection pools are built lazily from broker_url
-        app.amqp._producer_pool = None
-
-    previous = {k: app.conf[k] for k in ("broker_url", "task_always_eager")}
-    app.conf.update(broker_url=REDIS_URL, task_always_eager=False)
-    reset_connections()
-    with app.connection_for_write() as conn:
-        conn.default_channel.client.flushdb()  # start from an empty queue
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, loglevel="WARNING"):
-            yield app
-    finally:
-        app.conf.update(previous)
-        reset_connections()
+def celery_worker_on_redis(celery_on_redis):
+    with celery_on_redis():
+        yield app
 
 
 def test_a_queued_email_is_sent_by_a_real_worker(celery_worker_on_redis):
