@@ -11,7 +11,7 @@ class EvaluationConfig(AppConfig):
         import importlib
 
         # registers rules, My work panels, navigation and tasks of each part
-        for module in ("permissions", "my_work", "tasks", "documents"):
+        for module in ("permissions", "my_work", "tasks", "documents", "pair_report"):
             importlib.import_module(f"{self.name}.{module}")
         for part in ("surveys",):
             for module in ("permissions", "my_work", "tasks"):

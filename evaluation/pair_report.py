@@ -1,5 +1,7 @@
 """The pair progress report: one PDF of a pair's year (goals and their notes, meetings by month,
-30-day reports, CLASS pre/post scores with the growth chart), rendered in the request.
+30-day reports, CLASS pre/post scores with the growth chart). A pair's report is rendered in the
+request while it is short; a long one (a full year of meetings and reports: 15 pages and more, over
+a second to lay out) becomes a document job, as the other large documents do.
 
 Who may have it is who may see the pair's growth page (``evaluation.view_pair_growth``: staff and
 the pair's coach, mentee and leader). The 30-day reports inside it follow their own rule
@@ -18,13 +20,18 @@ from itertools import groupby
 
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
 from coaching.documents import report_sections
 from coaching.models import Goal, GoalNote, Meeting, ThirtyDayReport
 from coaching.permissions import reports_visible_to
+from pac.documents import registry
 from pac.documents.render import download_name, pdf_render, pdf_response, svg_data_uri
+from pac.documents.services import document_job_request
 from pairings.models import Pair
+from pairings.permissions import pairs_visible_to
 
 from . import charts, selectors
 from .views import growth_pair_or_404
@@ -105,8 +112,82 @@ def pair_progress_report(pair: Pair, *, user) -> bytes:
     )
 
 
-@require_GET
+def pair_progress_filename(pair: Pair) -> str:
+    return download_name("progress-report", pair.coach.last_name, pair.mentee.last_name)
+
+
+# --- long reports: a document job ---------------------------------------------------------------
+
+KIND = "evaluation.pair_progress"
+# Measured (README, Performance): 4 goals, 16 meetings and 4 reports (weight 44) lay out in about
+# 0.5 s; 8 goals, 40 meetings and 10 reports (weight 104) in about 1.1 s. Above this weight the
+# report is prepared in the background rather than holding the request.
+IN_REQUEST_WEIGHT = 60
+
+
+def report_weight(pair: Pair, *, user) -> int:
+    """A cheap estimate of the report's length for this reader: a line or so per meeting and goal
+    note, most of a page per 30-day report (only if the reader may see the reports)."""
+    weight = Meeting.objects.filter(pair=pair).count()
+    weight += Goal.objects.filter(pair=pair).count() + GoalNote.objects.filter(goal__pair=pair).count()
+    if may_see_reports(user, pair):
+        weight += 4 * ThirtyDayReport.objects.filter(pair=pair).count()
+    return weight
+
+
+def _job_pair(user, params: dict) -> Pair | None:
+    """The pair of a job if ``user`` asked for it and may still see its growth; else None."""
+    if not getattr(user, "is_authenticated", False) or params.get("viewer") != user.pk:
+        return None
+    pair = (
+        pairs_visible_to(user)
+        .filter(status__in=selectors.ANALYSED_STATUSES, pk=params.get("pair"))
+        .select_related("coach", "leader", "mentee__program__region", "program_year")
+        .first()
+    )
+    if pair is None or not user.has_perm("evaluation.view_pair_growth", pair):
+        return None
+    return pair
+
+
+def _build(params: dict, progress) -> registry.Built:
+    from pac.models import User
+
+    viewer = User.objects.get(pk=params["viewer"])
+    pair = _job_pair(viewer, params)
+    if pair is None:
+        raise LookupError("This pair's progress report is no longer available to you.")
+    progress(10, "Collecting goals, meetings, reports and observations")
+    context = pair_progress_context(pair, user=viewer)
+    progress(40, f"Laying out {context['meeting_count']} meetings and {len(context['reports'])} reports")
+    pdf = pdf_render("evaluation/pdf/pair_progress.html", context, title=pair_progress_title(pair))
+    return registry.Built(content=pdf, filename=pair_progress_filename(pair))
+
+
+registry.register(
+    registry.DocumentKind(
+        key=KIND,
+        label="Pair progress report",
+        build=_build,
+        allowed=lambda user, params: _job_pair(user, params) is not None,
+        source_url=lambda params: reverse("evaluation:pair_growth", args=[params.get("pair")]),
+    )
+)
+
+
+@require_http_methods(["GET", "POST"])
 def pair_progress_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the PDF at once when the report is short; for a long one, a page that offers to prepare
+    it in the background. POST: prepare it as a document job (the reader's own copy)."""
     pair = growth_pair_or_404(request, pk)  # the same pairs, and the same question, as the growth page
-    pdf = pair_progress_report(pair, user=request.user)
-    return pdf_response(pdf, download_name("progress-report", pair.coach.last_name, pair.mentee.last_name))
+    if request.method == "POST":
+        job = document_job_request(
+            user=request.user,
+            kind=KIND,
+            params={"pair": pair.pk, "viewer": request.user.pk},
+            title=pair_progress_title(pair),
+        )
+        return redirect("documents:job", job_id=job.pk)
+    if report_weight(pair, user=request.user) > IN_REQUEST_WEIGHT:
+        return render(request, "evaluation/pair_progress_long.html", {"pair": pair, "title": pair_progress_title(pair)})
+    return pdf_response(pair_progress_report(pair, user=request.user), pair_progress_filename(pair))

@@ -240,3 +240,67 @@ def test_building_the_report_takes_a_fixed_number_of_queries(pair, staff_user, d
         content = pair_report.pair_progress_report(loaded, user=user)
     text = pdf_text(content)
     assert "largeGoal 5" in text and "largeNote 5b" in text and "March 2026" in text
+
+
+# --- a long report becomes a document job -----------------------------------------------------------
+
+
+def test_a_long_report_is_offered_as_a_job_and_its_download_is_the_readers_own_copy(
+    client, story, staff_user, django_capture_on_commit_callbacks
+):
+    from evaluation.pair_report import IN_REQUEST_WEIGHT, KIND, report_weight
+    from pac.documents.models import DocumentJob
+
+    pair = story
+    fill(pair, goals=6, meetings=30, reports=range(3, 11), tag="LONG")
+    assert report_weight(pair, user=staff_user) > IN_REQUEST_WEIGHT
+    mentee = pair.mentee.user
+    assert report_weight(pair, user=mentee) < report_weight(pair, user=staff_user)  # no reports in the mentee's
+
+    client.force_login(staff_user)
+    url = reverse("evaluation:pair_progress_pdf", args=[pair.pk])
+    offer = client.get(url)
+    assert offer.status_code == 200 and offer["Content-Type"].startswith("text/html")
+    assert b"Prepare the progress report (PDF)" in offer.content
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+    job = DocumentJob.objects.get(kind=KIND)
+    assert response.url == reverse("documents:job", kwargs={"job_id": job.pk})
+    assert job.params == {"pair": pair.pk, "viewer": staff_user.pk}
+    assert job.status == DocumentJob.Status.DONE, job.error
+    download = client.get(reverse("documents:download", kwargs={"job_id": job.pk}))
+    text = pdf_text(b"".join(download.streaming_content))
+    assert "LONGR10" in text and "SUBMITTEDANSWER" in text and "OTHERPAIR" not in text
+
+    client.force_login(mentee)  # the mentee's own job: no reports section
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+    mine = DocumentJob.objects.get(kind=KIND, requested_by=mentee)
+    assert mine.status == DocumentJob.Status.DONE, mine.error
+    text = pdf_text(b"".join(client.get(reverse("documents:download", kwargs={"job_id": mine.pk})).streaming_content))
+    assert "LONGMeeting note 29" in text and "LONGR10" not in text and "SUBMITTEDANSWER" not in text
+    # nobody else downloads the staff copy, and the mentee cannot pass the staff copy's params off as theirs
+    assert client.get(reverse("documents:download", kwargs={"job_id": job.pk})).status_code == 404
+    from pac.documents import registry
+
+    assert registry.get(KIND).allowed(mentee, job.params) is False
+
+
+def test_a_short_report_still_downloads_at_once_and_the_job_refuses_someone_who_lost_access(
+    client, pair, other, staff_user, django_capture_on_commit_callbacks
+):
+    from evaluation.pair_report import KIND
+    from pac.documents.models import DocumentJob
+
+    client.force_login(pair.coach.user)
+    response = client.get(reverse("evaluation:pair_progress_pdf", args=[pair.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("evaluation:pair_progress_pdf", args=[pair.pk]))  # a job works for a short one too
+    job = DocumentJob.objects.get(kind=KIND)
+    assert job.status == DocumentJob.Status.DONE
+    client.force_login(other.coach.user)
+    assert client.post(reverse("evaluation:pair_progress_pdf", args=[pair.pk])).status_code == 404
+    type(pair).objects.filter(pk=pair.pk).update(status="discarded")  # no longer an analysed pair
+    client.force_login(pair.coach.user)
+    assert client.get(reverse("documents:download", kwargs={"job_id": job.pk})).status_code == 403
