@@ -41,10 +41,12 @@ def email_retry_unsent(batch_size: int = 500) -> int:
     return len(ids)
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, soft_time_limit=600, time_limit=720)
 def document_job_task(job_id: str) -> bool:
     """Render one document job. Safe to run twice: only a queued job is claimed, so a redelivered
-    message (or a second worker) does nothing. A failure is recorded on the job for a retry."""
+    message (or a second worker) does nothing. A failure is recorded on the job for a retry; a
+    document that takes more than ten minutes is stopped (soft limit, recorded as a failure) well
+    before the sweep's PAC_DOCUMENT_STALE_MINUTES would call its worker dead."""
     from .documents.services import document_job_run
 
     return document_job_run(job_id=job_id)
