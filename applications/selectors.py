@@ -55,6 +55,18 @@ class ChecklistItem:
         return self.state in ("received", "signed", "not applicable", "provided", "uploaded")
 
 
+def mous_signed_by(user) -> QuerySet[MOU]:
+    """The MOUs this person signed (as the signed-in account, or as the leader's directory record),
+    newest first: the "MOUs you signed" list, whose PDFs they may download."""
+    if not user.is_authenticated:
+        return MOU.objects.none()
+    return (
+        MOU.objects.filter(Q(signed_by_user=user) | Q(signer_person__user=user), signed_at__isnull=False)
+        .select_related("application__applicant")
+        .order_by("-signed_at")
+    )
+
+
 def checklist(application: Application) -> list[ChecklistItem]:
     """Every required component with its state, from the role's specification."""
     spec = application.spec

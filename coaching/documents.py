@@ -23,7 +23,6 @@ from pac.permissions import is_eec_staff
 from .models import ThirtyDayReport
 
 COACH_REPORTS = "coaching.coach_reports"
-MAX_RANGE_DAYS = 400
 
 # a report still being written (or back with the coach for revision) is marked as such on every page
 UNSUBMITTED = (ThirtyDayReport.Status.DRAFT, ThirtyDayReport.Status.RETURNED)

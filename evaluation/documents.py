@@ -8,7 +8,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -23,6 +22,7 @@ from pairings.models import Kind
 from . import selectors
 from .models import Domain, Instrument
 from .stats import MIN_N
+from .views import cohort_filter_from_request
 
 KIND = "evaluation.cohort_report"
 
@@ -45,27 +45,31 @@ def cohort_filter_from_params(params: dict) -> selectors.CohortFilter:
     )
 
 
+def _chosen(cohort: selectors.CohortFilter) -> dict[str, str]:
+    """The labels of the optional filters that narrow the cohort (empty when all are included)."""
+    chosen = {}
+    if cohort.region:
+        chosen["Region"] = str(cohort.region)
+    if cohort.program_type:
+        chosen["Program type"] = Program.ProgramType(cohort.program_type).label
+    if cohort.kind:
+        chosen["Role"] = Kind(cohort.kind).label
+    return chosen
+
+
 def _filter_lines(cohort: selectors.CohortFilter) -> list[tuple[str, str]]:
+    chosen = _chosen(cohort)
     return [
         ("Program year", str(cohort.program_year)),
         ("CLASS tool", cohort.instrument.name),
-        ("Region", str(cohort.region) if cohort.region else "All regions"),
-        (
-            "Program type",
-            Program.ProgramType(cohort.program_type).label if cohort.program_type else "All program types",
-        ),
-        ("Role", Kind(cohort.kind).label if cohort.kind else "All pairs"),
+        ("Region", chosen.get("Region", "All regions")),
+        ("Program type", chosen.get("Program type", "All program types")),
+        ("Role", chosen.get("Role", "All pairs")),
     ]
 
 
 def cohort_report_title(cohort: selectors.CohortFilter) -> str:
-    parts = [f"Cohort evaluation report: {cohort.program_year}", cohort.instrument.name]
-    if cohort.region:
-        parts.append(str(cohort.region))
-    if cohort.program_type:
-        parts.append(Program.ProgramType(cohort.program_type).label)
-    if cohort.kind:
-        parts.append(Kind(cohort.kind).label)
+    parts = [f"Cohort evaluation report: {cohort.program_year}", cohort.instrument.name, *_chosen(cohort).values()]
     return " · ".join(parts)
 
 
@@ -127,11 +131,7 @@ registry.register(
 @require_POST
 def cohort_report_request(request: HttpRequest) -> HttpResponse:
     """Queue the report for the filters in the query string (those of the page it was asked from)."""
-    from .views import _cohort_filter
-
-    if not request.user.has_perm("evaluation.view_cohort_analytics"):
-        raise PermissionDenied("Cohort reports are for EEC staff and evaluators.")
-    _, cohort, ignored = _cohort_filter(request)
+    _, cohort, ignored = cohort_filter_from_request(request)  # asks view_cohort_analytics (403 otherwise)
     if ignored:
         messages.warning(request, f"Some filters were not valid and were ignored: {', '.join(ignored)}.")
     job = document_job_request(

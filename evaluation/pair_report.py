@@ -31,9 +31,9 @@ from pac.documents import registry
 from pac.documents.render import download_name, pdf_render, pdf_response, svg_data_uri
 from pac.documents.services import document_job_request
 from pairings.models import Pair
-from pairings.permissions import pairs_visible_to
 
 from . import charts, selectors
+from .permissions import growth_pair_for
 from .views import growth_pair_or_404
 
 
@@ -137,17 +137,9 @@ def report_weight(pair: Pair, *, user) -> int:
 
 def _job_pair(user, params: dict) -> Pair | None:
     """The pair of a job if ``user`` asked for it and may still see its growth; else None."""
-    if not getattr(user, "is_authenticated", False) or params.get("viewer") != user.pk:
+    if params.get("viewer") != getattr(user, "pk", None):
         return None
-    pair = (
-        pairs_visible_to(user)
-        .filter(status__in=selectors.ANALYSED_STATUSES, pk=params.get("pair"))
-        .select_related("coach", "leader", "mentee__program__region", "program_year")
-        .first()
-    )
-    if pair is None or not user.has_perm("evaluation.view_pair_growth", pair):
-        return None
-    return pair
+    return growth_pair_for(user, params.get("pair"))
 
 
 def _build(params: dict, progress) -> registry.Built:

@@ -70,3 +70,24 @@ def observations_visible_to(user) -> QuerySet[Observation]:
     live = ~Q(pair__status__in=[Pair.Status.DISCARDED, Pair.Status.PROPOSED])
     mine = Q(pair__coach__user=user) | Q(pair__mentee__user=user) | Q(pair__leader__user=user)
     return Observation.objects.filter((mine & live) | Q(recorded_by=user) | Q(observer__user=user)).distinct()
+
+
+def growth_pair_for(user, pk) -> Pair | None:
+    """The pair ``pk`` if ``user`` may see its growth (its members and staff; an active or ended
+    pair), with what its pages and PDFs print joined; else None. The growth page, the progress
+    report PDF and its document job all ask this one question."""
+    from pairings.permissions import pairs_visible_to
+
+    from .selectors import ANALYSED_STATUSES
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    pair = (
+        pairs_visible_to(user)
+        .filter(status__in=ANALYSED_STATUSES, pk=pk)
+        .select_related("coach", "leader", "mentee__program__region", "program_year")
+        .first()
+    )
+    if pair is None or not user.has_perm("evaluation.view_pair_growth", pair):
+        return None
+    return pair

@@ -18,7 +18,6 @@ from pac.models import ProgramYear
 from pac.permissions import is_eec_staff
 from pac.views import program_year_for, staff_required
 from pairings.models import Pair
-from pairings.permissions import pairs_visible_to
 
 from . import selectors, services
 from .forms import (
@@ -30,7 +29,7 @@ from .forms import (
     ScheduleForm,
 )
 from .models import Dimension, Instrument, Observation, ScheduledObservation
-from .permissions import observations_visible_to
+from .permissions import growth_pair_for, observations_visible_to
 from .selectors import ANALYSED_STATUSES
 from .stats import MIN_N
 
@@ -285,15 +284,9 @@ def schedule(request: HttpRequest) -> HttpResponse:
 
 
 def growth_pair_or_404(request: HttpRequest, pk: int) -> Pair:
-    """A pair whose growth the person may see (its members and staff); anyone else gets a 404.
-    The pair progress report PDF asks the same question."""
-    pair = get_object_or_404(
-        pairs_visible_to(request.user)
-        .filter(status__in=ANALYSED_STATUSES)
-        .select_related("coach", "leader", "mentee__program__region", "program_year"),
-        pk=pk,
-    )
-    if not request.user.has_perm("evaluation.view_pair_growth", pair):
+    """A pair whose growth the person may see; anyone else gets a 404 (hidden is missing)."""
+    pair = growth_pair_for(request.user, pk)
+    if pair is None:
         raise Http404("No such pair.")
     return pair
 
@@ -332,7 +325,7 @@ def _svg_response(svg: str) -> HttpResponse:
     return response
 
 
-def _cohort_filter(request: HttpRequest) -> tuple[CohortFilterForm, selectors.CohortFilter, list[str]]:
+def cohort_filter_from_request(request: HttpRequest) -> tuple[CohortFilterForm, selectors.CohortFilter, list[str]]:
     """The filters from the query string. A hand-edited or stale value is ignored (and named)
     rather than failing the page."""
     if not request.user.has_perm("evaluation.view_cohort_analytics"):
@@ -364,7 +357,7 @@ def _cohort_filter(request: HttpRequest) -> tuple[CohortFilterForm, selectors.Co
 
 @require_GET
 def cohort(request: HttpRequest) -> HttpResponse:
-    form, cohort_filter, ignored = _cohort_filter(request)
+    form, cohort_filter, ignored = cohort_filter_from_request(request)
     growth = selectors.cohort_growth(cohort_filter)
     query = urlencode(cohort_filter.as_query())
     return render(
@@ -383,7 +376,7 @@ def cohort(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def cohort_chart(request: HttpRequest) -> HttpResponse:
-    _, cohort_filter, _ = _cohort_filter(request)
+    _, cohort_filter, _ = cohort_filter_from_request(request)
     growth = selectors.cohort_growth(cohort_filter)
     svg = growth.effect_chart() if request.GET.get("chart") == "effects" else growth.score_chart()
     return _svg_response(svg)

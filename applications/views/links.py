@@ -7,16 +7,14 @@ import ipaddress
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .. import services
+from .. import selectors, services
 from ..forms import LetterForm, MOUDeclineForm, MOUSignForm
 from ..models import MOU
-from ..permissions import mous_visible_to
 
 
 def _link_problem(request: HttpRequest, error: services.LinkError) -> HttpResponse:
@@ -144,14 +142,10 @@ def mou_sign(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_GET
 def mou_waiting(request: HttpRequest) -> HttpResponse:
-    signed = (
-        mous_visible_to(request.user)
-        .filter(Q(signed_by_user=request.user) | Q(signer_person__user=request.user), signed_at__isnull=False)
-        .select_related("application__applicant")
-        .order_by("-signed_at")
-    )
     return render(
-        request, "applications/mou_waiting.html", {"mous": services.mous_waiting_for(request.user), "signed": signed}
+        request,
+        "applications/mou_waiting.html",
+        {"mous": services.mous_waiting_for(request.user), "signed": selectors.mous_signed_by(request.user)},
     )
 
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from . import registry
@@ -70,6 +70,7 @@ def _claim(job_id: str) -> bool:
             progress=0,
             stage="Starting",
             error="",
+            attempts=F("attempts") + 1,
         )
     )
 
@@ -88,7 +89,6 @@ def document_job_run(*, job_id: str) -> bool:
     if not _claim(job_id):
         return False
     job = DocumentJob.objects.get(pk=job_id)
-    DocumentJob.objects.filter(pk=job_id).update(attempts=job.attempts + 1)
     stored_name = ""
     try:
         document = registry.get(job.kind)
@@ -152,13 +152,13 @@ def documents_sweep(*, now=None) -> dict[str, int]:
     """Beat sweep: remove expired files, fail jobs whose worker died (running far longer than any
     document takes) and re-enqueue queued jobs that no worker picked up."""
     now = now or timezone.now()
-    expired = 0
-    for job in DocumentJob.objects.filter(status=Status.DONE, expires_at__lte=now).only("pk", "file"):
+    due = list(DocumentJob.objects.filter(status=Status.DONE, expires_at__lte=now).only("pk", "file"))
+    for job in due:
         if job.file:
             job.file.storage.delete(job.file.name)
-        expired += DocumentJob.objects.filter(pk=job.pk, status=Status.DONE).update(
-            status=Status.EXPIRED, file="", expired_at=now, stage=""
-        )
+    expired = DocumentJob.objects.filter(pk__in=[job.pk for job in due], status=Status.DONE).update(
+        status=Status.EXPIRED, file="", expired_at=now, stage=""
+    )
     stalled = DocumentJob.objects.filter(status=Status.RUNNING, started_at__lt=now - _stale()).update(
         status=Status.FAILED,
         finished_at=now,
