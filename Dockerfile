@@ -22,7 +22,7 @@ RUN uv sync --frozen --no-dev --no-install-project
 COPY . .
 # collectstatic needs settings that import; these values exist only at build time
 RUN SECRET_KEY=build ALLOWED_HOSTS=localhost DATABASE_URL=sqlite:////tmp/build.sqlite3 \
-    REDIS_URL=redis://localhost:6379/0 EMAIL_URL=consolemail:// \
+    REDIS_URL=redis://localhost:6379/0 EMAIL_URL=consolemail:// PAC_BASE_URL=http://localhost \
     python manage.py collectstatic --noinput
 
 RUN useradd --system --uid 1000 pac && mkdir -p /var/lib/pac/media && chown -R pac /var/lib/pac

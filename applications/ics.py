@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
+from pac.links import base_url
 
 
 def _escape(text: str) -> str:
@@ -29,7 +29,7 @@ def _fold(line: str) -> str:
 
 
 def interview_ics(*, slot, application) -> bytes:
-    host = settings.PAC_BASE_URL.split("//")[-1].split("/")[0] or "pac"
+    host = base_url().split("//")[-1].split("/")[0] or "pac"
     where = slot.location or slot.video_link or "To be confirmed"
     description = f"PAC Tier 3 interview for application {application.reference} ({application.get_role_display()})."
     if slot.video_link:

@@ -6,7 +6,6 @@ from .models import (
     Goal,
     GoalNote,
     Meeting,
-    NotificationPreference,
     Reminder,
     ReminderSettings,
     ReportTemplate,
@@ -82,10 +81,3 @@ class ReminderAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
-
-
-@admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(admin.ModelAdmin):
-    list_display = ["person", "delivery"]
-    search_fields = ["person__last_name", "person__email"]
-    autocomplete_fields = ["person"]

@@ -257,20 +257,6 @@ class Reminder(models.Model):
         return self.message
 
 
-class NotificationPreference(models.Model):
-    """Whether a person gets each reminder by email at once, or in a daily digest."""
-
-    class Delivery(models.TextChoices):
-        IMMEDIATE = "immediate", "An email for each reminder"
-        DIGEST = "digest", "One email a day with all reminders"
-
-    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="notification_preference")
-    delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.IMMEDIATE)
-
-    def __str__(self) -> str:
-        return f"{self.person}: {self.get_delivery_display()}"
-
-
 class TrainingEvent(models.Model):
     """Pre-service orientation, an ongoing training day, or a monthly regional PLC session."""
 

@@ -2,7 +2,7 @@ from django.http import HttpRequest
 
 from pac import my_work, navigation
 
-from .models import NotificationPreference, Reminder
+from .models import Reminder
 from .permissions import can_keep_attendance
 
 
@@ -14,15 +14,10 @@ def reminders_panel(request: HttpRequest) -> my_work.Panel | None:
     unread = list(Reminder.objects.filter(recipient=person, read_at__isnull=True).order_by("-created_at")[:10])
     if not unread and not person.pairs_as_coach.exists():
         return None
-    preference = NotificationPreference.objects.filter(person=person).values_list("delivery", flat=True).first()
     return my_work.Panel(
         title="Reminders",
         template="coaching/panels/reminders.html",
-        context={
-            "reminders": unread,
-            "delivery": preference or "immediate",
-            "choices": NotificationPreference.Delivery.choices,
-        },
+        context={"reminders": unread, "delivery": person.get_reminder_emails_display()},
         order=11,
     )
 

@@ -22,7 +22,6 @@ from .models import (
     Goal,
     GoalNote,
     Meeting,
-    NotificationPreference,
     Reminder,
     ReminderSettings,
     ReportTemplate,
@@ -301,7 +300,8 @@ def _notify(
     report: ThirtyDayReport | None = None,
     known: set[str] | None = None,
 ) -> Reminder | None:
-    """Record the reminder once (the unique key), then email it unless the person takes a digest.
+    """Record the reminder once (the unique key), then email it if the person takes an email for each
+    reminder (a digest person gets it in the day's digest; one who takes none sees it in My work).
     ``known`` holds keys already recorded (read in one query by the sweep), so they cost nothing."""
     if known is not None and key in known:
         return None
@@ -318,8 +318,7 @@ def _notify(
     )
     if not created:
         return None
-    preference = getattr(recipient, "notification_preference", None)
-    if preference is None or preference.delivery == NotificationPreference.Delivery.IMMEDIATE:
+    if recipient.reminder_emails == Person.ReminderEmails.EACH:
         text = render_to_string(
             "coaching/email/reminder.txt", {"reminder": reminder, "recipient": recipient, "link": absolute_url(url)}
         )
@@ -337,9 +336,7 @@ def reminders_sweep(*, today: datetime.date | None = None) -> int:
     today = today or timezone.localdate()
     settings_row = ReminderSettings.current()
     pairs = list(
-        Pair.objects.filter(status=Pair.Status.ACTIVE, started_on__isnull=False).select_related(
-            "coach__notification_preference", "mentee", "leader"
-        )
+        Pair.objects.filter(status=Pair.Status.ACTIVE, started_on__isnull=False).select_related("coach", "mentee", "leader")
     )
     reports_ensure_many(pairs=pairs, today=today + datetime.timedelta(days=settings_row.days_before_due))
     sent = 0
@@ -347,11 +344,10 @@ def reminders_sweep(*, today: datetime.date | None = None) -> int:
         pair__status=Pair.Status.ACTIVE,
         status__in=[ThirtyDayReport.Status.DRAFT, ThirtyDayReport.Status.RETURNED],
         due_on__lte=today + datetime.timedelta(days=settings_row.days_before_due),
-    ).select_related("pair__coach__notification_preference", "pair__program_year")
+    ).select_related("pair__coach", "pair__program_year")
     staff = list(
         Person.objects.filter(Q(user__groups__name="EEC staff") | Q(user__is_superuser=True), user__is_active=True)
         .distinct()
-        .select_related("notification_preference")
     )
     open_reports = list(open_reports)
     known = set(
@@ -434,7 +430,7 @@ def digest_send(*, today: datetime.date | None = None) -> int:
     start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
     reminders = (
         Reminder.objects.filter(
-            recipient__notification_preference__delivery="digest",
+            recipient__reminder_emails=Person.ReminderEmails.DIGEST,
             created_at__gte=start,
             created_at__lt=start + datetime.timedelta(days=1),
         )

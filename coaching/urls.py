@@ -17,6 +17,5 @@ urlpatterns = [
     path("staff/", views.overview, name="overview"),
     path("training/", views.training, name="training"),
     path("training/<int:event_id>/", views.attendance, name="attendance"),
-    path("preferences/", views.preference, name="preference"),
     path("reminders/<int:reminder_id>/read/", views.reminder_read, name="reminder_read"),
 ]

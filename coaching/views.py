@@ -15,7 +15,7 @@ from pairings.permissions import pairs_visible_to
 
 from . import selectors, services
 from .forms import GoalForm, GoalNoteForm, MeetingForm, ReportForm, ReturnForm, TrainingEventForm
-from .models import Goal, Meeting, NotificationPreference, Reminder, TrainingEvent
+from .models import Goal, Meeting, Reminder, TrainingEvent
 from .permissions import can_keep_attendance, reports_visible_to
 
 
@@ -206,18 +206,6 @@ def overview(request: HttpRequest) -> HttpResponse:
         "coaching/overview.html",
         {"year": year, "rows": selectors.staff_overview(year), "awaiting": selectors.reports_awaiting_review(year)},
     )
-
-
-@require_POST
-def preference(request: HttpRequest) -> HttpResponse:
-    person = getattr(request.user, "person", None)
-    if person is None:
-        raise Http404("No person")
-    delivery = request.POST.get("delivery")
-    if delivery in NotificationPreference.Delivery.values:
-        NotificationPreference.objects.update_or_create(person=person, defaults={"delivery": delivery})
-        messages.success(request, "Your reminder preference is saved.")
-    return redirect("pac:my_work")
 
 
 @require_POST

@@ -18,7 +18,6 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.urls import reverse
@@ -26,6 +25,7 @@ from django.utils import timezone
 
 from applications.services import TransitionError
 from coaching.models import Goal, Meeting, ThirtyDayReport
+from pac.links import absolute_url
 from pac.models import ProgramYear, User
 from pac.permissions import is_eec_staff
 from pac.roles import StaffRole
@@ -78,7 +78,7 @@ def reviews_open(today: datetime.date | None = None) -> int:
 
 
 def _announce(review: CoachReview) -> None:
-    url = settings.PAC_BASE_URL.rstrip("/") + reverse("evaluation:coach_review", args=[review.pk])
+    url = absolute_url(reverse("evaluation:coach_review", args=[review.pk]))
     staff = User.objects.filter(groups__name=StaffRole.EEC_STAFF, is_active=True)
     recipients = {u.pk: u for u in list(advisory_panel_users(review.program_year)) + list(staff)}
     for user in recipients.values():

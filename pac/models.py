@@ -276,6 +276,11 @@ class Person(models.Model):
         ARABIC = "ar", "Arabic"
         OTHER = "other", "Other"
 
+    class ReminderEmails(models.TextChoices):
+        EACH = "each", "An email for each reminder"
+        DIGEST = "digest", "One email a day with all my reminders"
+        NONE = "none", "No reminder emails (I check My work)"
+
     user = models.OneToOneField("pac.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="person")
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
@@ -296,6 +301,14 @@ class Person(models.Model):
     years_as_educator = models.PositiveSmallIntegerField(null=True, blank=True)
     years_supervising = models.PositiveSmallIntegerField("years supervising or coaching", null=True, blank=True)
     preferred_language = models.CharField(max_length=8, choices=Language.choices, default=Language.ENGLISH)
+    reminder_emails = models.CharField(
+        "reminder emails",
+        max_length=8,
+        choices=ReminderEmails.choices,
+        default=ReminderEmails.EACH,
+        help_text="Only reminders (reports due, meetings to log). Emails about an application, a decision, "
+        "a pair or a link to answer are always sent.",
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -309,6 +322,8 @@ class Person(models.Model):
             models.UniqueConstraint(Lower("email"), name="person_unique_email_ci"),
         ]
 
+    NO_NAME = "Name not given"
+
     def __str__(self) -> str:
         return self.full_name
 
@@ -317,8 +332,15 @@ class Person(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def has_name(self) -> bool:
+        """Whether the person's name is on record. Nothing is emailed, put in an MOU or a PDF in the
+        name of someone without one (see ``require_name``)."""
+        return bool(self.first_name.strip() or self.last_name.strip())
+
+    @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
+        """The name for pages and documents: never empty and never made from the email address."""
+        return " ".join(f"{self.first_name} {self.last_name}".split()) or self.NO_NAME
 
     @property
     def is_lead_teacher_qualified(self) -> bool:

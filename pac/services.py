@@ -28,6 +28,7 @@ def person_link_user(*, user: User) -> Person | None:
 
     A leader or recommender may be in PAC by name and email before they have an account;
     linking only on a verified address stops anyone claiming a person by typing their email.
+    The person's name is the one of record: the account takes it (see ``person_profile_update``).
     """
     existing = Person.objects.filter(user=user).first()
     if existing:
@@ -41,11 +42,78 @@ def person_link_user(*, user: User) -> Person | None:
         if person is None:
             return None
         person.user = user
-        person.save(update_fields=["user", "updated_at"])
-    if not user.full_name:
+        if not person.has_name and user.full_name.strip():
+            person.first_name, _, person.last_name = user.full_name.strip().partition(" ")
+        person.save()
+    _user_name_sync(user, person)
+    return person
+
+
+def _user_name_sync(user: User, person: Person) -> None:
+    """The account shows the person's name (both keep their history)."""
+    if person.has_name and user.full_name != person.full_name:
         user.full_name = person.full_name
         user.save(update_fields=["full_name"])
+
+
+def person_sign_up(
+    *, user: User, first_name: str, last_name: str, phone: str = "", preferred_language: str = ""
+) -> Person | None:
+    """At sign-up the account takes the typed name, and the person behind it is recorded with their
+    contact details. If PAC already knows someone by this email (a leader or recommender named by an
+    applicant), that person is linked instead once the email is verified: an unverified sign-up never
+    changes a person PAC already knows."""
+    first, last = " ".join(first_name.split()), " ".join(last_name.split())
+    user.full_name = f"{first} {last}".strip()
+    user.save(update_fields=["full_name"])
+    if Person.objects.filter(email=user.email.lower()).exists():
+        return None
+    try:
+        with transaction.atomic():
+            return Person.objects.create(
+                user=user,
+                email=user.email,
+                first_name=first,
+                last_name=last,
+                phone=phone.strip(),
+                preferred_language=preferred_language or Person.Language.ENGLISH,
+            )
+    except IntegrityError:  # someone recorded a person with this email at the same moment
+        return None
+
+
+@transaction.atomic
+def person_profile_update(
+    *,
+    user: User,
+    first_name: str,
+    last_name: str,
+    phone: str,
+    preferred_language: str,
+    reminder_emails: str,
+) -> Person:
+    """A person edits their own name and contact details (profile page). The account's name follows."""
+    person = person_link_user(user=user)
+    if person is None:
+        person = Person(user=user, email=user.email)
+    else:
+        person = Person.objects.select_for_update().get(pk=person.pk)
+    person.first_name = " ".join(first_name.split())
+    person.last_name = " ".join(last_name.split())
+    person.phone = phone.strip()
+    person.preferred_language = preferred_language
+    person.reminder_emails = reminder_emails
+    person.save()
+    _user_name_sync(user, person)
     return person
+
+
+def person_needs_name(user: User) -> bool:
+    """True when PAC has no name for the signed-in person (so nothing may be sent in their name)."""
+    person = getattr(user, "person", None) if user.is_authenticated else None
+    if person is not None:
+        return not person.has_name
+    return not user.full_name.strip()
 
 
 def role_grant(*, user: User, role: StaffRole) -> None:

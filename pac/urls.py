@@ -31,6 +31,7 @@ app_patterns = (
     [
         path("", views.home, name="home"),
         path("my-work/", views.my_work, name="my_work"),
+        path("profile/", views.profile, name="profile"),
     ],
     "pac",
 )

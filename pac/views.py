@@ -4,15 +4,19 @@ import logging
 from functools import wraps
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
-from .models import ProgramYear
+from .forms import ProfileForm
+from .models import Person, ProgramYear
 from .my_work import panels_for
 
 logger = logging.getLogger(__name__)
@@ -52,6 +56,52 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def my_work(request: HttpRequest) -> HttpResponse:
     return render(request, "pac/my_work.html", {"panels": panels_for(request)})
+
+
+def name_required(view):
+    """Pages that act in the person's name (starting an application) first send someone PAC has no
+    name for to their profile, and bring them back to the page they came from afterwards."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        from .services import person_needs_name
+
+        if person_needs_name(request.user):
+            messages.info(request, "Before you go on, tell us your name and how to reach you.")
+            # a GET comes back to the same page; a form post to the page the form was on
+            back = request.get_full_path() if request.method == "GET" else request.headers.get("referer", "")
+            if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+                back = reverse("pac:my_work")
+            return redirect(f"{reverse('pac:profile')}?{urlencode({'next': back})}")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    """A person's own name, phone, preferred language and reminder emails."""
+    from .services import person_link_user, person_profile_update
+
+    person = person_link_user(user=request.user)
+    if person is None:
+        first, _, last = request.user.full_name.strip().partition(" ")
+        person = Person(user=request.user, email=request.user.email, first_name=first, last_name=last)
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    if request.method == "POST":
+        form = ProfileForm(request.POST, instance=person)
+        if form.is_valid():
+            person_profile_update(user=request.user, **{f: form.cleaned_data[f] for f in ProfileForm.Meta.fields})
+            messages.success(request, "Your profile is saved.")
+            return redirect(next_url or "pac:profile")
+        messages.error(request, "Some details need attention; nothing you entered has been lost.")
+    else:
+        form = ProfileForm(instance=person)
+    return render(request, "pac/profile.html", {"form": form, "next": next_url, "person": person})
 
 
 def _check_database() -> str:

@@ -31,14 +31,17 @@ from .tier1 import application_screen
 
 
 def person_for_user(*, user: User) -> Person:
-    """The applicant's Person: linked by verified email, or created from the account."""
+    """The applicant's Person: linked by verified email, or created from the account's name. An
+    account with no name gets none made up from its email: the applicant is asked for it first."""
     from pac.services import person_link_user
 
     person = person_link_user(user=user)
-    if person:
-        return person
-    first, _, last = (user.full_name or user.email.split("@")[0]).partition(" ")
-    return Person.objects.create(user=user, email=user.email, first_name=first or user.email, last_name=last)
+    if person is None and user.full_name.strip():
+        first, _, last = user.full_name.strip().partition(" ")
+        person = Person.objects.create(user=user, email=user.email, first_name=first, last_name=last)
+    if person is None or not person.has_name:
+        raise TransitionError("Add your name on your profile (Account) before you start an application.")
+    return person
 
 
 @transaction.atomic

@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from pac.links import absolute_url  # noqa: F401  (the workflow modules import it from here)
 from pac.models import User
 from pac.services import email_queue
 
@@ -25,12 +25,21 @@ class TransitionError(ValidationError):
     """A workflow step that is not allowed now; the message says why, in the program's words."""
 
 
-def absolute_url(path: str) -> str:
-    return settings.PAC_BASE_URL.rstrip("/") + path
+def require_applicant_name(application: Application) -> None:
+    """Nothing (an email, the MOU, a PDF) is built in the name of an applicant PAC has no name for:
+    the email address is never a stand-in for it."""
+    if not application.applicant.has_name:
+        raise TransitionError(
+            f"Application {application.reference} has no applicant name on record, so PAC cannot send or sign "
+            "anything for it. Add the name on the profile page (Account) first."
+        )
 
 
 def _notify(template: str, *, to: Iterable[str], context: dict, key: str | None = None, attachments=()) -> None:
-    """Render applications/email/<template>.txt (first line is the subject) and queue it."""
+    """Render applications/email/<template>.txt (first line is the subject) and queue it. An email
+    about an application whose applicant has no name on record is refused (``require_applicant_name``)."""
+    if isinstance(context.get("application"), Application):
+        require_applicant_name(context["application"])
     text = render_to_string(f"applications/email/{template}.txt", context).strip()
     subject, _, body = text.partition("\n")
     email_queue(

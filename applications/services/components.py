@@ -29,6 +29,7 @@ from .common import (
     _lock,
     _notify,
     absolute_url,
+    require_applicant_name,
 )
 from .tier1 import application_screen
 
@@ -142,6 +143,7 @@ def mou_template_for(role: str) -> MOUTemplate:
 
 
 def mou_render(*, template: MOUTemplate, application: Application, signer_name: str, signer_title: str) -> str:
+    require_applicant_name(application)
     program = application.program
     values = {
         "applicant_name": application.applicant.full_name,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pac.models import ProgramYear
+from pac.views import name_required
 
 from .. import services
 from ..forms import ApplicationForm, MOURequestForm, ReasonForm, RecommenderForm
@@ -35,6 +36,7 @@ def _own_application(request: HttpRequest, reference: str) -> Application:
 
 
 @require_GET
+@name_required
 def mine(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -48,6 +50,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@name_required
 def start(request: HttpRequest, role: str) -> HttpResponse:
     if role not in ApplicantRole.values:
         raise Http404("No such role")

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sites",  # the site's name, "PAC", in allauth's emails (set by pac migration)
     # third party
     "allauth",
     "allauth.account",
@@ -55,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "pac.links.RequestBaseURLMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -92,6 +94,7 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+SITE_ID = 1
 AUTH_USER_MODEL = "pac.User"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
@@ -119,6 +122,8 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_ADAPTER = "pac.adapters.AccountAdapter"
+# Sign-up asks for the name and contact details too (pac.forms.SignupForm)
+ACCOUNT_SIGNUP_FORM_CLASS = "pac.forms.SignupForm"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[PAC] "
 # Five failed logins per account in five minutes, ten per minute per address.
 ACCOUNT_RATE_LIMITS = {
@@ -244,8 +249,9 @@ LOGGING = {
     },
 }
 
-# Links in emails are built on this address.
-PAC_BASE_URL = env("PAC_BASE_URL", default="http://127.0.0.1:8000")
+# Links in emails are built on this address. Left empty (local settings only; production requires
+# it), a link follows the address the request that sent the email came in on (pac.links).
+PAC_BASE_URL = env("PAC_BASE_URL", default="")
 # Recommendation and MOU links expire after this many days (a re-send issues a new link).
 PAC_LINK_EXPIRY_DAYS = env.int("PAC_LINK_EXPIRY_DAYS", default=21)
 # Set when PAC runs behind a reverse proxy that sets X-Forwarded-For (MOU signatures record the client address).

@@ -14,6 +14,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", 
 CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = False
 EMAIL_CONFIG = env.email_url("EMAIL_URL")
+# Emailed links are built on this address (no request to follow when a worker sends a reminder).
+PAC_BASE_URL = env("PAC_BASE_URL")
 vars().update(EMAIL_CONFIG)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -8,12 +8,13 @@ from unittest import mock
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from coaching import services
-from coaching.models import NotificationPreference, Reminder, ReminderSettings, ThirtyDayReport
+from coaching.models import Reminder, ReminderSettings, ThirtyDayReport
 from coaching.tasks import reminders_sweep_task
-from pac.models import OutboundEmail
+from pac.models import OutboundEmail, Person
 from pac.roles import StaffRole
 from pac.services import role_grant
 from pac.tasks import email_retry_unsent
@@ -208,7 +209,7 @@ def test_a_digest_person_gets_one_email_a_day(program_year, staff_user, django_c
     today = timezone.localdate()
     pair = active_pair(program_year, staff_user, started_on=today - 30 * DAY)  # period 1 due today
     other = active_pair(program_year, staff_user, started_on=today - 25 * DAY, region=2)
-    NotificationPreference.objects.create(person=pair.coach, delivery=NotificationPreference.Delivery.DIGEST)
+    Person.objects.filter(pk=pair.coach.pk).update(reminder_emails=Person.ReminderEmails.DIGEST)
     ReminderSettings.objects.update(remind_no_meeting=False)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -329,3 +330,19 @@ def test_a_draft_made_by_the_sweep_is_prefilled_when_first_opened(program_year, 
     services.report_prefill_if_empty(report=report)
     report.refresh_from_db()
     assert report.answers["actions"] == "My own words"
+
+
+def test_a_person_who_takes_no_reminder_emails_sees_them_in_my_work_only(
+    program_year, staff_user, client, django_capture_on_commit_callbacks
+):
+    today = timezone.localdate()
+    pair = active_pair(program_year, staff_user, started_on=today - 30 * DAY)  # period 1 due today
+    Person.objects.filter(pk=pair.coach.pk).update(reminder_emails=Person.ReminderEmails.NONE)
+    ReminderSettings.objects.update(remind_no_meeting=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reminders_sweep(today=today)
+        assert services.digest_send(today=today) == 0
+    reminder = Reminder.objects.get(recipient=pair.coach)
+    assert reminder.email is None and mail.outbox == []
+    client.force_login(pair.coach.user)
+    assert reminder.message in client.get(reverse("pac:my_work")).content.decode()

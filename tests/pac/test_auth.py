@@ -61,11 +61,19 @@ def test_admin_login_goes_through_allauth(client):
 
 
 def test_signup_needs_email_verification_then_links_the_known_person(client, django_capture_on_commit_callbacks):
-    person = PersonFactory(email="new.leader@example.org")
+    person = PersonFactory(email="new.leader@example.org", first_name="Lee", last_name="Leader", phone="")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("account_signup"),
-            {"email": "New.Leader@example.org", "password1": "a-long-enough-pass", "password2": "a-long-enough-pass"},
+            {
+                "email": "New.Leader@example.org",
+                "first_name": "Someone",
+                "last_name": "Else",
+                "phone": "617-555-0100",
+                "preferred_language": "en",
+                "password1": "a-long-enough-pass",
+                "password2": "a-long-enough-pass",
+            },
         )
     assert response.status_code == 302
     assert client.get(reverse("pac:my_work")).status_code == 302  # unverified: not signed in
@@ -76,6 +84,9 @@ def test_signup_needs_email_verification_then_links_the_known_person(client, dja
     client.post(link)
     person.refresh_from_db()
     assert person.user is not None and person.user.email == "new.leader@example.org"
+    # an unverified sign-up never changed the person PAC knew; the account takes the name of record
+    assert person.full_name == "Lee Leader" and person.phone == ""
+    assert person.user.full_name == "Lee Leader"
     assert client.get(reverse("pac:my_work")).status_code == 200
 
 

@@ -46,7 +46,8 @@ def _run_settings(code: str, **env) -> subprocess.CompletedProcess:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if k
+        not in {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "PAC_BASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     clean.update(env, DJANGO_SETTINGS_MODULE="pac.settings.production")
     return subprocess.run(  # noqa: S603
@@ -60,6 +61,20 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
     assert "SECRET_KEY" in result.stderr
 
 
+def test_production_settings_refuse_to_start_without_the_base_url():
+    """Emailed links cannot follow a request in a worker: production must be told its address."""
+    result = _run_settings(
+        "import django; django.setup()",
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="x",
+        DATABASE_URL="sqlite:///x",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        EMAIL_URL="consolemail://",
+    )
+    assert result.returncode != 0
+    assert "PAC_BASE_URL" in result.stderr
+
+
 def test_production_settings_pass_the_deploy_check():
     result = _run_settings(
         "import sys; from django.core.management import execute_from_command_line;"
@@ -69,6 +84,7 @@ def test_production_settings_pass_the_deploy_check():
         DATABASE_URL="sqlite:////tmp/pac-deploy-check.sqlite3",
         REDIS_URL="redis://127.0.0.1:6379/0",
         EMAIL_URL="consolemail://",
+        PAC_BASE_URL="https://pac.example.org",
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
