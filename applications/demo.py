@@ -264,13 +264,16 @@ def seed(ctx: DemoContext) -> None:
             email = f"applicant{number}{index + 1}@pac.demo"
             if User.objects.filter(email=email).exists():
                 continue
-            user = User.objects.create(email=email, full_name=f"Applicant {number}-{index + 1}", password=password)
+            first_name = ["Lena", "Omar", "Grace", "Ivy", "Noah", "Rita", "Sam", "Tess"][index]
+            last_name = f"Demo-{number}{index + 1}"
+            user = User.objects.create(email=email, full_name=f"{first_name} {last_name}", password=password)
             EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
             person = Person.objects.create(
                 user=user,
                 email=email,
-                first_name=["Lena", "Omar", "Grace", "Ivy", "Noah", "Rita", "Sam", "Tess"][index],
-                last_name=f"Demo-{number}{index + 1}",
+                first_name=first_name,
+                last_name=last_name,
+                phone=f"(508) 555-{2000 + 10 * number + index:04d}",
                 program=program,
                 job_role=Person.JobRole.DIRECTOR
                 if role in (ApplicantRole.CA, ApplicantRole.MA)

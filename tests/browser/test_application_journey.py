@@ -1,6 +1,8 @@
-"""Journey: an applicant applies with a resume; the recommenders and the leader answer through
+"""Journey: an applicant signs up with her name and contact details, verifies her email and applies
+with a resume; the recommenders and the leader answer through
 their emailed links; Tier 1 passes by itself; three reviewers score in the browser; staff
-accept. Every page on the way is scanned with axe-core."""
+accept. Her typed name (never her email's local part) is what the recommenders, the leader's MOU
+and staff see. Every page on the way is scanned with axe-core."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from pac.services import role_grant
 from tests.applications.factories import PDF_BYTES, committee_with_members
 from tests.browser.conftest import assert_accessible
 from tests.conftest import totp_code
-from tests.factories import PersonFactory, ProgramYearFactory
+from tests.factories import ProgramFactory, ProgramYearFactory
 
 pytestmark = [
     pytest.mark.browser,
@@ -54,8 +56,30 @@ def yes(page, question: str) -> None:
     page.get_by_role("group", name=question).get_by_label("Yes", exact=True).check()
 
 
-def test_apply_recommend_sign_review_and_accept(live_server, browser, staff_user, settings):
-    settings.PAC_BASE_URL = live_server.url
+def sign_up(page, base: str, email: str) -> None:
+    """Sign up with a name, then follow the emailed link to verify the address (which signs in)."""
+    page.goto(f"{base}/accounts/signup/")
+    assert_accessible(page, "sign up")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("First name").fill("Rosa")
+    page.get_by_label("Last name").fill("Pereira")
+    page.get_by_label("Phone").fill("617-555-0142")
+    page.get_by_label("Preferred language").select_option(label="Portuguese")
+    page.get_by_label(re.compile(r"^\s*Password\*?\s*$")).fill(PASSWORD)
+    page.get_by_label(re.compile(r"Password \(again\)")).fill(PASSWORD)
+    page.get_by_role("button", name="Sign Up").click()
+    expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+    for message in reversed(mail.outbox):
+        if email in message.to:
+            assert message.body.startswith("Hello from PAC!"), message.body
+            break
+    page.goto(link_in_mail(email, r"http://\S+/accounts/confirm-email/\S+/"))
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_role("heading", name="My work")).to_be_visible()
+
+
+def test_apply_recommend_sign_review_and_accept(live_server, browser, staff_user):
+    # PAC_BASE_URL is not set: emailed links follow the address the live server is reached at
     today = timezone.localdate()
     year = ProgramYearFactory(
         name="2027–28",
@@ -67,21 +91,29 @@ def test_apply_recommend_sign_review_and_accept(live_server, browser, staff_user
     _, reviewers = committee_with_members(year, 3)
     for reviewer in reviewers:
         role_grant(user=reviewer, role=StaffRole.REVIEWER)
-    applicant = PersonFactory(
-        with_account=True,
-        first_name="Rosa",
-        last_name="Pereira",
-        job_role=Person.JobRole.LEAD_TEACHER,
-        eec_certification=Person.Certification.PS_LEAD,
-        years_as_educator=6,
-    )
     base = live_server.url
     resume = Path(tempfile.mkdtemp()) / "rosa-resume.pdf"
     resume.write_bytes(PDF_BYTES)
 
-    # --- the applicant applies -------------------------------------------------------------
+    # --- the applicant signs up with her name and applies -------------------------------------
     page = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
-    sign_in(page, base, applicant.email)
+    sign_up(page, base, "rosa.pereira@example.org")
+    applicant = Person.objects.get(user__email="rosa.pereira@example.org")
+    assert (applicant.full_name, applicant.phone, applicant.preferred_language) == (
+        "Rosa Pereira",
+        "617-555-0142",
+        "pt",
+    )
+    # her program and qualifications are in PAC's directory (as staff import them), so the form starts from them
+    Person.objects.filter(pk=applicant.pk).update(
+        program=ProgramFactory(),
+        job_role=Person.JobRole.LEAD_TEACHER,
+        highest_degree=Person.Degree.ASSOCIATE,
+        degree_field=Person.DegreeField.ECE,
+        eec_certification=Person.Certification.PS_LEAD,
+        years_as_educator=6,
+        years_supervising=0,
+    )
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Applications").click()
     assert_accessible(page, "your applications")
     page.get_by_role("button", name="Start a Consultant Teacher application").click()
@@ -113,6 +145,11 @@ def test_apply_recommend_sign_review_and_accept(live_server, browser, staff_user
     expect(page.get_by_test_id("stage")).to_have_text("Submitted: waiting for components")
     assert_accessible(page, "submitted checklist")
     application = Application.objects.get(applicant=applicant)
+    for to in ("pat.peer@example.org", "dana.director@example.org"):
+        request = next(m for m in mail.outbox if to in m.to)
+        assert "Rosa Pereira" in request.subject and "Rosa Pereira is applying" in request.body
+        assert "rosa.pereira" not in request.subject + request.body
+        assert re.search(rf"{re.escape(base)}/applications/[rm]/\S+/", request.body)  # the server's own port
 
     # --- recommenders and the leader answer through their links, without accounts -----------
     outsider = browser.new_context().new_page()
@@ -127,6 +164,7 @@ def test_apply_recommend_sign_review_and_accept(live_server, browser, staff_user
         expect(outsider.get_by_role("heading", name="Thank you for your recommendation")).to_be_visible()
     outsider.goto(link_in_mail("dana.director@example.org", r"http://\S+/applications/m/\S+/"))
     expect(outsider.get_by_role("heading", name="Memorandum of Understanding")).to_be_visible()
+    expect(outsider.get_by_text("Rosa Pereira").first).to_be_visible()
     assert_accessible(outsider, "MOU")
     outsider.get_by_label("Type your full name to sign").fill("Dana Director")
     outsider.get_by_label("I have read this MOU and agree to it as the person named above.").check()
@@ -166,6 +204,10 @@ def test_apply_recommend_sign_review_and_accept(live_server, browser, staff_user
     sign_in(spage, base, staff_user.email, code=totp_code())
     spage.goto(f"{base}/applications/staff/")
     assert_accessible(spage, "pipeline")
+    spage.goto(f"{base}/applications/staff/applications/")
+    expect(spage.get_by_role("link", name=application.reference)).to_be_visible()
+    expect(spage.get_by_text("Rosa Pereira").first).to_be_visible()
+    expect(spage.get_by_text("rosa.pereira", exact=True)).to_have_count(0)
     spage.goto(f"{base}/applications/staff/{application.reference}/")
     assert_accessible(spage, "staff application page")
     spage.get_by_label("Why Tier 3 is not needed").fill("Strong Tier 2 scores")
