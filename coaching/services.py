@@ -336,7 +336,9 @@ def reminders_sweep(*, today: datetime.date | None = None) -> int:
     today = today or timezone.localdate()
     settings_row = ReminderSettings.current()
     pairs = list(
-        Pair.objects.filter(status=Pair.Status.ACTIVE, started_on__isnull=False).select_related("coach", "mentee", "leader")
+        Pair.objects.filter(status=Pair.Status.ACTIVE, started_on__isnull=False).select_related(
+            "coach", "mentee", "leader"
+        )
     )
     reports_ensure_many(pairs=pairs, today=today + datetime.timedelta(days=settings_row.days_before_due))
     sent = 0
@@ -346,8 +348,9 @@ def reminders_sweep(*, today: datetime.date | None = None) -> int:
         due_on__lte=today + datetime.timedelta(days=settings_row.days_before_due),
     ).select_related("pair__coach", "pair__program_year")
     staff = list(
-        Person.objects.filter(Q(user__groups__name="EEC staff") | Q(user__is_superuser=True), user__is_active=True)
-        .distinct()
+        Person.objects.filter(
+            Q(user__groups__name="EEC staff") | Q(user__is_superuser=True), user__is_active=True
+        ).distinct()
     )
     open_reports = list(open_reports)
     known = set(

@@ -22,7 +22,7 @@ from .models import (
     RegionTarget,
     User,
 )
-from .services import email_retry
+from .services import email_retry, user_name_sync
 
 
 class RecordAdmin(ExportActionMixin, SimpleHistoryAdmin):
@@ -70,6 +70,12 @@ class UserAdmin(ExportActionMixin, DjangoUserAdmin, SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # deactivate accounts instead; history and submissions stay linked
+
+    def get_readonly_fields(self, request, obj=None):
+        # the name of an account with a person is the person's: edit it there (or on the profile page)
+        if obj is not None and Person.objects.filter(user=obj).exists():
+            return [*self.readonly_fields, "full_name"]
+        return self.readonly_fields
 
 
 class RegionTargetInline(admin.TabularInline):
@@ -138,7 +144,21 @@ class PersonAdmin(RecordAdmin):
     list_select_related = ["program", "user"]
     inlines = [ParticipationInline]
     fieldsets = (
-        (None, {"fields": ("first_name", "last_name", "email", "phone", "preferred_language", "user", "is_active")}),
+        (
+            None,
+            {
+                "fields": (
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "phone",
+                    "preferred_language",
+                    "reminder_emails",
+                    "user",
+                    "is_active",
+                )
+            },
+        ),
         ("Work", {"fields": ("program", "job_role", "pq_registry_id")}),
         (
             "Qualifications",
@@ -158,6 +178,11 @@ class PersonAdmin(RecordAdmin):
     @admin.display(boolean=True, description="account")
     def has_account(self, obj: Person) -> bool:
         return obj.user_id is not None
+
+    def save_model(self, request, obj: Person, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if obj.user_id:
+            user_name_sync(user=obj.user, person=obj)  # the account shows the person's name
 
 
 @admin.register(ProgramYear)

@@ -45,11 +45,11 @@ def person_link_user(*, user: User) -> Person | None:
         if not person.has_name and user.full_name.strip():
             person.first_name, _, person.last_name = user.full_name.strip().partition(" ")
         person.save()
-    _user_name_sync(user, person)
+    user_name_sync(user=user, person=person)
     return person
 
 
-def _user_name_sync(user: User, person: Person) -> None:
+def user_name_sync(*, user: User, person: Person) -> None:
     """The account shows the person's name (both keep their history)."""
     if person.has_name and user.full_name != person.full_name:
         user.full_name = person.full_name
@@ -104,7 +104,7 @@ def person_profile_update(
     person.preferred_language = preferred_language
     person.reminder_emails = reminder_emails
     person.save()
-    _user_name_sync(user, person)
+    user_name_sync(user=user, person=person)
     return person
 
 

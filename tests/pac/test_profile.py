@@ -229,3 +229,35 @@ def test_a_set_base_url_wins_over_the_request_host(client, settings, django_capt
             HTTP_HOST="127.0.0.1:8765",
         )
     assert "https://pac.example.org/applications/r/" in mail.outbox[-1].body
+
+
+def test_staff_renaming_a_person_in_the_admin_renames_the_account(client, staff_user):
+    person = PersonFactory(with_account=True, first_name="Ana", last_name="Lima", program=None)
+    client.force_login(staff_user)
+    form = {
+        "first_name": "Ana Paula",
+        "last_name": "Lima",
+        "email": person.email,
+        "phone": "",
+        "preferred_language": "en",
+        "reminder_emails": "each",
+        "user": person.user_id,
+        "is_active": "on",
+        "job_role": "",
+        "pq_registry_id": "",
+        "highest_degree": "",
+        "degree_field": "",
+        "degree_field_name": "",
+        "eec_certification": "",
+        "years_as_educator": "",
+        "years_supervising": "",
+        "participations-TOTAL_FORMS": "0",
+        "participations-INITIAL_FORMS": "0",
+    }
+    response = client.post(reverse("admin:pac_person_change", args=[person.pk]), form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    person.user.refresh_from_db()
+    assert person.user.full_name == "Ana Paula Lima"
+    assert person.user.history.first().full_name == "Ana Paula Lima"
+    user_page = client.get(reverse("admin:pac_user_change", args=[person.user_id])).content.decode()
+    assert 'name="full_name"' not in user_page  # the account's name is edited on the person
