@@ -8,7 +8,8 @@ from django.db import migrations
 def clear_email_names(apps, schema_editor):
     Person = apps.get_model("pac", "Person")
     rows = Person.objects.filter(last_name="", user__isnull=False).only("email", "first_name")
-    ids = [p.pk for p in rows if p.first_name.strip().lower() == p.email.split("@")[0].lower()]
+    # exactly the local part, as it was copied (email addresses are stored in lower case)
+    ids = [p.pk for p in rows if p.first_name == p.email.split("@")[0]]
     Person.objects.filter(pk__in=ids).update(first_name="")
 
 

@@ -261,3 +261,20 @@ def test_staff_renaming_a_person_in_the_admin_renames_the_account(client, staff_
     assert person.user.history.first().full_name == "Ana Paula Lima"
     user_page = client.get(reverse("admin:pac_user_change", args=[person.user_id])).content.decode()
     assert 'name="full_name"' not in user_page  # the account's name is edited on the person
+
+
+def test_names_once_made_from_the_email_are_cleared():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("pac.migrations.0009_forget_names_made_from_emails")
+    made_up = PersonFactory(
+        with_account=True, email="dana.newcomer@example.org", first_name="dana.newcomer", last_name=""
+    )
+    real = PersonFactory(with_account=True, email="pat@example.org", first_name="Pat", last_name="")
+    migration.clear_email_names(apps, None)
+    made_up.refresh_from_db()
+    real.refresh_from_db()
+    assert not made_up.has_name and str(made_up) == "Name not given"
+    assert real.full_name == "Pat"
