@@ -35,6 +35,10 @@ def test_an_account_without_a_name_gives_it_before_applying(live_server, browser
     user = UserFactory(email="no.name@example.org", full_name="")
     base = live_server.url
     page = browser.new_context(viewport={"width": width, "height": 900}).new_page()
+    page.goto(f"{base}/accounts/signup/")  # a new account is asked the same details
+    expect(page.get_by_label("First name")).to_be_visible()
+    assert_accessible(page, f"sign up at {width}px")
+    assert_fits_phone_width(page)
     sign_in(page, base, user.email)
 
     page.goto(f"{base}/applications/")  # where the Applications menu item leads
