@@ -293,6 +293,14 @@ def seed(ctx: DemoContext) -> None:
             application = _new_application(ctx, person, role)
             _fill_answers(application, person, ctx, qualified=stage != Stage.SCREENED_OUT)
             if stage == Stage.DRAFT:
+                if not ctx.program_year.applications_open(ctx.today):
+                    # the year's window has closed: staff reopened this draft, so it can still be sent
+                    services.application_reopen(
+                        application=application,
+                        actor=staff,
+                        until=ctx.today + datetime.timedelta(days=30),
+                        reason="Her recommender was away in June; agreed by phone.",
+                    )
                 continue
             if stage == Stage.SUBMITTED:
                 _components(ctx, application, signer_for(role, index), letters=0, sign=False)
