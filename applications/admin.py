@@ -161,6 +161,11 @@ class ApplicationAdmin(RecordAdmin):
         "decided_by",
         "decision_note",
         "withdrawn_reason",
+        # reopened on the staff application page (services.application_reopen), with a reason
+        "reopened_until",
+        "reopened_reason",
+        "reopened_by",
+        "reopened_at",
         "created_at",
         "updated_at",
         # the uploaded file is opened through the application pages, which check permission
@@ -201,6 +206,10 @@ class ApplicationAdmin(RecordAdmin):
                     "decided_by",
                     "decision_note",
                     "withdrawn_reason",
+                    "reopened_until",
+                    "reopened_reason",
+                    "reopened_by",
+                    "reopened_at",
                     "created_at",
                     "updated_at",
                 )

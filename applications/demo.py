@@ -148,6 +148,7 @@ def _components(
         recommendation = services.recommendation_add(
             application=application,
             actor=application.created_by,
+            now=_in_window(ctx),
             name=f"Recommender {index + 1} of {application.applicant.last_name}",
             email=f"rec{index + 1}.{application.pk}@example.org",
             relationship=relationship,
@@ -159,6 +160,7 @@ def _components(
         mou = services.mou_request(
             application=application,
             actor=application.created_by,
+            now=_in_window(ctx),
             signer_name=signer.full_name,
             signer_email=signer.email,
             signer_title="Program Director" if spec.mou_signer == "leader" else "Executive Director",
@@ -167,6 +169,13 @@ def _components(
             services.mou_sign(
                 mou=mou, signature_name=signer.full_name, confirmed=True, ip="127.0.0.1", user_agent="PAC demo data"
             )
+
+
+def _in_window(ctx: DemoContext) -> datetime.datetime:
+    """The demo year's applications were made while it took them: two weeks before it closed (the
+    services refuse an applicant's change outside the window)."""
+    day = ctx.program_year.applications_close_on - datetime.timedelta(days=14)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
 
 
 def _fresh_token(link) -> str:
@@ -232,7 +241,7 @@ def seed(ctx: DemoContext) -> None:
             application = _new_application(ctx, person, role)
             _fill_answers(application, person, ctx)
             _components(ctx, application, signer_for(role, index))
-            services.application_submit(application=application, actor=person.user)
+            services.application_submit(application=application, actor=person.user, now=_in_window(ctx))
             application.refresh_from_db()
             quality = ctx.rng.choice([3, 4, 4, 5])
             _review(ctx, application, bias, quality)
@@ -287,13 +296,21 @@ def seed(ctx: DemoContext) -> None:
             application = _new_application(ctx, person, role)
             _fill_answers(application, person, ctx, qualified=stage != Stage.SCREENED_OUT)
             if stage == Stage.DRAFT:
+                if not ctx.program_year.applications_open(ctx.today):
+                    # the year's window has closed: staff reopened this draft, so it can still be sent
+                    services.application_reopen(
+                        application=application,
+                        actor=staff,
+                        until=ctx.today + datetime.timedelta(days=30),
+                        reason="Her recommender was away in June; agreed by phone.",
+                    )
                 continue
             if stage == Stage.SUBMITTED:
                 _components(ctx, application, signer_for(role, index), letters=0, sign=False)
-                services.application_submit(application=application, actor=user)
+                services.application_submit(application=application, actor=user, now=_in_window(ctx))
                 continue
             _components(ctx, application, signer_for(role, index))
-            services.application_submit(application=application, actor=user)
+            services.application_submit(application=application, actor=user, now=_in_window(ctx))
             application.refresh_from_db()
             if stage in (Stage.SCREENED_OUT,):
                 continue

@@ -123,6 +123,18 @@ class ApplicationForm(forms.ModelForm):
         for name, field in self.fields.items():
             if name in ("years_as_educator", "years_supervising", "qris_level"):
                 field.widget.attrs.update({"inputmode": "numeric", "min": 0})
+        self.fields["qris_level"].help_text = (
+            "Your program's current QRIS level, 1 to 4 (a self-assessed level counts). "
+            f"A {spec.label} needs a program at Level 2 or above."
+        )
+        if "pq_registry_id" in spec.answers:
+            self.fields["pq_registry_id"].help_text = f"A {spec.label} must be registered in the EEC PQ Registry."
+        # a draft saves whatever is filled in; the role's required answers are needed only to
+        # submit (roles.missing_before_submission), so the form marks the rest "optional"
+        needed = {*spec.answers, "statement", "preferred_coaching", "program_profile", "resume_upload"}
+        for name, field in self.fields.items():
+            if name not in needed and not name.startswith("new_program_"):
+                field.label = f"{field.label} (optional)"
 
     def clean_resume_upload(self):
         upload = self.cleaned_data.get("resume_upload")
@@ -211,6 +223,22 @@ class ReasonForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["reason"].label = label
         self.fields["reason"].required = required
+        self.helper = _helper()
+
+
+class ReopenForm(forms.Form):
+    """Staff reopen one application after its year's window closed."""
+
+    until = forms.DateField(
+        label="Reopen until (the applicant may change and submit it until the end of this day)",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    reason = forms.CharField(
+        label="Reason (kept in the application's history)", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         self.helper = _helper()
 
 

@@ -43,7 +43,40 @@ class RoleSpec:
     interview_required: bool  # Mentees are interviewed; Tier 3 is "if needed" for the others
     program_role: str
     coach: bool
+    # the questions this role must answer before submitting (Application.ANSWER_FIELDS and
+    # "program"); the others the form asks are optional. Tier 1 reads only these.
+    answers: tuple[str, ...] = ()
 
+
+# answers every role gives: where they work, and their job
+WORKPLACE = ("program", "program_type", "qris_level", "job_role")
+SUPPORT = ("has_technology", "has_leader_support")
+
+# How the checklist and the refusal to submit name each question.
+ANSWER_LABELS = {
+    "program": "Your program",
+    "program_type": "Program type",
+    "qris_level": "Current QRIS level",
+    "fcc_system_member": "Part of a contracted FCC system",
+    "job_role": "Job role",
+    "highest_degree": "Highest degree",
+    "degree_field": "Field of your degree",
+    "eec_certification": "EEC certification",
+    "years_as_educator": "Years as an educator",
+    "years_supervising": "Years supervising or coaching",
+    "pq_registry_id": "PQ Registry ID",
+    "provides_direct_care": "Whether you provide direct care to children",
+    "provides_supervision": "Whether you supervise or coach educators",
+    "has_technology": "Access to a computer and the internet",
+    "has_leader_support": "Support of your Program/Instructional Leader",
+    "has_ipdp": "Individual Professional Development Plan (IPDP)",
+}
+
+# A question that applies only in some cases; elsewhere it is not needed.
+ANSWER_APPLIES = {
+    "fcc_system_member": lambda app: app.program_type in ("fcc_system", "fcc_independent"),
+    "degree_field": lambda app: app.highest_degree not in ("none", "cda"),
+}
 
 ROLE_SPECS: dict[str, RoleSpec] = {
     ApplicantRole.CT: RoleSpec(
@@ -62,6 +95,15 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         interview_required=False,
         program_role=ProgramRole.CT,
         coach=True,
+        answers=(
+            *WORKPLACE,
+            "highest_degree",
+            "degree_field",
+            "eec_certification",
+            "years_as_educator",
+            "provides_direct_care",
+            *SUPPORT,
+        ),
     ),
     ApplicantRole.MENTEE: RoleSpec(
         role=ApplicantRole.MENTEE,
@@ -79,6 +121,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         interview_required=True,
         program_role=ProgramRole.MENTEE,
         coach=False,
+        answers=(*WORKPLACE, "pq_registry_id", "provides_direct_care", "has_ipdp", *SUPPORT),
     ),
     ApplicantRole.CA: RoleSpec(
         role=ApplicantRole.CA,
@@ -96,6 +139,16 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         interview_required=False,
         program_role=ProgramRole.CA,
         coach=True,
+        answers=(
+            *WORKPLACE,
+            "fcc_system_member",
+            "highest_degree",
+            "degree_field",
+            "eec_certification",
+            "years_supervising",
+            "provides_supervision",
+            *SUPPORT,
+        ),
     ),
     ApplicantRole.MA: RoleSpec(
         role=ApplicantRole.MA,
@@ -113,9 +166,68 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         interview_required=False,
         program_role=ProgramRole.MA,
         coach=False,
+        answers=(
+            *WORKPLACE,
+            "fcc_system_member",
+            "eec_certification",
+            "pq_registry_id",
+            "provides_supervision",
+            *SUPPORT,
+        ),
     ),
 }
 
 
 def spec_for(role: str) -> RoleSpec:
     return ROLE_SPECS[ApplicantRole(role)]
+
+
+def is_blank(value) -> bool:
+    """An answer not given: None, or text that is empty once trimmed (False and 0 are answers)."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def answer_label(role: str, field: str) -> str:
+    if field == "has_leader_support" and spec_for(role).mou_signer == "supervisor":
+        return "Support of your supervisor"
+    return ANSWER_LABELS[field]
+
+
+def missing_answers(application) -> list[str]:
+    """The role's required answers not yet given, in the order the form asks them."""
+    missing = []
+    for field in spec_for(application.role).answers:
+        applies = ANSWER_APPLIES.get(field)
+        if applies is not None and not applies(application):
+            continue
+        value = application.program_id if field == "program" else getattr(application, field)
+        if is_blank(value):
+            missing.append(field)
+    return missing
+
+
+@dataclass(frozen=True)
+class Missing:
+    """Something the applicant must still give before submitting: its name, and the form
+    field that asks for it (an anchor on the edit page)."""
+
+    label: str
+    field: str
+
+
+def missing_before_submission(application) -> list[Missing]:
+    """Everything the applicant supplies themself (their statements, resume and answers) that is
+    still missing. One list for the checklist, the edit page and the refusal to submit; letters and
+    the MOU come from other people and may follow the submission."""
+    spec = spec_for(application.role)
+    missing = []
+    if spec.needs_resume and not application.resume:
+        missing.append(Missing("Resume", "resume_upload"))
+    if is_blank(application.statement):
+        missing.append(Missing(spec.statement_label, "statement"))
+    if spec.asks_preferred_coaching and is_blank(application.preferred_coaching):
+        missing.append(Missing("Preferred ways to use peer coaching", "preferred_coaching"))
+    if spec.needs_program_profile and is_blank(application.program_profile):
+        missing.append(Missing(spec.program_profile_label, "program_profile"))
+    missing += [Missing(answer_label(application.role, f), f) for f in missing_answers(application)]
+    return missing

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from pac.models import Person, Program
 
-from .roles import ApplicantRole, spec_for
+from .roles import ApplicantRole, answer_label, missing_answers, spec_for
 
 CENTER_BASED = (Program.ProgramType.CENTER, Program.ProgramType.HEAD_START)
 SUPERVISORY_JOBS = (Person.JobRole.DIRECTOR, Person.JobRole.FCC_SYSTEM_STAFF)
@@ -38,6 +38,17 @@ class Outcome:
 
 
 Rule = Callable[["Application", Facts], Outcome]  # noqa: F821
+
+
+def reads(*fields: str):
+    """Name the answers a qualification rule judges. When one of them was not given the rule is
+    not run: an omission makes the application incomplete, never unqualified."""
+
+    def mark(rule):
+        rule.reads = fields
+        return rule
+
+    return mark
 
 
 def _years(value) -> str:
@@ -122,6 +133,7 @@ def complete_recommendations(app, facts: Facts) -> Outcome:
 # --- minimum qualifications -------------------------------------------------------------------
 
 
+@reads("highest_degree", "degree_field")
 def degree_associate_in_field(app, facts: Facts) -> Outcome:
     ok = app.highest_degree in ASSOCIATE_OR_ABOVE and app.degree_field in RELEVANT_FIELDS
     degree = Person.Degree(app.highest_degree).label if app.highest_degree else "no degree"
@@ -135,6 +147,7 @@ def degree_associate_in_field(app, facts: Facts) -> Outcome:
     )
 
 
+@reads("program_type", "eec_certification")
 def lead_teacher_qualified(app, facts: Facts) -> Outcome:
     if app.program_type not in CENTER_BASED:
         return Outcome(
@@ -153,6 +166,7 @@ def lead_teacher_qualified(app, facts: Facts) -> Outcome:
     )
 
 
+@reads("program_type", "eec_certification")
 def director_qualified(app, facts: Facts) -> Outcome:
     if app.role == ApplicantRole.CA and app.program_type not in CENTER_BASED:
         return Outcome(
@@ -172,6 +186,7 @@ def director_qualified(app, facts: Facts) -> Outcome:
     )
 
 
+@reads("years_as_educator")
 def three_years_as_educator(app, facts: Facts) -> Outcome:
     ok = (app.years_as_educator or 0) >= 3
     return Outcome(
@@ -182,6 +197,7 @@ def three_years_as_educator(app, facts: Facts) -> Outcome:
     )
 
 
+@reads("years_supervising")
 def three_years_supervising(app, facts: Facts) -> Outcome:
     ok = (app.years_supervising or 0) >= 3
     return Outcome(
@@ -193,6 +209,7 @@ def three_years_supervising(app, facts: Facts) -> Outcome:
     )
 
 
+@reads("provides_direct_care")
 def provides_direct_care(app, facts: Facts) -> Outcome:
     ok = app.provides_direct_care is True
     who = "CT" if app.role == ApplicantRole.CT else "Mentee"
@@ -205,6 +222,7 @@ def provides_direct_care(app, facts: Facts) -> Outcome:
     )
 
 
+@reads("provides_supervision")
 def provides_supervision(app, facts: Facts) -> Outcome:
     ok = app.provides_supervision is True
     return Outcome(
@@ -216,6 +234,7 @@ def provides_supervision(app, facts: Facts) -> Outcome:
     )
 
 
+@reads("qris_level")
 def qris_level_two_or_above(app, facts: Facts) -> Outcome:
     ok = app.qris_level is not None and app.qris_level >= 2
     stated = f"level {app.qris_level}" if app.qris_level else "no QRIS participation"
@@ -228,6 +247,7 @@ def qris_level_two_or_above(app, facts: Facts) -> Outcome:
     )
 
 
+@reads("pq_registry_id")
 def pq_registry(app, facts: Facts) -> Outcome:
     ok = bool(app.pq_registry_id.strip())
     return Outcome(
@@ -239,6 +259,7 @@ def pq_registry(app, facts: Facts) -> Outcome:
     )
 
 
+@reads("has_technology")
 def has_technology(app, facts: Facts) -> Outcome:
     ok = app.has_technology is True
     return Outcome(
@@ -250,6 +271,7 @@ def has_technology(app, facts: Facts) -> Outcome:
     )
 
 
+@reads("has_leader_support")
 def leader_support(app, facts: Facts) -> Outcome:
     ok = app.has_leader_support in ("yes", "na")
     said = {"yes": "yes", "no": "no", "na": "not applicable", "": "nothing"}[app.has_leader_support]
@@ -262,6 +284,7 @@ def leader_support(app, facts: Facts) -> Outcome:
     )
 
 
+@reads("job_role")
 def not_a_supervisor(app, facts: Facts) -> Outcome:
     ok = app.job_role not in SUPERVISORY_JOBS
     job = Person.JobRole(app.job_role).label if app.job_role else "not stated"
@@ -273,6 +296,7 @@ def not_a_supervisor(app, facts: Facts) -> Outcome:
     )
 
 
+@reads("job_role")
 def not_an_assistant(app, facts: Facts) -> Outcome:
     ok = app.job_role not in ASSISTANT_JOBS
     job = Person.JobRole(app.job_role).label if app.job_role else "not stated"
@@ -285,6 +309,7 @@ def not_an_assistant(app, facts: Facts) -> Outcome:
     )
 
 
+@reads("has_ipdp")
 def has_ipdp(app, facts: Facts) -> Outcome:
     ok = app.has_ipdp is True
     return Outcome(
@@ -296,6 +321,7 @@ def has_ipdp(app, facts: Facts) -> Outcome:
     )
 
 
+@reads("program_type", "fcc_system_member")
 def fcc_in_contracted_system(app, facts: Facts) -> Outcome:
     fcc = app.program_type in Program.FCC_TYPES
     ok = not fcc or (app.program_type == Program.ProgramType.FCC_SYSTEM and app.fcc_system_member is True)
@@ -383,6 +409,20 @@ QUALIFICATIONS: dict[str, list[Rule]] = {
 }
 
 
+def not_answered(rule: Rule, app, missing: list[str]) -> Outcome:
+    """A qualification rule whose answer is missing: reported as an incomplete application."""
+    labels = ", ".join(answer_label(app.role, f) for f in rule.reads if f in missing)
+    return Outcome(rule.__name__, "completeness", False, f"{labels}: not answered.")
+
+
 def evaluate(app, facts: Facts) -> list[Outcome]:
-    """Every rule for the application's role, completeness first."""
-    return [rule(app, facts) for rule in COMPLETENESS[app.role] + QUALIFICATIONS[app.role]]
+    """Every rule for the application's role, completeness first. A qualification rule is judged
+    only on answers given: one whose answer is missing reports the application incomplete."""
+    missing = missing_answers(app)
+    outcomes = [rule(app, facts) for rule in COMPLETENESS[app.role]]
+    for rule in QUALIFICATIONS[app.role]:
+        if any(f in missing for f in rule.reads):
+            outcomes.append(not_answered(rule, app, missing))
+        else:
+            outcomes.append(rule(app, facts))
+    return outcomes

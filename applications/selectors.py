@@ -15,6 +15,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from pac.models import ProgramYear, Region, RegionTarget
 
 from .models import MOU, Application, Recommendation, ReviewAssignment, Score, Stage, Tier
+from .roles import Missing, missing_answers, missing_before_submission
 
 
 def applications_of(user) -> QuerySet[Application]:
@@ -49,6 +50,7 @@ class ChecklistItem:
     label: str
     state: str  # missing, requested, received, signed, declined, not applicable, provided
     detail: str = ""
+    missing: list[Missing] = field(default_factory=list)  # what the applicant must still give, with its field
 
     @property
     def done(self) -> bool:
@@ -70,6 +72,7 @@ def mous_signed_by(user) -> QuerySet[MOU]:
 def checklist(application: Application) -> list[ChecklistItem]:
     """Every required component with its state, from the role's specification."""
     spec = application.spec
+    missing = {m.field: m for m in missing_before_submission(application)}
     items = []
     if spec.needs_resume:
         items.append(ChecklistItem("Resume", "uploaded" if application.resume else "missing", application.resume_name))
@@ -85,11 +88,13 @@ def checklist(application: Application) -> list[ChecklistItem]:
         items.append(
             ChecklistItem(spec.program_profile_label, "provided" if application.program_profile.strip() else "missing")
         )
+    unanswered = [missing[f] for f in missing_answers(application)]
     items.append(
         ChecklistItem(
-            "Current QRIS level",
-            "provided" if application.qris_level else "missing",
-            f"Level {application.qris_level}" if application.qris_level else "",
+            "Answers to the application questions",
+            "missing" if unanswered else "provided",
+            f"{len(unanswered)} not answered" if unanswered else "",
+            missing=unanswered,
         )
     )
     mou = current_mou(application)

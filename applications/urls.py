@@ -30,6 +30,7 @@ urlpatterns = [
     path("staff/<str:reference>/", staff.detail, name="staff_detail"),
     path("staff/<str:reference>/checks/<int:check_id>/override/", staff.override, name="staff_override"),
     path("staff/<str:reference>/mou/waive/", staff.waive_mou, name="staff_waive_mou"),
+    path("staff/<str:reference>/reopen/", staff.reopen, name="staff_reopen"),
     path("staff/<str:reference>/<str:kind>/<int:pk>/resend/", staff.resend, name="staff_resend"),
     path("staff/<str:reference>/reviewers/", staff.assignment_add, name="staff_assign"),
     path("staff/<str:reference>/reviewers/<int:pk>/remove/", staff.assignment_remove, name="staff_unassign"),

@@ -161,6 +161,13 @@ class Application(models.Model):
     decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     decision_note = models.TextField(blank=True)
     withdrawn_reason = models.CharField(max_length=300, blank=True)
+    # staff may reopen one application after its year's window closed, until a date, with a reason
+    reopened_until = models.DateField(
+        null=True, blank=True, help_text="The applicant may change and submit it until the end of this day."
+    )
+    reopened_reason = models.TextField(blank=True)
+    reopened_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reopened_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -195,6 +202,16 @@ class Application(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.stage in self.EDITABLE_STAGES
+
+    def window_open(self, on: datetime.date | None = None) -> bool:
+        """Whether the applicant may change or submit it today: within the year's application
+        window, or within a reopening staff granted this application."""
+        on = on or timezone.localdate()
+        return self.program_year.applications_open(on) or self.reopened_on(on)
+
+    def reopened_on(self, on: datetime.date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return self.reopened_until is not None and self.program_year.applications_close_on < on <= self.reopened_until
 
     @property
     def region(self):

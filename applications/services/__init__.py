@@ -4,6 +4,7 @@ sent once the transaction commits. Views and other apps import from here."""
 
 from .applicants import (
     application_check_editable,
+    application_reopen,
     application_start,
     application_submit,
     application_update,
@@ -60,6 +61,7 @@ __all__ = [
     "application_advance_to_interview",
     "application_check_editable",
     "application_decide",
+    "application_reopen",
     "application_screen",
     "application_skip_interview",
     "application_start",

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import transaction
 from django.utils import timezone
 
+from pac.contact import eec_contact
 from pac.models import Person, Program, ProgramYear, User
 
 from ..models import (
@@ -14,10 +17,12 @@ from ..models import (
     ReviewAssignment,
     Stage,
 )
-from ..roles import ApplicantRole
+from ..roles import ApplicantRole, missing_before_submission
 from .common import (
+    COMPONENT_STAGES,
     TransitionError,
     _applicant_email,
+    _check_window,
     _lock,
     _notify,
     _transition,
@@ -81,11 +86,14 @@ def application_start(*, user: User, program_year: ProgramYear, role: str) -> Ap
 
 
 @transaction.atomic
-def application_update(*, application: Application, actor: User, data: dict, resume=None) -> Application:
+def application_update(
+    *, application: Application, actor: User, data: dict, resume=None, now: datetime.datetime | None = None
+) -> Application:
     """Save the applicant's answers to their draft. ``data`` is a form's cleaned data; a program
     that is not yet in the directory is added from the new_program_* answers."""
     application = _lock(application)
     application_check_editable(application)
+    _check_window(application, now=now)
     tags = data.pop("tags", None)
     new_program = {k.removeprefix("new_program_"): data.pop(k) for k in list(data) if k.startswith("new_program_")}
     if not data.get("program") and new_program.get("name"):
@@ -131,21 +139,25 @@ def application_check_editable(application: Application) -> None:
     if not application.is_editable:
         raise TransitionError(
             f"Application {application.reference} has been submitted; it can no longer be edited. "
-            "Contact EEC staff if something needs correcting."
+            f"If something needs correcting, {eec_contact().sentence()}."
         )
 
 
 @transaction.atomic
-def application_submit(*, application: Application, actor: User) -> Application:
+def application_submit(*, application: Application, actor: User, now: datetime.datetime | None = None) -> Application:
     application = _lock(application)
     application_check_editable(application)
-    missing = [
-        f for f, ok in (("program", application.program_id), ("statement", application.statement.strip())) if not ok
-    ]
+    _check_window(application, now=now)
+    missing = missing_before_submission(application)
     if missing:
-        raise TransitionError("Before submitting, choose your program and write your statement.")
+        # an omission is never judged in Tier 1: the application cannot be submitted without it
+        raise TransitionError(
+            "Your application is not complete yet; nothing has been submitted. Still needed: "
+            + "; ".join(m.label for m in missing)
+            + "."
+        )
     _transition(application, Stage.SUBMITTED, actor=actor, allowed_from=[Stage.DRAFT], note="Submitted by applicant")
-    application.submitted_at = timezone.now()
+    application.submitted_at = now or timezone.now()
     application.save(update_fields=["submitted_at"])
     # keep the directory current with what the applicant stated
     person = application.applicant
@@ -169,6 +181,48 @@ def application_submit(*, application: Application, actor: User) -> Application:
         key=f"application:{application.pk}:submitted",
     )
     return application_screen(application=application, actor=actor)
+
+
+@transaction.atomic
+def application_reopen(*, application: Application, actor: User, until: datetime.date, reason: str) -> Application:
+    """Staff reopen one application after its year's window closed: the applicant may change and
+    submit it (and ask for letters and the MOU) until the end of ``until``."""
+    application = _lock(application)
+    if application.stage not in COMPONENT_STAGES:
+        raise TransitionError(
+            f"Application {application.reference} is “{application.get_stage_display()}”; only a draft or an "
+            "application still waiting for its letters or MOU can be reopened."
+        )
+    reason = reason.strip()
+    if not reason:
+        raise TransitionError("Give the reason for reopening; it is kept in the application's history.")
+    year = application.program_year
+    if until < timezone.localdate():
+        raise TransitionError("Choose a date from today on.")
+    if until <= year.applications_close_on:
+        raise TransitionError(
+            f"Applications for {year} are open until {year.applications_close_on:%B %-d, %Y}; "
+            "choose a later date to reopen this one."
+        )
+    application.reopened_until = until
+    application.reopened_reason = reason
+    application.reopened_by = actor
+    application.reopened_at = timezone.now()
+    application.save(update_fields=["reopened_until", "reopened_reason", "reopened_by", "reopened_at", "updated_at"])
+    ApplicationEvent.objects.create(
+        application=application,
+        from_stage=application.stage,
+        to_stage=application.stage,
+        actor=actor,
+        note=f"Reopened for the applicant until {until:%B %-d, %Y}: {reason}",
+    )
+    _notify(
+        "reopened",
+        to=_applicant_email(application),
+        context={"application": application, "url": absolute_url(application_url(application))},
+        key=f"application:{application.pk}:reopened:{until:%Y%m%d}:{application.reopened_at:%Y%m%d%H%M%S}",
+    )
+    return application
 
 
 @transaction.atomic

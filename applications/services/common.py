@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
+from pac.contact import eec_contact
 from pac.links import absolute_url  # noqa: F401  (the workflow modules import it from here)
 from pac.models import User
 from pac.services import email_queue
@@ -104,6 +107,29 @@ def _check_components_open(application: Application) -> None:
             f"Application {application.reference} is “{application.get_stage_display()}”; its recommendations and "
             "MOU can no longer change."
         )
+
+
+def _check_window(application: Application, *, now: datetime.datetime | None = None) -> None:
+    """The applicant may change or submit an application only while its year takes applications,
+    or until the date staff reopened it to. ``now`` is for replaying history (the demo) and tests."""
+    on = timezone.localtime(now).date() if now else timezone.localdate()
+    if application.window_open(on):
+        return
+    year = application.program_year
+    reopened = f" (EEC reopened it until {application.reopened_until:%B %-d, %Y})" if application.reopened_until else ""
+    raise TransitionError(
+        f"Applications for {year} closed on {year.applications_close_on:%B %-d, %Y}{reopened}, so application "
+        f"{application.reference} can no longer be changed or submitted. If you need more time, "
+        f"{eec_contact().sentence()}: they can reopen it."
+    )
+
+
+def _check_applicant_window(
+    application: Application, actor: User | None, *, now: datetime.datetime | None = None
+) -> None:
+    """The window binds the applicant; staff acting on the application are not held to it."""
+    if actor is not None and actor.pk == application.applicant.user_id:
+        _check_window(application, now=now)
 
 
 class LinkError(Exception):

@@ -25,6 +25,7 @@ from .common import (
     LinkError,
     TransitionError,
     _applicant_email,
+    _check_applicant_window,
     _check_components_open,
     _lock,
     _notify,
@@ -36,10 +37,11 @@ from .tier1 import application_screen
 
 @transaction.atomic
 def recommendation_add(
-    *, application: Application, actor: User, name: str, email: str, relationship: str
+    *, application: Application, actor: User, name: str, email: str, relationship: str, now=None
 ) -> Recommendation:
     application = _lock(application)
     _check_components_open(application)
+    _check_applicant_window(application, actor, now=now)
     if relationship not in application.spec.relationships:
         allowed = ", ".join(Relationship(r).label.lower() for r in application.spec.relationships)
         raise TransitionError(f"For a {application.spec.label} the recommender must be: {allowed}.")
@@ -48,11 +50,11 @@ def recommendation_add(
     recommendation = Recommendation.objects.create(
         application=application, name=name.strip(), email=email.strip().lower(), relationship=relationship
     )
-    return recommendation_send(recommendation=recommendation, actor=actor)
+    return recommendation_send(recommendation=recommendation, actor=actor, now=now)
 
 
 @transaction.atomic
-def recommendation_send(*, recommendation: Recommendation, actor: User | None) -> Recommendation:
+def recommendation_send(*, recommendation: Recommendation, actor: User | None, now=None) -> Recommendation:
     """Send (or re-send) the recommender a fresh personal link. Any earlier link stops working."""
     recommendation = (
         Recommendation.objects.select_for_update(of=("self",))
@@ -60,6 +62,7 @@ def recommendation_send(*, recommendation: Recommendation, actor: User | None) -
         .get(pk=recommendation.pk)
     )
     _check_components_open(recommendation.application)
+    _check_applicant_window(recommendation.application, actor, now=now)
     if recommendation.status in (Recommendation.Status.RECEIVED, Recommendation.Status.CANCELLED):
         raise TransitionError(
             f"The recommendation from {recommendation.name} is "
@@ -80,9 +83,14 @@ def recommendation_send(*, recommendation: Recommendation, actor: User | None) -
 
 
 @transaction.atomic
-def recommendation_cancel(*, recommendation: Recommendation, actor: User) -> Recommendation:
-    recommendation = Recommendation.objects.select_for_update(of=("self",)).get(pk=recommendation.pk)
+def recommendation_cancel(*, recommendation: Recommendation, actor: User, now=None) -> Recommendation:
+    recommendation = (
+        Recommendation.objects.select_for_update(of=("self",))
+        .select_related("application__applicant", "application__program_year")
+        .get(pk=recommendation.pk)
+    )
     _check_components_open(recommendation.application)
+    _check_applicant_window(recommendation.application, actor, now=now)
     if recommendation.status == Recommendation.Status.RECEIVED:
         raise TransitionError("A received recommendation cannot be replaced.")
     recommendation.status = Recommendation.Status.CANCELLED
@@ -200,10 +208,11 @@ def applicant_emails(application: Application) -> set[str]:
 
 @transaction.atomic
 def mou_request(
-    *, application: Application, actor: User, signer_name: str, signer_email: str, signer_title: str = ""
+    *, application: Application, actor: User, signer_name: str, signer_email: str, signer_title: str = "", now=None
 ) -> MOU:
     application = _lock(application)
     _check_components_open(application)
+    _check_applicant_window(application, actor, now=now)
     signer_email = signer_email.strip().lower()
     if signer_email in applicant_emails(application):
         raise TransitionError("The MOU must be signed by your Program/Instructional Leader or supervisor, not you.")
@@ -225,17 +234,18 @@ def mou_request(
         template=mou_template_for(application.role),
         signer_person=Person.objects.filter(email=signer_email).first(),
     )
-    return mou_send(mou=mou, actor=actor)
+    return mou_send(mou=mou, actor=actor, now=now)
 
 
 @transaction.atomic
-def mou_send(*, mou: MOU, actor: User | None) -> MOU:
+def mou_send(*, mou: MOU, actor: User | None, now=None) -> MOU:
     mou = (
         MOU.objects.select_for_update(of=("self",))
         .select_related("application__applicant", "application__program_year")
         .get(pk=mou.pk)
     )
     _check_components_open(mou.application)
+    _check_applicant_window(mou.application, actor, now=now)
     if mou.status not in (MOU.Status.PENDING, MOU.Status.REQUESTED):
         raise TransitionError(f"This MOU is {mou.get_status_display().lower()}; there is nothing to send.")
     token = mou.issue_link(days=settings.PAC_LINK_EXPIRY_DAYS, status=MOU.Status.REQUESTED)

@@ -15,6 +15,7 @@ from ..models import (
     ScreeningCheck,
     Stage,
 )
+from ..roles import missing_before_submission
 from .common import TransitionError, _applicant_email, _lock, _notify, _transition, absolute_url, application_url
 from .review import assignments_fill
 
@@ -37,6 +38,11 @@ def application_screen(*, application: Application, actor: User | None) -> Appli
     application = _lock(application)
     if application.stage not in (Stage.SUBMITTED, Stage.SCREENED_OUT):
         return application
+    missing = missing_before_submission(application)
+    if missing:
+        # submitted before answers were required: an incomplete application is returned to the
+        # applicant to finish, never judged on what it does not say
+        return _return_incomplete(application, actor=actor, missing=[m.label for m in missing])
     outcomes = screening.evaluate(application, screening_facts(application))
     now = timezone.now()
     checks = {c.rule: c for c in ScreeningCheck.objects.filter(application=application)}
@@ -51,9 +57,10 @@ def application_screen(*, application: Application, actor: User | None) -> Appli
                 message=outcome.message,
                 checked_at=now,
             )
-        elif (check.passed, check.message) != (outcome.passed, outcome.message):
+        elif (check.passed, check.message, check.category) != (outcome.passed, outcome.message, outcome.category):
             check.passed, check.message, check.checked_at = outcome.passed, outcome.message, now
-            check.save(update_fields=["passed", "message", "checked_at"])
+            check.category = outcome.category
+            check.save(update_fields=["passed", "message", "category", "checked_at"])
     current = [checks[o.rule] for o in outcomes]
     unmet = [c for c in current if c.category == ScreeningCheck.Category.QUALIFICATION and not c.satisfied]
     incomplete = [c for c in current if c.category == ScreeningCheck.Category.COMPLETENESS and not c.satisfied]
@@ -99,6 +106,25 @@ def application_screen(*, application: Application, actor: User | None) -> Appli
         key=f"application:{application.pk}:tier1_passed",
     )
     assignments_fill(application=application, actor=actor)
+    return application
+
+
+def _return_incomplete(application: Application, *, actor: User | None, missing: list[str]) -> Application:
+    _transition(
+        application,
+        Stage.DRAFT,
+        actor=actor,
+        allowed_from=[Stage.SUBMITTED, Stage.SCREENED_OUT],
+        note="Tier 1: returned to the applicant to complete; not answered: " + "; ".join(missing),
+    )
+    application.submitted_at = None
+    application.save(update_fields=["submitted_at"])
+    _notify(
+        "returned_incomplete",
+        to=_applicant_email(application),
+        context={"application": application, "missing": missing, "url": absolute_url(application_url(application))},
+        key=f"application:{application.pk}:returned_incomplete:{timezone.now():%Y%m%d%H%M%S}",
+    )
     return application
 
 

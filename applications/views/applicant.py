@@ -10,14 +10,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pac.contact import eec_contact
 from pac.models import ProgramYear
 from pac.views import name_required
 
 from .. import services
 from ..forms import ApplicationForm, MOURequestForm, ReasonForm, RecommenderForm
-from ..models import MOU, Application, InterviewSlot, Recommendation, Stage
+from ..models import MOU, Application, InterviewSlot, Recommendation, ScreeningCheck, Stage
 from ..permissions import applications_visible_to
-from ..roles import ROLE_SPECS, ApplicantRole
+from ..roles import ROLE_SPECS, ApplicantRole, missing_before_submission
 from ..selectors import application_for_checklist, applications_of, checklist, current_mou
 
 
@@ -81,10 +82,19 @@ def _detail_context(request, application: Application, **forms) -> dict:
             r for r in application.recommendations.all() if r.status != Recommendation.Status.CANCELLED
         ],
         "mou": current_mou(application),
-        "components_open": application.stage in services.COMPONENT_STAGES,
+        # the applicant asks for letters and the MOU while the stage allows and the window is open
+        "awaiting_components": application.stage in services.COMPONENT_STAGES,
+        "components_open": application.stage in services.COMPONENT_STAGES and application.window_open(),
         "recommender_form": forms.get("recommender_form") or RecommenderForm(role=application.role),
         "mou_form": forms.get("mou_form") or MOURequestForm(),
-        "failed_checks": [c for c in application.screening_checks.all() if not c.satisfied],
+        "unmet_checks": [
+            c
+            for c in application.screening_checks.all()
+            if not c.satisfied and c.category == ScreeningCheck.Category.QUALIFICATION
+        ],
+        "still_needed": missing_before_submission(application),
+        "window_open": application.window_open(),
+        "reopened": application.reopened_on(),
         "can_withdraw": application.stage in Application.OPEN_STAGES + (Stage.ACCEPTED, Stage.SCREENED_OUT),
     }
 
@@ -105,21 +115,36 @@ def edit(request: HttpRequest, reference: str) -> HttpResponse:
     if not application.is_editable:
         messages.info(request, "This application has been submitted and can no longer be edited.")
         return redirect("applications:detail", reference=reference)
+    if request.method == "GET" and not application.window_open():
+        return redirect("applications:detail", reference=reference)  # which says why, and whom to ask
     if request.method == "POST":
         form = ApplicationForm(request.POST, request.FILES, instance=application)
         if form.is_valid():
             data = dict(form.cleaned_data)
             resume = data.pop("resume_upload", None)
-            services.application_update(application=application, actor=request.user, data=data, resume=resume)
-            messages.success(request, "Your answers are saved.")
-            if "continue" in request.POST:
-                return redirect("applications:detail", reference=reference)
-            return redirect("applications:edit", reference=reference)
+            try:
+                services.application_update(application=application, actor=request.user, data=data, resume=resume)
+            except services.TransitionError as exc:
+                # e.g. the window closed while the page was open: show the answers as typed
+                form.add_error(None, exc.messages[0])
+                application.refresh_from_db()
+            else:
+                messages.success(request, "Your answers are saved.")
+                if "continue" in request.POST:
+                    return redirect("applications:detail", reference=reference)
+                return redirect("applications:edit", reference=reference)
         messages.error(request, "Some answers need attention; nothing you entered has been lost. See the notes below.")
     else:
         form = ApplicationForm(instance=application)
     return render(
-        request, "applications/edit.html", {"application": application, "form": form, "spec": application.spec}
+        request,
+        "applications/edit.html",
+        {
+            "application": application,
+            "form": form,
+            "spec": application.spec,
+            "still_needed": missing_before_submission(application),
+        },
     )
 
 
@@ -272,7 +297,7 @@ def interview_pick(request: HttpRequest, reference: str) -> HttpResponse:
     )
     booked = InterviewSlot.objects.filter(application=application).first()
     if request.method == "POST" and booked and booked.starts_at <= timezone.now():
-        messages.error(request, "Your interview time has passed; contact EEC staff to arrange another.")
+        messages.error(request, f"Your interview time has passed; {eec_contact().sentence()} to arrange another.")
         return redirect("applications:detail", reference=reference)
     if request.method == "POST":
         slot_id = request.POST.get("slot", "")

@@ -14,7 +14,15 @@ from pac.models import ProgramYear, Region, RegionTarget
 from pac.views import program_year_for, staff_required
 
 from .. import selectors, services
-from ..forms import AdvanceByRankForm, AssignReviewerForm, DecisionForm, OverrideForm, ReasonForm, SlotForm
+from ..forms import (
+    AdvanceByRankForm,
+    AssignReviewerForm,
+    DecisionForm,
+    OverrideForm,
+    ReasonForm,
+    ReopenForm,
+    SlotForm,
+)
 from ..models import (
     Application,
     ApplicationEvent,
@@ -112,6 +120,8 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
             "skip_form": ReasonForm(label="Why Tier 3 is not needed"),
             "tier2_complete": services.tier2_complete(application),
             "components_open": application.stage in services.COMPONENT_STAGES,
+            "window_open": application.window_open(),
+            "reopen_form": ReopenForm(),
             "scores": _scores_by_assignment(assignments),
             # a returning CT or CA: the six-month review decision from an earlier year
             "prior_review": prior_decisions([application.applicant_id], application.program_year).get(
@@ -173,6 +183,28 @@ def waive_mou(request: HttpRequest, reference: str) -> HttpResponse:
             request,
             lambda: services.mou_waive(application=application, actor=request.user, reason=form.cleaned_data["reason"]),
             "The MOU is marked not applicable.",
+        )
+    return redirect("applications:staff_detail", reference=reference)
+
+
+@require_POST
+@staff_required
+def reopen(request: HttpRequest, reference: str) -> HttpResponse:
+    application = get_object_or_404(Application.objects.select_related("program_year"), reference=reference)
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the date to reopen the application until, and the reason.")
+    else:
+        _run(
+            request,
+            lambda: services.application_reopen(
+                application=application,
+                actor=request.user,
+                until=form.cleaned_data["until"],
+                reason=form.cleaned_data["reason"],
+            ),
+            f"Application {reference} is reopened until {form.cleaned_data['until']:%B %-d, %Y}; "
+            "the applicant has been emailed.",
         )
     return redirect("applications:staff_detail", reference=reference)
 

@@ -84,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "pac.context_processors.navigation",
+                "pac.context_processors.eec_contact",
             ],
         },
     },
@@ -252,6 +253,9 @@ LOGGING = {
 # Links in emails are built on this address. Left empty (local settings only; production requires
 # it), a link follows the address the request that sent the email came in on (pac.links).
 PAC_BASE_URL = env("PAC_BASE_URL", default="")
+# How people reach EEC's PAC staff: shown wherever a page or an email says "contact EEC staff".
+PAC_CONTACT_EMAIL = env("PAC_CONTACT_EMAIL", default="pac-staff@localhost")
+PAC_CONTACT_PHONE = env("PAC_CONTACT_PHONE", default="(617) 555-0100")
 # Recommendation and MOU links expire after this many days (a re-send issues a new link).
 PAC_LINK_EXPIRY_DAYS = env.int("PAC_LINK_EXPIRY_DAYS", default=21)
 # Set when PAC runs behind a reverse proxy that sets X-Forwarded-For (MOU signatures record the client address).

@@ -24,3 +24,24 @@ def signed(value, digits: int = 2) -> str:
     if number < 0:
         return f"−{text}"
     return text
+
+
+@register.simple_tag(takes_context=True)
+def contact_eec(context, lead: str = "contact EEC staff"):
+    """Every "contact EEC staff" on the site: the words, then the address and phone number from
+    settings. On a page they are links; in a plain-text email (autoescape off) plain text."""
+    from django.utils.html import format_html
+
+    from pac.contact import eec_contact
+
+    contact = context.get("eec_contact") or eec_contact()  # the context processor's, on a page
+    if not context.autoescape:
+        return contact.sentence(lead)
+    return format_html(
+        '{} at <a href="mailto:{}">{}</a> or <a href="tel:{}">{}</a>',
+        lead,
+        contact.email,
+        contact.email,
+        contact.tel,
+        contact.phone,
+    )

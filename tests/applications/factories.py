@@ -37,13 +37,27 @@ def resume_file(name: str = "resume.pdf") -> ContentFile:
     return ContentFile(PDF_BYTES, name=name)
 
 
+def open_window() -> dict:
+    """A program year's application window that includes today (ProgramYearFactory(**open_window()))."""
+    today = timezone.localdate()
+    return {
+        "applications_open_on": today - datetime.timedelta(days=30),
+        "applications_close_on": today + datetime.timedelta(days=30),
+    }
+
+
 class ApplicationFactory(DjangoModelFactory):
-    """A draft CT application whose answers pass every CT qualification rule."""
+    """A draft CT application whose answers pass every CT qualification rule, in a year taking
+    applications today."""
 
     class Meta:
         model = Application
 
-    program_year = factory.SubFactory(ProgramYearFactory)
+    program_year = factory.SubFactory(
+        ProgramYearFactory,
+        applications_open_on=factory.LazyFunction(lambda: open_window()["applications_open_on"]),
+        applications_close_on=factory.LazyFunction(lambda: open_window()["applications_close_on"]),
+    )
     applicant = factory.SubFactory(PersonFactory, with_account=True)
     created_by = factory.SelfAttribute("applicant.user")
     program = factory.SelfAttribute("applicant.program")

@@ -40,6 +40,7 @@ from tests.applications.factories import (
     committee_with_members,
     make_complete,
     make_in_review,
+    open_window,
 )
 from tests.factories import PersonFactory, ProgramYearFactory, UserFactory
 
@@ -154,7 +155,8 @@ def test_start_creates_a_person_for_an_account_without_one(open_year):
     assert application.program is None
 
 
-def test_start_when_applications_are_closed_is_refused(program_year):
+def test_start_when_applications_are_closed_is_refused(db):
+    program_year = ProgramYearFactory()  # its window closed on June 30, 2026
     person = PersonFactory(with_account=True)
     assert not program_year.applications_open()
     with refused("Applications for 2026–27 are closed (they were open March 1 to June 30, 2026)."):
@@ -354,7 +356,7 @@ def test_submit_twice_is_refused():
 
 def test_submit_without_a_statement_is_refused():
     application = ApplicationFactory(statement="   ")
-    with refused("Before submitting, choose your program and write your statement."):
+    with refused("nothing has been submitted. Still needed: Statement of areas of expertise."):
         services.application_submit(application=application, actor=application.created_by)
     assert reload(application).stage == Stage.DRAFT
 
@@ -996,7 +998,7 @@ def test_rebooking_after_a_panel_member_opened_their_review_still_completes(staf
 
 
 def test_a_slot_taken_by_another_application_is_refused(staff):
-    _, members = committee_with_members(ProgramYearFactory(), 3)
+    _, members = committee_with_members(ProgramYearFactory(**open_window()), 3)
     first = make_interview(staff, members=members)
     second = make_interview(staff, members=members)
     slot = InterviewSlotFactory(program_year=first.program_year, panel=UserFactory.create_batch(3))
@@ -1091,7 +1093,7 @@ def test_a_bad_decision_value_is_refused(staff, decision):
 
 
 def test_bulk_decisions_collect_refusals_without_undoing_the_others(staff):
-    _, members = committee_with_members(ProgramYearFactory(), 3)
+    _, members = committee_with_members(ProgramYearFactory(**open_window()), 3)
     ready = [make_awaiting_decision(staff, members=members) for _ in range(2)]
     not_ready, _ = make_in_review(members=members)
     done, errors = services.applications_decide_bulk(
