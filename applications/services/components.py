@@ -20,6 +20,7 @@ from ..models import (
     hash_token,
 )
 from ..roles import Relationship
+from ..signatures import signature_problem
 from .common import (
     COMPONENT_STAGES,
     LinkError,
@@ -311,7 +312,10 @@ def mou_sign(
         raise TransitionError("Tick the box to confirm that you agree to the MOU.")
     typed = " ".join(signature_name.split())
     if len(typed) < 3:
-        raise TransitionError("Type your full name to sign.")
+        raise TransitionError({"signature_name": "Type your full name to sign."})
+    problem = signature_problem(typed, mou.signer_name)
+    if problem:
+        raise TransitionError({"signature_name": problem})
     mou.signed_text = mou_render(
         template=mou.template, application=mou.application, signer_name=mou.signer_name, signer_title=mou.signer_title
     )

@@ -432,7 +432,7 @@ def test_leader_signs_several_mous_in_turn(client, program_year):
 
 def test_mou_link_records_the_signature(client, program_year):
     application = ApplicationFactory(program_year=program_year)
-    mou = MOUFactory(application=application)
+    mou = MOUFactory(application=application, signer_name="Dana Director")
     services.mou_send(mou=mou, actor=None)
     token = _token_for(mou)
     url = reverse("applications:mou_sign", args=[token])
