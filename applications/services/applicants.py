@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from ..models import (
     Stage,
 )
 from ..roles import ApplicantRole
+from ..uploads import store_document
 from .common import (
     TransitionError,
     _applicant_email,
@@ -100,8 +102,10 @@ def application_update(*, application: Application, actor: User, data: dict, res
         if hasattr(application, field) and field not in ("resume_upload",):
             setattr(application, field, value if value is not None or field not in TEXT_FIELDS else "")
     if resume:
-        application.resume_name = resume.name[:200]
-        application.resume.save(resume.name, resume, save=False)
+        try:
+            application.resume_name = store_document(application.resume, resume, fallback="resume")
+        except ValidationError as exc:
+            raise TransitionError(exc.messages[0]) from None
     application.save()
     if tags is not None:
         application.tags.set(tags)

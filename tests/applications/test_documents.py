@@ -627,6 +627,9 @@ def test_the_packet_gives_an_uploaded_pdfs_page_count(world):
     writer.write(buffer)
     application = world["application"]
     application.resume.save("resume.pdf", ContentFile(buffer.getvalue()), save=True)
+    # a letter stored before uploads were read to the end, and not readable
+    stored = application.recommendations.exclude(letter_file="").get()
+    stored.letter_file.save("letter.pdf", ContentFile(b"%PDF-1.4 not really a PDF"), save=True)
     loaded = documents.application_for_packet(type(application).objects.filter(pk=application.pk)).get()
     resume = next(a for a in documents.attachments(loaded, blind=False) if a.label == "Resume")
     assert resume.pages == 3
