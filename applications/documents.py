@@ -102,7 +102,7 @@ def attachments(application: Application, *, blind: bool) -> list[Attachment]:
     """The uploaded originals: the resume and uploaded letters, named safely (generic names in blind review)."""
     found = []
     if application.resume:
-        original = application.resume_name or application.resume.name
+        original = application.resume.name  # stored under the type its content was recognised as
         name = application.resume_name if application.resume_name and not blind else "resume"
         name = _safe_name(PurePath(name).stem, fallback="resume") + _suffix(original)
         found.append(
@@ -113,7 +113,7 @@ def attachments(application: Application, *, blind: bool) -> list[Attachment]:
     for number, letter in enumerate(application.received_letters, start=1):
         if not letter.letter_file:
             continue
-        original = letter.letter_filename or letter.letter_file.name
+        original = letter.letter_file.name  # stored under the type its content was recognised as
         who = "" if blind else f"-{_safe_name(letter.name, fallback='')}"
         name = f"letter-{number}{who}"[:80] + _suffix(original)
         label = f"Recommendation letter {number}" + ("" if blind else f" from {letter.name}")

@@ -10,6 +10,7 @@ from pac.models import Program, Region, Tag, User
 
 from .models import Application, Criterion, InterviewSlot, YesNoNA
 from .roles import ApplicantRole, Relationship, spec_for
+from .signatures import signature_problem
 from .uploads import validate_document
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -200,12 +201,25 @@ class LetterForm(forms.Form):
 
 
 class MOUSignForm(forms.Form):
+    """The signer types their own name as the MOU shows it (checked again by the service)."""
+
     signature_name = forms.CharField(label="Type your full name to sign", max_length=200)
     confirm = forms.BooleanField(label="I have read this MOU and agree to it as the person named above.")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, signer_name: str, **kwargs):
         super().__init__(*args, **kwargs)
+        self.signer_name = signer_name
+        self.fields["signature_name"].label = f"Type your full name to sign, as shown: {signer_name}"
+        self.fields["signature_name"].help_text = "Capital letters, accents and hyphens do not need to match."
+        self.fields["signature_name"].widget.attrs["autocomplete"] = "name"
         self.helper = _helper()
+
+    def clean_signature_name(self):
+        typed = " ".join(self.cleaned_data["signature_name"].split())
+        problem = signature_problem(typed, self.signer_name)
+        if problem:
+            raise forms.ValidationError(problem, code="not_the_signer")
+        return typed
 
 
 class MOUDeclineForm(forms.Form):

@@ -9,13 +9,16 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from urllib.parse import urlencode
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.urls import reverse
 
 from pac.models import ProgramYear, Region, RegionTarget
 
-from .models import MOU, Application, Recommendation, ReviewAssignment, Score, Stage, Tier
-from .roles import Missing, missing_answers, missing_before_submission
+from .models import MOU, Application, Committee, Recommendation, ReviewAssignment, Score, Stage, Tier
+from .roles import ApplicantRole, Missing, missing_answers, missing_before_submission
 
 
 def applications_of(user) -> QuerySet[Application]:
@@ -192,6 +195,91 @@ def pipeline(program_year: ProgramYear) -> list[PipelineRow]:
             rows[target.region_id].target_ct_mentee = target.ct_mentee_pairs
             rows[target.region_id].target_ca_ma = target.ca_ma_pairs
     return list(rows.values())
+
+
+# --- review committees: which Tier 2 applications no committee covers --------------------------
+
+
+def _covering_committees() -> QuerySet[Committee]:
+    """Active committees with at least one active member that cover the outer application: its
+    year; its role or every role; its program's region or every region (an application with no
+    program is covered by any region's committee, as in Committee.covers)."""
+    return Committee.objects.filter(
+        program_year=OuterRef("program_year"), is_active=True, memberships__user__is_active=True
+    ).filter(
+        Q(role="") | Q(role=OuterRef("role")),
+        Q(region__isnull=True) | Q(region=Coalesce(OuterRef("program__region"), F("region"))),
+    )
+
+
+def committee_covers(application: Application) -> bool:
+    """Whether some active committee with members covers the application (one query)."""
+    return Application.objects.filter(pk=application.pk).filter(Exists(_covering_committees())).exists()
+
+
+@dataclass(frozen=True)
+class Uncovered:
+    """Tier 2 applications of one year, region and role that no committee covers."""
+
+    program_year: ProgramYear
+    region: Region | None
+    role: str
+    count: int
+    year_has_committee: bool
+
+    @property
+    def role_label(self) -> str:
+        return ApplicantRole(self.role).label
+
+    @property
+    def setup_url(self) -> str:
+        return committee_setup_url(self.program_year, region=self.region, role=self.role)
+
+
+def committee_setup_url(program_year: ProgramYear, *, region: Region | None = None, role: str = "") -> str:
+    """The admin's "add committee" page, prefilled for the year (and region and role, if given)."""
+    parts = [str(program_year)]
+    if region is not None:
+        parts.append(f"Region {region.number}")
+    if role:
+        parts.append(f"{ApplicantRole(role).label}s")
+    params = {"program_year": program_year.pk, "name": "Review committee " + ", ".join(parts)}
+    if region is not None:
+        params["region"] = region.pk
+    if role:
+        params["role"] = role
+    return reverse("admin:applications_committee_add") + "?" + urlencode(params)
+
+
+def tier2_without_committee() -> list[Uncovered]:
+    """Tier 2 applications of every year that no committee covers, by year, region and role.
+    Three queries whatever the number of applications (one when there are none)."""
+    counts = list(
+        Application.objects.filter(stage=Stage.IN_REVIEW)
+        .filter(~Exists(_covering_committees()))
+        .values("program_year_id", "program__region_id", "role")
+        .annotate(n=Count("pk"))
+    )
+    if not counts:
+        return []
+    years = ProgramYear.objects.in_bulk({row["program_year_id"] for row in counts})
+    regions = Region.objects.in_bulk()
+    with_committee = set(
+        Committee.objects.filter(program_year__in=years, is_active=True).values_list("program_year_id", flat=True)
+    )
+    rows = [
+        Uncovered(
+            program_year=years[row["program_year_id"]],
+            region=regions.get(row["program__region_id"]),
+            role=row["role"],
+            count=row["n"],
+            year_has_committee=row["program_year_id"] in with_committee,
+        )
+        for row in counts
+    ]
+    roles = list(ApplicantRole.values)
+    rows.sort(key=lambda r: (r.program_year.starts_on, r.region.number if r.region else 0, roles.index(r.role)))
+    return rows
 
 
 def reviewer_queue(user) -> QuerySet[ReviewAssignment]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,6 +19,7 @@ from ..models import (
     Stage,
 )
 from ..roles import ApplicantRole, missing_before_submission
+from ..uploads import store_document
 from .common import (
     COMPONENT_STAGES,
     TransitionError,
@@ -111,8 +113,10 @@ def application_update(
         if hasattr(application, field) and field not in ("resume_upload",):
             setattr(application, field, value if value is not None or field not in TEXT_FIELDS else "")
     if resume:
-        application.resume_name = resume.name[:200]
-        application.resume.save(resume.name, resume, save=False)
+        try:
+            application.resume_name = store_document(application.resume, resume, fallback="resume")
+        except ValidationError as exc:
+            raise TransitionError(exc.messages[0]) from None
     application.save()
     if tags is not None:
         application.tags.set(tags)

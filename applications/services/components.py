@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +21,8 @@ from ..models import (
     hash_token,
 )
 from ..roles import Relationship
+from ..signatures import signature_problem
+from ..uploads import store_document
 from .common import (
     COMPONENT_STAGES,
     LinkError,
@@ -131,8 +134,10 @@ def recommendation_receive(*, token: str, letter_text: str = "", letter_file=Non
         raise TransitionError("Write your letter in the box or upload it as a PDF or Word file.")
     recommendation.letter_text = letter_text.strip()
     if letter_file:
-        recommendation.letter_filename = letter_file.name[:200]
-        recommendation.letter_file.save(letter_file.name, letter_file, save=False)
+        try:
+            recommendation.letter_filename = store_document(recommendation.letter_file, letter_file, fallback="letter")
+        except ValidationError as exc:
+            raise TransitionError(exc.messages[0]) from None
     recommendation.status = Recommendation.Status.RECEIVED
     recommendation.received_at = timezone.now()
     recommendation.token_hash = None  # single use
@@ -323,7 +328,10 @@ def mou_sign(
         raise TransitionError("Tick the box to confirm that you agree to the MOU.")
     typed = " ".join(signature_name.split())
     if len(typed) < 3:
-        raise TransitionError("Type your full name to sign.")
+        raise TransitionError({"signature_name": "Type your full name to sign."})
+    problem = signature_problem(typed, mou.signer_name)
+    if problem:
+        raise TransitionError({"signature_name": problem})
     mou.signed_text = mou_render(
         template=mou.template, application=mou.application, signer_name=mou.signer_name, signer_title=mou.signer_title
     )

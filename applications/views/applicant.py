@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import PurePath
-
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +18,7 @@ from ..models import MOU, Application, InterviewSlot, Recommendation, ScreeningC
 from ..permissions import applications_visible_to
 from ..roles import ROLE_SPECS, ApplicantRole, missing_before_submission
 from ..selectors import application_for_checklist, applications_of, checklist, current_mou
+from ..uploads import document_response
 
 
 def open_years():
@@ -270,18 +269,9 @@ def resume(request: HttpRequest, reference: str) -> FileResponse:
         raise Http404("No resume")
     from .review import is_blind_for
 
-    suffix = PurePath(application.resume_name or application.resume.name).suffix
     if is_blind_for(request.user, application) or not application.resume_name:
-        return _download(application.resume, f"resume-{application.reference}{suffix}")
-    return _download(application.resume, application.resume_name)
-
-
-def _download(field_file, filename: str) -> FileResponse:
-    try:
-        handle = field_file.open("rb")
-    except (FileNotFoundError, OSError) as exc:
-        raise Http404("The file is not available") from exc
-    return FileResponse(handle, as_attachment=True, filename=filename)
+        return document_response(application.resume, f"resume-{application.reference}")
+    return document_response(application.resume, application.resume_name)
 
 
 @require_http_methods(["GET", "POST"])

@@ -77,7 +77,7 @@ def recommend(request: HttpRequest, token: str) -> HttpResponse:
 
 def _mou_page(request: HttpRequest, mou: MOU, *, token: str | None) -> HttpResponse:
     action = request.POST.get("action")
-    sign_form = MOUSignForm(request.POST if action == "sign" else None)
+    sign_form = MOUSignForm(request.POST if action == "sign" else None, signer_name=mou.signer_name)
     decline_form = MOUDeclineForm(request.POST if action == "decline" else None)
     user = request.user if request.user.is_authenticated else None
     if action == "sign" and sign_form.is_valid():
@@ -93,7 +93,7 @@ def _mou_page(request: HttpRequest, mou: MOU, *, token: str | None) -> HttpRespo
         except services.LinkError as error:
             return _link_problem(request, error)
         except services.TransitionError as exc:
-            sign_form.add_error(None, exc.messages[0])
+            sign_form.add_error(None, exc)  # a problem with the typed name lands on that field
         else:
             return _after_answer(request, "Thank you: the MOU is signed.", token=token)
     if action == "decline" and decline_form.is_valid():

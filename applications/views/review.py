@@ -14,7 +14,7 @@ from ..forms import ConflictForm, ScoreForm
 from ..models import Application, Committee, Recommendation, ReviewAssignment
 from ..permissions import assignments_visible_to
 from ..selectors import current_mou, reviewer_queue
-from .applicant import _download
+from ..uploads import document_response
 
 
 @require_GET
@@ -180,4 +180,4 @@ def letter(request: HttpRequest, reference: str, pk: int):
     if not recommendation.letter_file:
         raise Http404("This letter was written in PAC, not uploaded")
     name = recommendation.letter_filename if not is_blind_for(request.user, application) else f"letter-{pk}"
-    return _download(recommendation.letter_file, name or f"letter-{pk}")
+    return document_response(recommendation.letter_file, name or f"letter-{pk}")

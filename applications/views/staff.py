@@ -54,6 +54,18 @@ def pipeline(request: HttpRequest) -> HttpResponse:
     for row in rows:
         cells = [(role, [(stage, row.cells.get((role, stage), 0)) for stage in stages]) for role in ApplicantRole]
         table.append({"row": row, "cells": cells})
+    uncovered: dict = {}  # program year -> its Tier 2 applications no committee covers
+    for group in selectors.tier2_without_committee():
+        entry = uncovered.setdefault(
+            group.program_year,
+            {
+                "year": group.program_year,
+                "has_committee": group.year_has_committee,
+                "setup_url": selectors.committee_setup_url(group.program_year),
+                "groups": [],
+            },
+        )
+        entry["groups"].append(group)
     return render(
         request,
         "applications/staff/pipeline.html",
@@ -63,6 +75,7 @@ def pipeline(request: HttpRequest) -> HttpResponse:
             "table": table,
             "stages": stages,
             "roles": ApplicantRole,
+            "uncovered": list(uncovered.values()),
         },
     )
 
@@ -101,6 +114,7 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
         reference=reference,
     )
     context = packet_context(request.user, application)
+    assign_form = AssignReviewerForm(program_year=application.program_year)
     assignments = list(application.assignments.select_related("reviewer").order_by("tier", "pk"))
     results = {
         r.application.pk: r
@@ -115,7 +129,14 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
             "result": results.get(application.pk),
             "override_form": OverrideForm(),
             "waive_form": ReasonForm(label="Why the MOU does not apply", required=True),
-            "assign_form": AssignReviewerForm(program_year=application.program_year),
+            "assign_form": assign_form,
+            "has_reviewers_to_add": assign_form.fields["reviewer"].queryset.exists(),
+            "committee_covers": selectors.committee_covers(application),
+            "committee_setup_url": selectors.committee_setup_url(
+                application.program_year,
+                region=application.program.region if application.program_id else None,
+                role=application.role,
+            ),
             "decision_form": DecisionForm(),
             "skip_form": ReasonForm(label="Why Tier 3 is not needed"),
             "tier2_complete": services.tier2_complete(application),

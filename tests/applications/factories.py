@@ -30,7 +30,21 @@ from applications.roles import spec_for
 from pac.models import Person, Program
 from tests.factories import PersonFactory, ProgramYearFactory, UserFactory
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+def _one_page_pdf() -> bytes:
+    """A real one-page PDF (uploads are read to the end, so a stand-in header is refused)."""
+    import io
+
+    import pypdf
+
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(612, 792)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+PDF_BYTES = _one_page_pdf()
 
 
 def resume_file(name: str = "resume.pdf") -> ContentFile:

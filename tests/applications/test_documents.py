@@ -314,7 +314,7 @@ def signed(program_year, staff_user):
     )
     mou = services.mou_sign(
         mou=mou,
-        signature_name="Lee Q. Leader",
+        signature_name="LEE LEADER",
         confirmed=True,
         ip="198.51.100.4",
         user_agent="Firefox/140",
@@ -354,7 +354,7 @@ def test_signed_mou_pdf_has_the_text_signed_and_the_signature_record(client, sig
     assert squash(mou.signed_text)[:200] in text
     assert "Lee Leader" in mou.signed_text  # the template's placeholders were filled at signing
     for expected in (
-        "Lee Q. Leader",
+        "LEE LEADER",
         "198.51.100.4",
         "lee.leader@example.org",
         "Firefox/140",
@@ -627,6 +627,9 @@ def test_the_packet_gives_an_uploaded_pdfs_page_count(world):
     writer.write(buffer)
     application = world["application"]
     application.resume.save("resume.pdf", ContentFile(buffer.getvalue()), save=True)
+    # a letter stored before uploads were read to the end, and not readable
+    stored = application.recommendations.exclude(letter_file="").get()
+    stored.letter_file.save("letter.pdf", ContentFile(b"%PDF-1.4 not really a PDF"), save=True)
     loaded = documents.application_for_packet(type(application).objects.filter(pk=application.pk)).get()
     resume = next(a for a in documents.attachments(loaded, blind=False) if a.label == "Resume")
     assert resume.pages == 3

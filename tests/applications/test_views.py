@@ -215,7 +215,11 @@ def test_a_bad_upload_gets_a_clear_message_and_keeps_the_letter(client, program_
 def _docx_bytes() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr(
+            "[Content_Types].xml",
+            '<Types><Override PartName="/word/document.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+        )
         archive.writestr("word/document.xml", "<document/>")
     return buffer.getvalue()
 
@@ -432,7 +436,7 @@ def test_leader_signs_several_mous_in_turn(client, program_year):
 
 def test_mou_link_records_the_signature(client, program_year):
     application = ApplicationFactory(program_year=program_year)
-    mou = MOUFactory(application=application)
+    mou = MOUFactory(application=application, signer_name="Dana Director")
     services.mou_send(mou=mou, actor=None)
     token = _token_for(mou)
     url = reverse("applications:mou_sign", args=[token])
