@@ -25,6 +25,7 @@ class MeetingForm(forms.ModelForm):
             "modality",
             "purpose",
             "leader_present",
+            "mentee_present",
             "notes",
             "observed",
             "next_steps",
@@ -40,8 +41,23 @@ class MeetingForm(forms.ModelForm):
     def __init__(self, *args, has_leader: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper()
-        if not has_leader:
+        if not has_leader:  # without a leader every meeting is the coach's with the mentee
             del self.fields["leader_present"]
+            del self.fields["mentee_present"]
+
+
+class MeetingWithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is this meeting withdrawn?",
+        max_length=300,
+        help_text="For example: logged twice, or logged for the wrong pair. The pair and EEC staff see this.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say why the meeting is withdrawn."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
 
 
 class GoalForm(forms.ModelForm):
