@@ -22,7 +22,9 @@ def _active_pairs(request: HttpRequest) -> list:
 
 
 def _role_pairs(request: HttpRequest, role: str) -> list:
-    return [p for p in _active_pairs(request) if getattr(p, role).user_id == request.user.pk]
+    return [
+        p for p in _active_pairs(request) if getattr(p, f"{role}_id") and getattr(p, role).user_id == request.user.pk
+    ]
 
 
 def _items_panel(title: str, items: list, *, order: int, empty: str = "", link=None) -> my_work.Panel:
@@ -61,7 +63,7 @@ def mentee_panel(request: HttpRequest) -> my_work.Panel | None:
 @my_work.register
 def leader_panel(request: HttpRequest) -> my_work.Panel | None:
     """A Program/Instructional Leader's monthly check-ins with their pairs."""
-    pairs = [p for p in _role_pairs(request, "leader") if p.leader_id]
+    pairs = _role_pairs(request, "leader")
     if not pairs:
         return None
     return _items_panel(

@@ -320,7 +320,7 @@ def facilitator_due(user, program_year: ProgramYear | None, today: datetime.date
         )
         items += [
             DueItem(
-                f"Add this month's PLC session for Region {region.number}: {region.name} (none for {today:%B} yet)",
+                f"Add the {today:%B} PLC session for Region {region.number}: {region.name} (none yet)",
                 reverse("coaching:training"),
             )
             for region in regions

@@ -113,7 +113,7 @@ def meeting_edit(request: HttpRequest, pk: int, meeting_id: int) -> HttpResponse
     if request.method == "POST" and form.is_valid():
         try:
             was_confirmed = meeting.mentee_confirmed_at is not None
-            fields = {name: form.cleaned_data[name] for name in form.fields}
+            fields = dict(form.cleaned_data)
             # the service reads the stored meeting afresh (the form changed this instance in memory only)
             meeting = services.meeting_update(meeting=meeting, actor=request.user, **fields)
         except TransitionError as exc:
