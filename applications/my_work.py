@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
 from pac import my_work, navigation
@@ -39,13 +40,14 @@ def applicant_panel(request: HttpRequest) -> my_work.Panel | None:
 
 @my_work.register
 def leader_panel(request: HttpRequest) -> my_work.Panel | None:
-    waiting = mous_waiting_for(request.user).count()
-    if not waiting:
+    shown = 10
+    mous = list(mous_waiting_for(request.user)[: shown + 1])
+    if not mous:
         return None
     return my_work.Panel(
         title="MOUs waiting for your signature",
         template="applications/panels/leader.html",
-        context={"waiting": waiting},
+        context={"mous": mous[:shown], "more": len(mous) > shown},
         order=15,
     )
 
@@ -75,17 +77,36 @@ def staff_applications_panel(request: HttpRequest) -> my_work.Panel | None:
     year = ProgramYear.objects.current()
     counts = (
         Application.objects.filter(program_year=year).aggregate(
-            waiting=Count("pk", filter=Q(stage=Stage.SUBMITTED)),
+            **{stage.value: Count("pk", filter=Q(stage=stage)) for stage, _ in STAFF_TIERS},
             screened_out=Count("pk", filter=Q(stage=Stage.SCREENED_OUT)),
-            in_review=Count("pk", filter=Q(stage=Stage.IN_REVIEW)),
-            deciding=Count("pk", filter=Q(stage=Stage.AWAITING_DECISION)),
         )
         if year
         else {}
     )
-    return my_work.Panel(
-        title="Applications", template="applications/panels/staff.html", context={"year": year, **counts}, order=21
+    list_url = reverse("applications:staff_list")
+    tiers = (
+        [
+            {"label": label, "count": counts[stage.value], "url": f"{list_url}?year={year.pk}&stage={stage.value}"}
+            for stage, label in STAFF_TIERS
+        ]
+        if year
+        else []
     )
+    return my_work.Panel(
+        title="Applications",
+        template="applications/panels/staff.html",
+        context={"year": year, "tiers": tiers, "screened_out": counts.get("screened_out", 0)},
+        order=21,
+    )
+
+
+# Where applications wait for staff, tier by tier (My work links each to the filtered list).
+STAFF_TIERS = [
+    (Stage.SUBMITTED, "Tier 1: waiting for components and screening"),
+    (Stage.IN_REVIEW, "Tier 2: committee review"),
+    (Stage.INTERVIEW, "Tier 3: interview"),
+    (Stage.AWAITING_DECISION, "Awaiting a decision"),
+]
 
 
 navigation.register(

@@ -15,11 +15,12 @@ from .models import (
 
 @admin.register(Meeting)
 class MeetingAdmin(RecordAdmin):
-    list_display = ["pair", "held_on", "purpose", "modality", "duration_minutes", "mentee_confirmed_at"]
-    list_filter = ["purpose", "modality", "pair__program_year"]
+    list_display = ["pair", "held_on", "purpose", "modality", "duration_minutes", "mentee_confirmed_at", "withdrawn_at"]
+    list_filter = ["purpose", "modality", "pair__program_year", ("withdrawn_at", admin.EmptyFieldListFilter)]
     search_fields = ["pair__coach__last_name", "pair__mentee__last_name", "notes"]
     list_select_related = ["pair__coach", "pair__mentee"]
-    readonly_fields = ["pair", "logged_by", "mentee_confirmed_at", "created_at"]
+    # withdrawing is a step with a reason, done on the pair's page (coaching.services.meeting_withdraw)
+    readonly_fields = ["pair", "logged_by", "mentee_confirmed_at", "created_at", "withdrawn_at", "withdrawn_by"]
 
 
 class GoalNoteInline(admin.TabularInline):

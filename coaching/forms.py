@@ -37,11 +37,48 @@ class MeetingForm(forms.ModelForm):
             "next_steps": forms.Textarea(attrs={"rows": 3}),
         }
 
+    # Asked the other way round so that leaving it alone means the mentee was there: only a
+    # check-in held with the leader alone is ticked, and the mentee is then not asked to confirm it.
+    mentee_absent = forms.BooleanField(
+        label="The Mentee did not take part (a check-in with the leader only)",
+        required=False,
+        help_text="The Mentee confirms each meeting they took part in.",
+    )
+
     def __init__(self, *args, has_leader: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper()
-        if not has_leader:
+        if not has_leader:  # without a leader every meeting is the coach's with the mentee
             del self.fields["leader_present"]
+            del self.fields["mentee_absent"]
+        elif self.instance.pk:
+            self.fields["mentee_absent"].initial = not self.instance.mentee_present
+        # keep the leader questions together
+        order = list(self.fields)
+        if "mentee_absent" in order:
+            order.remove("mentee_absent")
+            order.insert(order.index("leader_present") + 1, "mentee_absent")
+            self.order_fields(order)
+
+    def clean(self):
+        cleaned = super().clean()
+        if "mentee_absent" in self.fields:
+            cleaned["mentee_present"] = not cleaned.pop("mentee_absent", False)
+        return cleaned
+
+
+class MeetingWithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is this meeting withdrawn?",
+        max_length=300,
+        help_text="For example: logged twice, or logged for the wrong pair. The pair and EEC staff see this.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say why the meeting is withdrawn."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
 
 
 class GoalForm(forms.ModelForm):

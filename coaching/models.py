@@ -16,8 +16,20 @@ from pairings.models import Pair
 MEETING_MINUTES = (60, 90)
 
 
+class MeetingQuerySet(models.QuerySet):
+    def held(self) -> MeetingQuerySet:
+        """Meetings that count: a withdrawn meeting stays on record (and in history) but is not counted."""
+        return self.filter(withdrawn_at__isnull=True)
+
+    def awaiting_confirmation(self) -> MeetingQuerySet:
+        """Held meetings the mentee took part in and has not yet confirmed."""
+        return self.held().filter(mentee_present=True, mentee_confirmed_at__isnull=True)
+
+
 class Meeting(models.Model):
-    """A coaching meeting, logged by the coach; the mentee can confirm it took place."""
+    """A coaching meeting, logged by the coach; the mentee can confirm it took place. The coach who
+    logged it may correct it (every change is kept in its history) or withdraw it with a reason; a
+    meeting is never deleted."""
 
     class Modality(models.TextChoices):
         IN_PERSON = "in_person", "In person"
@@ -44,18 +56,33 @@ class Meeting(models.Model):
     modality = models.CharField(max_length=12, choices=Modality.choices)
     purpose = models.CharField(max_length=16, choices=Purpose.choices)
     leader_present = models.BooleanField("the Program/Instructional Leader took part", default=False)
+    mentee_present = models.BooleanField(
+        "the Mentee took part",
+        default=True,
+        help_text="Untick for a leader check-in held without the Mentee; they are then not asked to confirm it.",
+    )
     notes = models.TextField(blank=True)
     observed = models.TextField("what was observed", blank=True)
     next_steps = models.TextField("agreed next steps", blank=True)
     logged_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     mentee_confirmed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    withdrawal_reason = models.CharField("why the meeting is withdrawn", max_length=300, blank=True)
 
+    objects = MeetingQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-held_on", "-pk"]
         indexes = [models.Index(fields=["pair", "held_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(withdrawn_at__isnull=True) | ~models.Q(withdrawal_reason=""),
+                name="withdrawn_meeting_has_reason",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} on {self.held_on:%b %-d, %Y}"
@@ -69,8 +96,27 @@ class Meeting(models.Model):
         return not low <= self.duration_minutes <= high
 
     @property
+    def duration_note(self) -> str:
+        """The warning shown wherever the duration is, with the coach's reason (one wording everywhere)."""
+        if not self.duration_outside_expectation:
+            return ""
+        low, high = MEETING_MINUTES
+        reason = self.duration_reason.strip()
+        return (
+            f"Outside {low}–{high} minutes: {reason}" if reason else f"Outside {low}–{high} minutes (no reason given)"
+        )
+
+    @property
     def is_leader_check_in(self) -> bool:
         return self.purpose == self.Purpose.LEADER_CHECK_IN or self.leader_present
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    @property
+    def awaits_confirmation(self) -> bool:
+        return not self.is_withdrawn and self.mentee_present and self.mentee_confirmed_at is None
 
 
 class Goal(models.Model):
@@ -198,6 +244,14 @@ class ThirtyDayReport(models.Model):
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()
         return self.is_editable and self.due_on < today
+
+    @property
+    def submittable_from(self) -> datetime.date:
+        """A report is about a whole period: it is submitted once the period is over."""
+        return self.period_end + datetime.timedelta(days=1)
+
+    def period_has_ended(self, today: datetime.date | None = None) -> bool:
+        return (today or timezone.localdate()) >= self.submittable_from
 
 
 class ReminderSettings(models.Model):

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from pac.permissions import is_eec_staff
 
-from .models import ThirtyDayReport
+from .models import Meeting, ThirtyDayReport
 
 
 @rules.predicate
@@ -16,7 +16,20 @@ def is_report_coach(user, report: ThirtyDayReport | None) -> bool:
     return report is not None and user.is_authenticated and report.pair.coach.user_id == user.pk
 
 
+@rules.predicate
+def logged_meeting(user, meeting: Meeting | None) -> bool:
+    """The coach who logged the meeting (and is still the pair's coach)."""
+    return (
+        meeting is not None
+        and user.is_authenticated
+        and meeting.logged_by_id == user.pk
+        and meeting.pair.coach.user_id == user.pk
+    )
+
+
 rules.add_perm("coaching.view_report", is_eec_staff | is_report_coach)
+# Correcting or withdrawing a meeting: the coach who logged it, or EEC staff.
+rules.add_perm("coaching.correct_meeting", is_eec_staff | logged_meeting)
 rules.add_perm("coaching.review_reports", is_eec_staff)
 
 

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
+from django.urls import reverse
 from django.utils import timezone
 
 from pac.models import ProgramYear
 from pairings.models import Pair
 
+from . import schedule
 from .models import Goal, GoalNote, Meeting, ThirtyDayReport
 
 OPEN = [ThirtyDayReport.Status.DRAFT, ThirtyDayReport.Status.RETURNED]
@@ -35,7 +38,8 @@ def month_flags(
     last_complete = today.replace(day=1) - datetime.timedelta(days=1)
     seen: dict[int, dict[datetime.date, set[str]]] = defaultdict(lambda: defaultdict(set))
     rows = (
-        Meeting.objects.filter(pair__in=[p.pk for p in pairs])
+        Meeting.objects.held()
+        .filter(pair__in=[p.pk for p in pairs])
         .annotate(month=TruncMonth("held_on"))
         .values("pair_id", "month", "purpose", "leader_present")
         .distinct()
@@ -90,14 +94,20 @@ def staff_overview(program_year: ProgramYear) -> list[tuple[Pair, list]]:
         Pair.objects.filter(program_year=program_year, status__in=[Pair.Status.ACTIVE, Pair.Status.ENDED])
         .select_related("coach", "mentee__program__region", "leader")
         .annotate(
-            meeting_count=Count("meetings", distinct=True),
-            last_meeting=Max("meetings__held_on"),
-            overdue=Count("reports", filter=Q(reports__status__in=OPEN, reports__due_on__lt=today), distinct=True),
+            meeting_count=Count("meetings", filter=Q(meetings__withdrawn_at__isnull=True), distinct=True),
+            last_meeting=Max("meetings__held_on", filter=Q(meetings__withdrawn_at__isnull=True)),
             awaiting_review=Count("reports", filter=Q(reports__status=ThirtyDayReport.Status.SUBMITTED), distinct=True),
         )
         .order_by("mentee__program__region__number", "coach__last_name")
     )
     flags = month_flags(pairs, today)
+    # overdue from each pair's schedule, as on My work: a report counts whether or not its draft was made
+    overdue: dict[int, int] = defaultdict(int)
+    for due in reports_due(pairs, today):
+        if due.period.due_on < today:
+            overdue[due.pair.pk] += 1
+    for pair in pairs:
+        pair.overdue = overdue[pair.pk]
     return [(pair, flags[pair.pk]) for pair in pairs]
 
 
@@ -107,3 +117,246 @@ def reports_awaiting_review(program_year: ProgramYear) -> QuerySet[ThirtyDayRepo
         .select_related("pair__coach", "pair__mentee")
         .order_by("submitted_at")
     )
+
+
+# --- My work: what each person has to do next, read from the data at request time -----------------
+# Nothing here depends on the reminder sweep having run (or on any Reminder row): the reports due
+# are worked out from each pair's schedule, so a report whose draft was never made still shows.
+
+
+@dataclass
+class DueItem:
+    text: str
+    url: str
+    overdue: bool = False
+    detail: str = ""
+
+
+def active_pairs_of(user) -> list[Pair]:
+    """The user's active pairs in any role, in one query (My work splits them by role)."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Pair.objects.filter(Q(coach__user=user) | Q(mentee__user=user) | Q(leader__user=user))
+        .filter(status=Pair.Status.ACTIVE, started_on__isnull=False)
+        .select_related("coach", "mentee", "leader")
+        .order_by("started_on", "pk")
+    )
+
+
+@dataclass
+class ReportDue:
+    pair: Pair
+    period: schedule.Period
+    report_id: int | None
+    status: str  # a ThirtyDayReport status; "draft" when its row is not made yet
+    review_comment: str = ""
+
+    def url(self) -> str:
+        if self.report_id:
+            return reverse("coaching:report", args=[self.report_id])
+        return reverse("coaching:report_for_period", args=[self.pair.pk, self.period.number])
+
+
+def reports_due(pairs: list[Pair], today: datetime.date | None = None) -> list[ReportDue]:
+    """Every report of these pairs the coach still has to write: its period is over (it may be
+    submitted) and it is a draft, not yet made, or returned for revision. One query."""
+    today = today or timezone.localdate()
+    rows = {
+        (r["pair_id"], r["period"]): r
+        for r in ThirtyDayReport.objects.filter(pair__in=[p.pk for p in pairs]).values(
+            "pk", "pair_id", "period", "status", "review_comment"
+        )
+    }
+    out = []
+    for pair in pairs:
+        if not pair.started_on:
+            continue
+        for period in schedule.periods(started_on=pair.started_on, ended_on=pair.ended_on, until=today):
+            row = rows.get((pair.pk, period.number))
+            status = row["status"] if row else ThirtyDayReport.Status.DRAFT
+            returned = status == ThirtyDayReport.Status.RETURNED
+            if status not in OPEN or (period.end >= today and not returned):
+                continue
+            out.append(
+                ReportDue(pair, period, row["pk"] if row else None, status, row["review_comment"] if row else "")
+            )
+    return out
+
+
+def coach_due(pairs: list[Pair], today: datetime.date | None = None) -> list[DueItem]:
+    """A coach's overdue, due and returned 30-day reports, and the months with no meeting or no
+    leader check-in, for the given (active) pairs they coach. Two queries."""
+    today = today or timezone.localdate()
+    items = []
+    for due in reports_due(pairs, today):
+        name = due.pair.mentee.full_name
+        if due.status == ThirtyDayReport.Status.RETURNED:
+            items.append(
+                DueItem(
+                    f"Revise 30-day report {due.period.number} ({name}): returned by EEC",
+                    due.url(),
+                    detail=due.review_comment,
+                )
+            )
+        elif due.period.due_on < today:
+            items.append(
+                DueItem(
+                    f"30-day report {due.period.number} ({name}) is overdue: it was due {due.period.due_on:%B %-d}",
+                    due.url(),
+                    overdue=True,
+                )
+            )
+        else:
+            when = "today" if due.period.due_on == today else f"on {due.period.due_on:%B %-d}"
+            items.append(DueItem(f"30-day report {due.period.number} ({name}) is due {when}", due.url()))
+    flags = month_flags(pairs, today)
+    for pair in pairs:
+        for month, no_meeting, no_check_in in flags[pair.pk]:
+            missing = " or ".join(
+                what for what, flag in (("coaching meeting", no_meeting), ("leader check-in", no_check_in)) if flag
+            )
+            items.append(
+                DueItem(
+                    f"No {missing} with {pair.mentee.full_name} was logged in {month:%B %Y}",
+                    reverse("coaching:meeting_new", args=[pair.pk]),
+                    overdue=True,
+                )
+            )
+    return items
+
+
+def mentee_due(user) -> list[DueItem]:
+    """Meetings the mentee took part in and has not confirmed (never a check-in held without them,
+    never a withdrawn meeting). One query."""
+    meetings = (
+        Meeting.objects.awaiting_confirmation()
+        .filter(pair__mentee__user=user, pair__status=Pair.Status.ACTIVE)
+        .select_related("pair__coach")
+        .order_by("held_on", "pk")
+    )
+    return [
+        DueItem(
+            f"Confirm the {m.get_purpose_display().lower()} with {m.pair.coach.full_name} on {m.held_on:%B %-d}",
+            reverse("coaching:workspace", args=[m.pair_id]) + f"#meeting-{m.pk}",
+        )
+        for m in meetings
+    ]
+
+
+def leader_due(pairs: list[Pair], today: datetime.date | None = None) -> list[DueItem]:
+    """A leader's monthly check-ins: this month's when none is logged yet, and past months without
+    one. Two queries."""
+    today = today or timezone.localdate()
+    month_start = today.replace(day=1)
+    checked_this_month = set(
+        Meeting.objects.held()
+        .filter(pair__in=[p.pk for p in pairs], held_on__gte=month_start, held_on__lte=today)
+        .filter(Q(purpose=Meeting.Purpose.LEADER_CHECK_IN) | Q(leader_present=True))
+        .values_list("pair_id", flat=True)
+    )
+    flags = month_flags(pairs, today)
+    items = []
+    for pair in pairs:
+        who = f"{pair.coach.full_name} and {pair.mentee.full_name}"
+        url = reverse("coaching:workspace", args=[pair.pk])
+        if pair.pk not in checked_this_month and pair.started_on <= today:
+            items.append(DueItem(f"Check-in with {who} due this month (none logged for {today:%B} yet)", url))
+        for month, _, no_check_in in flags[pair.pk]:
+            if no_check_in:
+                items.append(DueItem(f"No check-in with {who} was logged in {month:%B %Y}", url, overdue=True))
+    return items
+
+
+def facilitator_due(user, program_year: ProgramYear | None, today: datetime.date | None = None) -> list[DueItem]:
+    """A PLC facilitator's PLC sessions held with no attendance recorded, and their regions with no
+    PLC session yet this month. Two queries."""
+    from pac.models import Region
+
+    from .models import Attendance, TrainingEvent
+
+    if program_year is None:
+        return []
+    today = today or timezone.localdate()
+    sessions = (
+        TrainingEvent.objects.filter(
+            program_year=program_year,
+            kind=TrainingEvent.Kind.PLC,
+            region__facilitators__user=user,
+            held_on__lte=today,
+        )
+        .annotate(recorded=Exists(Attendance.objects.filter(event=OuterRef("pk"))))
+        .filter(recorded=False)
+        .select_related("region")
+        .distinct()
+        .order_by("held_on", "pk")
+    )
+    items = [
+        DueItem(
+            f"Record who attended {event.title} (Region {event.region.number}, {event.held_on:%B %-d})",
+            reverse("coaching:attendance", args=[event.pk]),
+            overdue=True,
+        )
+        for event in sessions
+    ]
+    month_start = today.replace(day=1)
+    if program_year.starts_on <= today <= program_year.ends_on:
+        regions = (
+            Region.objects.filter(facilitators__user=user)
+            .annotate(
+                has_session=Exists(
+                    TrainingEvent.objects.filter(
+                        program_year=program_year,
+                        kind=TrainingEvent.Kind.PLC,
+                        region=OuterRef("pk"),
+                        held_on__gte=month_start,
+                        held_on__lt=(month_start + datetime.timedelta(days=32)).replace(day=1),
+                    )
+                )
+            )
+            .filter(has_session=False)
+            .distinct()
+            .order_by("number")
+        )
+        items += [
+            DueItem(
+                f"Add the {today:%B} PLC session for Region {region.number}: {region.name} (none yet)",
+                reverse("coaching:training"),
+            )
+            for region in regions
+        ]
+    return items
+
+
+def staff_coaching_flags(program_year: ProgramYear | None, today: datetime.date | None = None) -> dict:
+    """Staff's coaching figures for the year: reports to review, overdue reports, and pairs whose last
+    month had no coaching meeting or no leader check-in. Four queries whatever the number of pairs."""
+    if program_year is None:
+        return {}
+    today = today or timezone.localdate()
+    to_review = ThirtyDayReport.objects.filter(
+        pair__program_year=program_year, status=ThirtyDayReport.Status.SUBMITTED
+    ).count()
+    pairs = list(
+        Pair.objects.filter(
+            program_year=program_year, status__in=[Pair.Status.ACTIVE, Pair.Status.ENDED], started_on__isnull=False
+        ).only("pk", "started_on", "ended_on", "leader_id")
+    )
+    overdue = [d for d in reports_due(pairs, today) if d.period.due_on < today]
+    flags = month_flags(pairs, today)
+    last_month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    no_meeting = no_check_in = 0
+    for pair in pairs:
+        for month, meeting_missing, check_in_missing in flags[pair.pk]:
+            if month == last_month:
+                no_meeting += meeting_missing
+                no_check_in += check_in_missing
+    return {
+        "to_review": to_review,
+        "overdue_reports": len(overdue),
+        "overdue_pairs": len({d.pair.pk for d in overdue}),
+        "last_month": last_month,
+        "no_meeting": no_meeting,
+        "no_check_in": no_check_in,
+        "pairs_flagged": sum(1 for pair in pairs if flags[pair.pk]),
+    }

@@ -55,17 +55,16 @@ def meeting_log(
     observed: str = "",
     next_steps: str = "",
     duration_reason: str = "",
+    mentee_present: bool | None = None,
 ) -> Meeting:
-    """The coach logs a meeting. A length outside 60–90 minutes is accepted (with an optional reason)."""
+    """The coach logs a meeting. A length outside 60–90 minutes is accepted (with an optional reason).
+    Unless told otherwise, the mentee took part in every meeting but a leader check-in."""
     _check_active(pair)
     if not (_is_coach(pair, actor) or is_eec_staff(actor)):
         raise TransitionError("Only the pair's coach logs meetings.")
-    if held_on > timezone.localdate():
-        raise TransitionError("A meeting cannot be logged before it happens; check the date.")
-    if pair.started_on and held_on < pair.started_on:
-        raise TransitionError(f"The pair started on {pair.started_on:%B %-d, %Y}; check the meeting date.")
-    if (leader_present or purpose == Meeting.Purpose.LEADER_CHECK_IN) and not pair.leader_id:
-        raise TransitionError("This pair has no Program/Instructional Leader to take part.")
+    _check_meeting_facts(pair, held_on=held_on, purpose=purpose, leader_present=leader_present)
+    if mentee_present is None:
+        mentee_present = purpose != Meeting.Purpose.LEADER_CHECK_IN
     return Meeting.objects.create(
         pair=pair,
         held_on=held_on,
@@ -73,6 +72,7 @@ def meeting_log(
         modality=modality,
         purpose=purpose,
         leader_present=leader_present or purpose == Meeting.Purpose.LEADER_CHECK_IN,
+        mentee_present=mentee_present,
         notes=notes.strip(),
         observed=observed.strip(),
         next_steps=next_steps.strip(),
@@ -81,12 +81,89 @@ def meeting_log(
     )
 
 
+def _check_meeting_facts(pair: Pair, *, held_on: datetime.date, purpose: str, leader_present: bool) -> None:
+    if held_on > timezone.localdate():
+        raise TransitionError("A meeting cannot be logged before it happens; check the date.")
+    if pair.started_on and held_on < pair.started_on:
+        raise TransitionError(f"The pair started on {pair.started_on:%B %-d, %Y}; check the meeting date.")
+    if (leader_present or purpose == Meeting.Purpose.LEADER_CHECK_IN) and not pair.leader_id:
+        raise TransitionError("This pair has no Program/Instructional Leader to take part.")
+
+
+# What the mentee confirms: that the meeting took place as recorded (when, how long, how, who).
+# Correcting any of these asks the mentee to confirm again; the coach's notes are not part of it.
+CONFIRMED_FACTS = ("held_on", "duration_minutes", "modality", "purpose", "leader_present", "mentee_present")
+MEETING_TEXT = ("notes", "observed", "next_steps", "duration_reason")
+
+
+def _locked_meeting(meeting: Meeting, actor: User) -> Meeting:
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("pair__coach", "pair__mentee", "pair__leader")
+        .get(pk=meeting.pk)
+    )
+    if not actor.has_perm("coaching.correct_meeting", meeting):
+        raise TransitionError("Only the coach who logged this meeting, or EEC staff, can correct or withdraw it.")
+    _check_active(meeting.pair)
+    if meeting.is_withdrawn:
+        raise TransitionError("This meeting was withdrawn; it can no longer change.")
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(*, meeting: Meeting, actor: User, change_reason: str = "", **fields) -> Meeting:
+    """Correct a logged meeting. The earlier version stays in the meeting's history; when a fact the
+    mentee confirmed changes, the confirmation is cleared so the mentee confirms the corrected record."""
+    meeting = _locked_meeting(meeting, actor)
+    unknown = set(fields) - set(CONFIRMED_FACTS) - set(MEETING_TEXT)
+    if unknown:
+        raise TypeError(f"meeting_update() got unexpected fields: {', '.join(sorted(unknown))}")
+    for name in MEETING_TEXT:
+        if name in fields:
+            fields[name] = (fields[name] or "").strip()
+    purpose = fields.get("purpose", meeting.purpose)
+    leader_present = fields.get("leader_present", meeting.leader_present) or purpose == Meeting.Purpose.LEADER_CHECK_IN
+    fields["leader_present"] = leader_present
+    _check_meeting_facts(
+        meeting.pair, held_on=fields.get("held_on", meeting.held_on), purpose=purpose, leader_present=leader_present
+    )
+    changed = [name for name, value in fields.items() if getattr(meeting, name) != value]
+    if not changed:
+        return meeting
+    for name in changed:
+        setattr(meeting, name, fields[name])
+    if meeting.mentee_confirmed_at is not None and set(changed) & set(CONFIRMED_FACTS):
+        meeting.mentee_confirmed_at = None
+        changed.append("mentee_confirmed_at")
+    meeting._change_reason = change_reason.strip() or "Corrected by " + (actor.full_name or actor.email)
+    meeting.save(update_fields=changed)
+    return meeting
+
+
+@transaction.atomic
+def meeting_withdraw(*, meeting: Meeting, actor: User, reason: str) -> Meeting:
+    """Withdraw a meeting logged in error. It stays on record, shown as withdrawn, and no longer counts."""
+    meeting = _locked_meeting(meeting, actor)
+    if not reason.strip():
+        raise TransitionError("Say why the meeting is withdrawn.")
+    meeting.withdrawn_at = timezone.now()
+    meeting.withdrawn_by = actor
+    meeting.withdrawal_reason = reason.strip()[:300]
+    meeting._change_reason = "Withdrawn: " + meeting.withdrawal_reason
+    meeting.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+    return meeting
+
+
 @transaction.atomic
 def meeting_confirm(*, meeting: Meeting, actor: User) -> Meeting:
     meeting = Meeting.objects.select_for_update(of=("self",)).select_related("pair__mentee").get(pk=meeting.pk)
     if meeting.pair.mentee.user_id != actor.pk:
         raise TransitionError("Only the mentee confirms that a meeting took place.")
     _check_active(meeting.pair)
+    if meeting.is_withdrawn:
+        raise TransitionError("This meeting was withdrawn by the coach; there is nothing to confirm.")
+    if not meeting.mentee_present:
+        raise TransitionError("You did not take part in this meeting, so you are not asked to confirm it.")
     if meeting.mentee_confirmed_at is None:
         meeting.mentee_confirmed_at = timezone.now()
         meeting.save(update_fields=["mentee_confirmed_at"])
@@ -131,7 +208,9 @@ def goal_note_add(*, goal: Goal, actor: User, text: str, noted_on: datetime.date
 def _prefill(pair: Pair, period: schedule.Period) -> dict[str, str]:
     """Start the report from the period's meetings and goal progress, so the coach edits rather
     than retypes."""
-    meetings = Meeting.objects.filter(pair=pair, held_on__gte=period.start, held_on__lte=period.end).order_by("held_on")
+    meetings = (
+        Meeting.objects.held().filter(pair=pair, held_on__gte=period.start, held_on__lte=period.end).order_by("held_on")
+    )
     notes = (
         GoalNote.objects.filter(goal__pair=pair, noted_on__gte=period.start, noted_on__lte=period.end)
         .select_related("goal")
@@ -140,7 +219,8 @@ def _prefill(pair: Pair, period: schedule.Period) -> dict[str, str]:
     goals = Goal.objects.filter(pair=pair).exclude(status=Goal.Status.DROPPED).order_by("pk")
     actions = "\n".join(
         f"- {m.held_on:%b %-d}: {m.get_purpose_display()} ({m.get_modality_display().lower()}, "
-        f"{m.duration_minutes} min){': ' + m.notes if m.notes else ''}"
+        f"{m.duration_minutes} min{'; ' + m.duration_note.lower() if m.duration_note else ''})"
+        f"{': ' + m.notes if m.notes else ''}"
         for m in meetings
     )
     progress = "\n".join(
@@ -231,6 +311,12 @@ def report_submit(*, report: ThirtyDayReport, actor: User, answers: dict[str, st
         report = report_save(report=report, actor=actor, answers=answers)
     report = ThirtyDayReport.objects.select_for_update(of=("self",)).select_related("pair__coach").get(pk=report.pk)
     _check_report_author(report, actor)
+    if not report.period_has_ended():
+        raise TransitionError(
+            f"This report covers {report.period_start:%B %-d} to {report.period_end:%B %-d, %Y}: it can be "
+            f"submitted from {report.submittable_from:%B %-d}, once the period has ended. "
+            "Save it as a draft until then."
+        )
     empty = [
         title
         for key, title, _ in report.template.section_list()
@@ -405,7 +491,8 @@ def _no_meeting_reminders(pairs: list[Pair], today: datetime.date, known: set[st
     last_month_end = today.replace(day=1) - datetime.timedelta(days=1)
     last_month_start = last_month_end.replace(day=1)
     met = set(
-        Meeting.objects.filter(pair__in=pairs, held_on__gte=last_month_start, held_on__lte=last_month_end)
+        Meeting.objects.held()
+        .filter(pair__in=pairs, held_on__gte=last_month_start, held_on__lte=last_month_end)
         .exclude(purpose=Meeting.Purpose.LEADER_CHECK_IN)
         .values_list("pair_id", flat=True)
     )

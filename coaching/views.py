@@ -14,7 +14,7 @@ from pairings.models import Pair
 from pairings.permissions import pairs_visible_to
 
 from . import selectors, services
-from .forms import GoalForm, GoalNoteForm, MeetingForm, ReportForm, ReturnForm, TrainingEventForm
+from .forms import GoalForm, GoalNoteForm, MeetingForm, MeetingWithdrawForm, ReportForm, ReturnForm, TrainingEventForm
 from .models import Goal, Meeting, Reminder, TrainingEvent
 from .permissions import can_keep_attendance, reports_visible_to
 
@@ -53,6 +53,10 @@ def workspace(request: HttpRequest, pk: int) -> HttpResponse:
         if pair.leader_id and role in ("leader", "staff")
         else None
     )
+    context = selectors.workspace(pair)
+    for meeting in context["meetings"]:
+        meeting.pair = pair  # already loaded with its coach: the permission check costs no query
+    correctable = {m.pk for m in context["meetings"] if request.user.has_perm("coaching.correct_meeting", m)}
     return render(
         request,
         "coaching/workspace.html",
@@ -61,7 +65,8 @@ def workspace(request: HttpRequest, pk: int) -> HttpResponse:
             "role": role,
             "attendance": summary,
             "leader_attendance": leader_summary,
-            **selectors.workspace(pair),
+            "correctable": correctable,
+            **context,
         },
     )
 
@@ -78,15 +83,73 @@ def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
         except TransitionError as exc:
             form.add_error(None, exc.messages[0])
         else:
-            if meeting.duration_outside_expectation:
-                messages.warning(
-                    request, f"Meeting saved. It lasted {meeting.duration_minutes} minutes; the model expects 60 to 90."
-                )
-            else:
-                messages.success(request, "Meeting saved.")
+            _saved_message(request, meeting, "Meeting saved.")
             return redirect("coaching:workspace", pk=pk)
     return render(
         request, "coaching/meeting_form.html", {"pair": pair, "form": form}, status=400 if form.errors else 200
+    )
+
+
+def _saved_message(request: HttpRequest, meeting: Meeting, text: str) -> None:
+    if meeting.duration_outside_expectation:
+        messages.warning(request, f"{text} It lasted {meeting.duration_minutes} minutes. {meeting.duration_note}.")
+    else:
+        messages.success(request, text)
+
+
+def _meeting_to_correct(request: HttpRequest, pk: int, meeting_id: int) -> tuple[Pair, Meeting]:
+    pair = _pair(request, pk)
+    meeting = get_object_or_404(Meeting.objects.select_related("pair__coach"), pk=meeting_id, pair=pair)
+    if not request.user.has_perm("coaching.correct_meeting", meeting):
+        raise PermissionDenied("Only the coach who logged this meeting, or EEC staff, can correct or withdraw it.")
+    return pair, meeting
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request: HttpRequest, pk: int, meeting_id: int) -> HttpResponse:
+    """Correct a meeting; every version is kept in its history."""
+    pair, meeting = _meeting_to_correct(request, pk, meeting_id)
+    form = MeetingForm(request.POST or None, instance=meeting, has_leader=bool(pair.leader_id))
+    if request.method == "POST" and form.is_valid():
+        try:
+            was_confirmed = meeting.mentee_confirmed_at is not None
+            fields = dict(form.cleaned_data)
+            # the service reads the stored meeting afresh (the form changed this instance in memory only)
+            meeting = services.meeting_update(meeting=meeting, actor=request.user, **fields)
+        except TransitionError as exc:
+            form.add_error(None, exc.messages[0])
+        else:
+            text = "Meeting corrected."
+            if was_confirmed and meeting.mentee_confirmed_at is None:
+                text += " The mentee is asked to confirm it again."
+            _saved_message(request, meeting, text)
+            return redirect("coaching:workspace", pk=pk)
+    return render(
+        request,
+        "coaching/meeting_form.html",
+        {"pair": pair, "form": form, "meeting": meeting, "history": meeting.history.select_related("history_user")},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_withdraw(request: HttpRequest, pk: int, meeting_id: int) -> HttpResponse:
+    """Withdraw a meeting logged in error, with a reason: it stays on record, shown as withdrawn."""
+    pair, meeting = _meeting_to_correct(request, pk, meeting_id)
+    form = MeetingWithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_withdraw(meeting=meeting, actor=request.user, reason=form.cleaned_data["reason"])
+        except TransitionError as exc:
+            form.add_error(None, exc.messages[0])
+        else:
+            messages.success(request, "Meeting withdrawn. It stays on record and no longer counts.")
+            return redirect("coaching:workspace", pk=pk)
+    return render(
+        request,
+        "coaching/meeting_withdraw.html",
+        {"pair": pair, "form": form, "meeting": meeting},
+        status=400 if form.errors else 200,
     )
 
 
@@ -139,6 +202,18 @@ def goal_edit(request: HttpRequest, pk: int, goal_id: int | None = None) -> Http
         {"pair": pair, "goal": goal, "form": form, "note_form": note_form},
         status=400 if (form.errors or note_form.errors) else 200,
     )
+
+
+@require_GET
+def report_for_period(request: HttpRequest, pk: int, period: int) -> HttpResponse:
+    """My work links a due report by its period, whether or not its row exists yet: make the pair's
+    drafts (as the workspace does) and open it."""
+    pair = _pair(request, pk)
+    if _role(pair, request.user) not in ("coach", "staff"):
+        raise PermissionDenied("30-day reports are the coach's reports to EEC.")
+    services.reports_ensure(pair=pair)
+    report = get_object_or_404(pair.reports.all(), period=period)
+    return redirect("coaching:report", report_id=report.pk)
 
 
 @require_GET

@@ -238,8 +238,8 @@ def review_figures(review: CoachReview, *, include_free_text: bool, today: datet
     )
     meeting_months: dict[int, set] = {}
     meetings, check_ins = Counter(), Counter()
-    for pair_id, held_on, purpose in Meeting.objects.filter(pair__in=pairs).values_list(
-        "pair_id", "held_on", "purpose"
+    for pair_id, held_on, purpose in (
+        Meeting.objects.held().filter(pair__in=pairs).values_list("pair_id", "held_on", "purpose")
     ):
         if purpose == Meeting.Purpose.LEADER_CHECK_IN:
             check_ins[pair_id] += 1

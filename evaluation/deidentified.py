@@ -134,12 +134,15 @@ def pairs(year: ProgramYear) -> tuple[list[str], Iterator[list]]:
         "goals",
         "goals_met",
     ]
-    check_in = Q(meetings__purpose=Meeting.Purpose.LEADER_CHECK_IN)
+    held = Q(meetings__withdrawn_at__isnull=True)  # a withdrawn meeting stays on record but does not count
+    check_in = Q(meetings__purpose=Meeting.Purpose.LEADER_CHECK_IN) & held
     queryset = (
         Pair.objects.filter(program_year=year, status__in=[Pair.Status.ACTIVE, Pair.Status.ENDED])
         .select_related("mentee__program__region")
         .annotate(
-            coaching_meetings=Count("meetings", filter=~check_in, distinct=True),
+            coaching_meetings=Count(
+                "meetings", filter=~Q(meetings__purpose=Meeting.Purpose.LEADER_CHECK_IN) & held, distinct=True
+            ),
             check_ins=Count("meetings", filter=check_in, distinct=True),
             goal_count=Count("goals", distinct=True),
             goals_met=Count("goals", filter=Q(goals__status=Goal.Status.MET), distinct=True),
@@ -172,7 +175,8 @@ def meetings(year: ProgramYear) -> tuple[list[str], Iterator[list]]:
     headers = ["pair_id", "month", "coaching_meetings", "coaching_minutes", "leader_check_ins", "confirmed_by_mentee"]
     check_in = Q(purpose=Meeting.Purpose.LEADER_CHECK_IN)
     queryset = (
-        Meeting.objects.filter(pair__program_year=year)
+        Meeting.objects.held()
+        .filter(pair__program_year=year)
         .annotate(month=TruncMonth("held_on"))
         .values("pair_id", "month")
         .annotate(

@@ -1,8 +1,10 @@
 """My work panels and navigation for observations and analytics."""
 
 from django.http import HttpRequest
+from django.utils import timezone
 
 from pac import my_work, navigation
+from pac.models import ProgramYear
 
 from . import selectors
 
@@ -13,14 +15,34 @@ def observations_panel(request: HttpRequest) -> my_work.Panel | None:
     person = getattr(request.user, "person", None)
     if person is None or not request.user.has_perm("evaluation.record_observation"):
         return None
-    assignments = list(selectors.observer_assignments(person)[:10])
+    assignments = list(selectors.observer_assignments(person)[:20])
     if not assignments:
         return None
+    today = timezone.localdate()
     return my_work.Panel(
         title="CLASS observations to record",
         template="evaluation/panels/observations.html",
-        context={"assignments": assignments},
+        context={
+            "assignments": assignments,
+            "overdue": sum(1 for s in assignments if s.due_by < today),
+            "today": today,
+        },
         order=12,
+    )
+
+
+@my_work.register
+def staff_observations_panel(request: HttpRequest) -> my_work.Panel | None:
+    """Staff: the year's overdue and unscheduled CLASS observations (from the schedule, two queries)."""
+    if not request.user.has_perm("evaluation.schedule_observations"):
+        return None
+    year = ProgramYear.objects.current()
+    counts = selectors.schedule_counts(selectors.schedule_rows(year)) if year else {}
+    return my_work.Panel(
+        title="CLASS observations",
+        template="evaluation/panels/staff_observations.html",
+        context={"year": year, **counts},
+        order=23,
     )
 
 

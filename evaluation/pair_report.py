@@ -69,7 +69,7 @@ def pair_progress_context(pair: Pair, *, user) -> dict:
         .prefetch_related(Prefetch("notes", queryset=GoalNote.objects.order_by("noted_on", "pk")))
         .order_by("pk")
     )
-    meetings = list(Meeting.objects.filter(pair=pair))
+    meetings = list(Meeting.objects.held().filter(pair=pair))
     show_reports = may_see_reports(user, pair)
     reports = []
     if show_reports:
@@ -128,7 +128,7 @@ IN_REQUEST_WEIGHT = 60
 def report_weight(pair: Pair, *, user) -> int:
     """A cheap estimate of the report's length for this reader: a line or so per meeting and goal
     note, most of a page per 30-day report (only if the reader may see the reports)."""
-    weight = Meeting.objects.filter(pair=pair).count()
+    weight = Meeting.objects.held().filter(pair=pair).count()
     weight += Goal.objects.filter(pair=pair).count() + GoalNote.objects.filter(goal__pair=pair).count()
     if may_see_reports(user, pair):
         weight += 4 * ThirtyDayReport.objects.filter(pair=pair).count()

@@ -297,11 +297,24 @@ def test_a_late_submission_is_recorded_as_late(pair):
     assert report.answers["actions"] == "Met twice"
 
 
-def test_an_on_time_submission_is_not_late(pair):
-    report = services.reports_ensure(pair=pair)[1]  # due in 20 days
-    report = services.report_submit(report=report, actor=pair.coach.user, answers=full_answers())
+def test_a_report_cannot_be_submitted_before_its_period_ends(pair):
+    report = services.reports_ensure(pair=pair)[1]  # the period running now: due in 20 days
+    with refused("once the period has ended") as info:
+        services.report_submit(report=report, actor=pair.coach.user, answers=full_answers())
+    assert f"submitted from {report.period_end + DAY:%B %-d}" in info.value.messages[0]
     report.refresh_from_db()
-    assert report.was_late is False and report.submitted_at is not None
+    assert report.status == ThirtyDayReport.Status.DRAFT and report.submitted_at is None
+
+
+def test_a_report_can_be_submitted_the_day_after_its_period_ends(program_year, staff_user):
+    pair = active_pair(program_year, staff_user, started_on=TODAY() - 29 * DAY)
+    report = services.reports_ensure(pair=pair)[0]
+    assert report.period_end == TODAY()  # its last day: not yet
+    with refused("once the period has ended"):
+        services.report_submit(report=report, actor=pair.coach.user, answers=full_answers())
+    ThirtyDayReport.objects.filter(pk=report.pk).update(period_end=TODAY() - DAY)
+    report = services.report_submit(report=report, actor=pair.coach.user, answers=full_answers())
+    assert report.status == ThirtyDayReport.Status.SUBMITTED and report.was_late is False
 
 
 def test_submitting_on_the_due_date_is_on_time(program_year, staff_user):

@@ -170,7 +170,7 @@ def test_a_short_meeting_is_saved_with_a_visible_warning(client, two_pairs):
         },
         follow=True,
     )
-    assert "It lasted 40 minutes; the model expects 60 to 90." in response.content.decode()
+    assert "It lasted 40 minutes. Outside 60–90 minutes (no reason given)." in response.content.decode()
 
 
 def test_bad_meeting_input_keeps_what_was_typed(client, two_pairs):
