@@ -41,4 +41,3 @@ class PacCSPMiddleware(CSPMiddleware):
                 update[directive] = [*update.get(directive, []), *values]
             parts.update = update
         return parts
-

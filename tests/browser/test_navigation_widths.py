@@ -48,8 +48,10 @@ def person_in_role(request, program_year, staff_user, reviewer, observer, evalua
 
 def nav_urls(page) -> list[str]:
     """Every page the Main navigation links to, menus included (open or not)."""
-    hrefs = page.get_by_role("navigation", name="Main").locator("a[href]").evaluate_all(
-        "links => links.map(a => a.getAttribute('href'))"
+    hrefs = (
+        page.get_by_role("navigation", name="Main")
+        .locator("a[href]")
+        .evaluate_all("links => links.map(a => a.getAttribute('href'))")
     )
     return list(dict.fromkeys(hrefs))
 
