@@ -58,10 +58,10 @@ class ConsoleProblems:
         return [text for text in self.seen if not any(p.search(text) for p in self.allowed)]
 
 
-@pytest.fixture(autouse=True)
-def console_problems(browser, monkeypatch):
+def watch_console(browser, monkeypatch):
     """Every context the test opens (pytest-playwright's page, browser.new_context, browser.new_page)
-    reports its console; the test fails at teardown if any page logged an error or a CSP violation."""
+    reports its console; the test fails at teardown if any page logged an error or a CSP violation.
+    A generator for a fixture: yields the ConsoleProblems."""
     problems = ConsoleProblems()
     new_context = browser.new_context
 
@@ -82,3 +82,10 @@ def console_problems(browser, monkeypatch):
     unexpected = problems.unexpected()
     if unexpected:
         pytest.fail("the browser console reported problems:\n" + "\n".join(unexpected[:20]), pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def console_problems(browser, monkeypatch):
+    """Every browser test fails on a console error, page error or CSP violation (see watch_console);
+    browser tests elsewhere get the same from tests/conftest.py."""
+    yield from watch_console(browser, monkeypatch)
