@@ -92,6 +92,14 @@ def test_staff_reach_every_menu_item_at_1280_and_375(live_server, browser, staff
     nav = desk.get_by_role("navigation", name="Main")
     expect(nav.get_by_role("button", name="Show navigation")).to_be_hidden()  # the bar is open at 1280
     expect(nav.get_by_role("button", name="Sign out")).to_be_in_viewport()
+    # at 1200 px, the narrowest open bar, there is still room for one more link
+    desk.set_viewport_size({"width": 1200, "height": 800})
+    gap = desk.evaluate(
+        "() => { const [left, right] = document.querySelectorAll('#main-nav > ul');"
+        " return right.getBoundingClientRect().left - left.getBoundingClientRect().right; }"
+    )
+    assert gap >= 100, f"only {gap}px free in the bar at 1200px"
+    desk.set_viewport_size({"width": 1280, "height": 800})
     for name in ("My work", "Application pipeline", "My documents", "Account", "Staff admin"):
         link = nav.get_by_role("link", name=name)
         expect(link).to_be_in_viewport()
