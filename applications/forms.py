@@ -6,6 +6,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
 
+from pac.forms import GroupedModelChoiceField, GroupedModelMultipleChoiceField
 from pac.models import Program, Region, Tag, User
 
 from .models import Application, Criterion, InterviewSlot, YesNoNA
@@ -39,7 +40,9 @@ class YesNoField(forms.TypedChoiceField):
         return value
 
 
-class TagChoiceField(forms.ModelMultipleChoiceField):
+class TagChoiceField(GroupedModelMultipleChoiceField):
+    """Areas from pac.Tag, grouped by kind (templates/pac/grouped_checkboxes.html)."""
+
     def label_from_instance(self, obj: Tag) -> str:
         return obj.name
 
@@ -79,18 +82,19 @@ class ApplicationForm(forms.ModelForm):
         spec = spec_for(self.instance.role)
         self.spec = spec
         self.helper = _helper()
-        self.fields["program"].queryset = (
-            Program.objects.filter(is_active=True).select_related("region").order_by("region__number", "name")
+        self.fields["program"] = GroupedModelChoiceField(
+            Program.objects.filter(is_active=True).select_related("region").order_by("region__number", "name"),
+            group_by=lambda p: p.region,
+            required=False,
+            label="Your program",
+            help_text="Choose your program. If it is not listed, fill in “My program is not listed”.",
+            widget=forms.Select(attrs={"data-choice-filter": "Search programs by name, town or region"}),
         )
-        self.fields["program"].required = False
-        self.fields["program"].label = "Your program"
-        self.fields[
-            "program"
-        ].help_text = "Choose your program. If it is not listed, fill in “My program is not listed”."
-        self.fields["program"].label_from_instance = lambda p: f"{p.name}, {p.city} (Region {p.region.number})"
+        self.fields["program"].label_from_instance = lambda p: f"{p.name}, {p.city}"
         self.fields["program_type"].required = True
         self.fields["tags"] = TagChoiceField(
             queryset=Tag.objects.filter(is_active=True).order_by("kind", "order"),
+            group_by=lambda tag: tag.get_kind_display(),
             required=False,
             widget=forms.CheckboxSelectMultiple,
             label="Areas of expertise" if spec.coach else "Areas of need",

@@ -110,16 +110,38 @@ STAFF_TIERS = [
 
 
 navigation.register(
-    navigation.NavItem("Applications", "applications:mine", order=10, check=lambda r: not is_eec_staff(r.user))
-)
-navigation.register(
-    navigation.NavItem("Reviews", "applications:reviews", order=20, check=lambda r: is_reviewer_like(r.user))
-)
-navigation.register(
     navigation.NavItem(
-        "MOUs to sign", "applications:mou_waiting", order=25, check=lambda r: mous_waiting_for(r.user).exists()
+        "Applications",
+        "applications:mine",
+        order=10,
+        check=lambda r: not is_eec_staff(r.user),
+        group=navigation.APPLICATIONS,
     )
 )
 navigation.register(
-    navigation.NavItem("Application pipeline", "applications:pipeline", order=30, permission="applications.manage")
+    navigation.NavItem(
+        "Reviews",
+        "applications:reviews",
+        order=20,
+        check=lambda r: is_reviewer_like(r.user),
+        group=navigation.APPLICATIONS,
+    )
+)
+navigation.register(
+    navigation.NavItem(
+        "MOUs to sign",
+        "applications:mou_waiting",
+        order=25,
+        check=lambda r: mous_waiting_for(r.user).exists(),
+        group=navigation.APPLICATIONS,
+    )
+)
+navigation.register(
+    navigation.NavItem(
+        "Application pipeline",
+        "applications:pipeline",
+        order=30,
+        permission="applications.manage",
+        group=navigation.APPLICATIONS,
+    )
 )

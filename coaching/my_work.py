@@ -121,7 +121,13 @@ def reminders_panel(request: HttpRequest) -> my_work.Panel | None:
 
 
 navigation.register(
-    navigation.NavItem("Coaching overview", "coaching:overview", order=45, permission="pairings.manage")
+    navigation.NavItem(
+        "Coaching overview",
+        "coaching:overview",
+        order=45,
+        permission="pairings.manage",
+        group=navigation.PAIRING_AND_COACHING,
+    )
 )
 navigation.register(
     navigation.NavItem(
@@ -129,5 +135,6 @@ navigation.register(
         "coaching:training",
         order=46,
         check=lambda r: can_keep_attendance(r.user),
+        group=navigation.PAIRING_AND_COACHING,
     )
 )

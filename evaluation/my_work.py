@@ -47,18 +47,40 @@ def staff_observations_panel(request: HttpRequest) -> my_work.Panel | None:
 
 
 navigation.register(
-    navigation.NavItem("Observations", "evaluation:observations", order=50, permission="evaluation.record_observation")
-)
-navigation.register(
     navigation.NavItem(
-        "Observation schedule", "evaluation:schedule", order=51, permission="evaluation.schedule_observations"
+        "Observations",
+        "evaluation:observations",
+        order=50,
+        permission="evaluation.record_observation",
+        group=navigation.EVALUATION,
     )
 )
 navigation.register(
-    navigation.NavItem("CLASS growth", "evaluation:cohort", order=52, permission="evaluation.view_cohort_analytics")
+    navigation.NavItem(
+        "Observation schedule",
+        "evaluation:schedule",
+        order=51,
+        permission="evaluation.schedule_observations",
+        group=navigation.EVALUATION,
+    )
 )
 navigation.register(
-    navigation.NavItem("Research data", "evaluation:exports", order=53, permission="evaluation.export_deidentified")
+    navigation.NavItem(
+        "CLASS growth",
+        "evaluation:cohort",
+        order=52,
+        permission="evaluation.view_cohort_analytics",
+        group=navigation.EVALUATION,
+    )
+)
+navigation.register(
+    navigation.NavItem(
+        "Research data",
+        "evaluation:exports",
+        order=53,
+        permission="evaluation.export_deidentified",
+        group=navigation.EVALUATION,
+    )
 )
 
 
@@ -93,6 +115,7 @@ navigation.register(
         "evaluation:coach_reviews",
         order=54,
         check=lambda r: r.user.has_perm("pac.access_staff_pages") or is_panel(r.user),
+        group=navigation.EVALUATION,
     )
 )
 

@@ -78,4 +78,8 @@ def staff_panel(request: HttpRequest) -> Panel | None:
 
 
 navigation.register(navigation.NavItem("My work", "pac:my_work", order=0))
-navigation.register(navigation.NavItem("Staff admin", "admin:index", order=90, permission="pac.access_staff_pages"))
+navigation.register(
+    navigation.NavItem(
+        "Staff admin", "admin:index", order=90, permission="pac.access_staff_pages", group=navigation.ADMIN
+    )
+)

@@ -1,4 +1,10 @@
-"""The site navigation. Each app registers its items; a person sees only those they may open."""
+"""The site navigation. Each app registers its items, each in a group; a person sees only those
+they may open.
+
+A person with a handful of items sees them all in the bar. A person with more (EEC staff have a
+dozen) sees one menu per group, so the bar fits at every width; a group holding only one of their
+items is shown as that item's link. Below the navbar's breakpoint everything folds under the
+toggler (templates/base.html)."""
 
 from __future__ import annotations
 
@@ -8,6 +14,16 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.urls import reverse
 
+# Groups, in the order the bar shows them (after the ungrouped items such as My work).
+APPLICATIONS = "Applications"
+PAIRING_AND_COACHING = "Pairing & coaching"
+EVALUATION = "Evaluation"
+ADMIN = "Admin"
+GROUPS = (APPLICATIONS, PAIRING_AND_COACHING, EVALUATION, ADMIN)
+
+# Up to this many items a person's bar lists them flat; beyond it, they are grouped into menus.
+MAX_FLAT_ITEMS = 5
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -16,6 +32,11 @@ class NavItem:
     order: int = 50
     permission: str | None = None
     check: Callable[[HttpRequest], bool] | None = None
+    group: str | None = None  # one of GROUPS; None for an item always shown on its own (My work)
+
+    def __post_init__(self):
+        if self.group is not None and self.group not in GROUPS:
+            raise ValueError(f"unknown navigation group {self.group!r}; use one of {GROUPS}")
 
     def visible_to(self, request: HttpRequest) -> bool:
         if self.permission and not request.user.has_perm(self.permission):
@@ -34,12 +55,31 @@ def register(item: NavItem) -> NavItem:
 
 
 def items_for(request: HttpRequest) -> list[dict]:
+    """The bar's entries for this person, in order: links ({"label", "url", "active"}) and, when
+    they have more than MAX_FLAT_ITEMS, menus ({"label", "id", "links": [links], "active"})."""
     if not request.user.is_authenticated:
         return []
     current = request.path
-    result = []
+    visible = []
     for item in _items:
         if item.visible_to(request):
             url = reverse(item.url_name)
-            result.append({"label": item.label, "url": url, "active": current == url})
-    return result
+            visible.append((item, {"label": item.label, "url": url, "active": current == url}))
+    if len(visible) <= MAX_FLAT_ITEMS:
+        return [link for _, link in visible]
+
+    entries: list[dict] = [link for item, link in visible if item.group is None]
+    for group in GROUPS:
+        links = [link for item, link in visible if item.group == group]
+        if len(links) == 1:
+            entries.append(links[0])
+        elif links:
+            entries.append(
+                {
+                    "label": group,
+                    "id": "nav-" + "".join(c if c.isalnum() else "-" for c in group.lower()),
+                    "links": links,
+                    "active": any(link["active"] for link in links),
+                }
+            )
+    return entries

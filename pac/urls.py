@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -20,6 +21,13 @@ def admin_login(request, extra_context=None):
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = "/admin/"
     return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
+
+
+@login_not_required
+def favicon(request):
+    """Pages that do not link PAC's icon (the admin, files opened in the browser) make the
+    browser ask for /favicon.ico; a 404 there is an error in the console."""
+    return redirect(static("pac/favicon.svg"), permanent=True)
 
 
 admin.site.login = admin_login
@@ -44,6 +52,7 @@ urlpatterns = [
     path("evaluation/", include("evaluation.urls")),
     path("documents/", include("pac.documents.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", favicon),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

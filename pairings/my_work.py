@@ -21,7 +21,15 @@ def pairs_panel(request: HttpRequest) -> my_work.Panel | None:
 
 navigation.register(
     navigation.NavItem(
-        "Pairs", "pairings:mine", order=40, check=lambda r: not is_eec_staff(r.user) and pairs_of(r.user).exists()
+        "Pairs",
+        "pairings:mine",
+        order=40,
+        check=lambda r: not is_eec_staff(r.user) and pairs_of(r.user).exists(),
+        group=navigation.PAIRING_AND_COACHING,
     )
 )
-navigation.register(navigation.NavItem("Pairing", "pairings:suggest", order=35, permission="pairings.manage"))
+navigation.register(
+    navigation.NavItem(
+        "Pairing", "pairings:suggest", order=35, permission="pairings.manage", group=navigation.PAIRING_AND_COACHING
+    )
+)

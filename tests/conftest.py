@@ -35,6 +35,18 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _browser_console(request):
+    """A browser journey kept beside its app's tests (tests/evaluation/surveys/test_browser.py)
+    fails on console errors and CSP violations as those in tests/browser/ do."""
+    if request.node.get_closest_marker("browser") is None or "console_problems" in request.fixturenames:
+        yield None
+        return
+    from tests.browser.conftest import watch_console
+
+    yield from watch_console(request.getfixturevalue("browser"), request.getfixturevalue("monkeypatch"))
+
+
 @pytest.fixture
 def program_year(db):
     return ProgramYearFactory()

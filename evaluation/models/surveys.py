@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 
@@ -85,6 +86,28 @@ class SurveyRound(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey} about {self.coach} ({self.program_year})"
+
+    @cached_property
+    def coach_role(self) -> str:
+        """What the coach is in the round's year, as respondents know them: Consultant Teacher or
+        Consultant Administrator (from the application they coach on), "coach" if neither is known."""
+        from pac.models import Participation, ProgramRole
+        from pairings.models import Pair
+
+        role = (
+            Pair.objects.filter(coach_id=self.coach_id, program_year_id=self.program_year_id)
+            .order_by("pk")
+            .values_list("coach_application__role", flat=True)
+            .first()
+        ) or (
+            Participation.objects.filter(
+                person_id=self.coach_id, program_year_id=self.program_year_id, role__in=(ProgramRole.CT, ProgramRole.CA)
+            )
+            .order_by("pk")
+            .values_list("role", flat=True)
+            .first()
+        )
+        return ProgramRole(role).label if role in (ProgramRole.CT, ProgramRole.CA) else "coach"
 
 
 class Invitation(models.Model):

@@ -26,7 +26,9 @@ def _helper() -> FormHelper:
 
 class RoundSendForm(forms.Form):
     survey = forms.ModelChoiceField(queryset=Survey.objects.none(), label="Survey")
-    coach = forms.ModelChoiceField(queryset=None, label="Consultant Teacher (the coach the survey is about)")
+    coach = forms.ModelChoiceField(
+        queryset=None, label="Coach (the Consultant Teacher or Administrator the survey is about)"
+    )
     audiences = forms.MultipleChoiceField(
         label="Who to ask",
         choices=Audience.choices,

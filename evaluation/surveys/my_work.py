@@ -54,5 +54,11 @@ def survey_results_panel(request: HttpRequest) -> my_work.Panel | None:
 
 
 navigation.register(
-    navigation.NavItem("Surveys", "evaluation:survey_rounds", order=62, permission="evaluation.view_survey_rates")
+    navigation.NavItem(
+        "Surveys",
+        "evaluation:survey_rounds",
+        order=62,
+        permission="evaluation.view_survey_rates",
+        group=navigation.EVALUATION,
+    )
 )

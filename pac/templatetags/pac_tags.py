@@ -45,3 +45,14 @@ def contact_eec(context, lead: str = "contact EEC staff"):
         contact.tel,
         contact.phone,
     )
+@register.filter
+def midsentence(label) -> str:
+    """A choice label as it reads inside a sentence: "Granted by EEC" becomes "granted by EEC",
+    where |lower would give "granted by eec". Only the first letter is lowered, and not even that
+    when the first word is an acronym (QRIS, MOU) or a program word (Consultant Teacher, Mentee)."""
+    text = str(label or "")
+    first = text.split(" ", 1)[0]
+    if not text or (len(first) > 1 and first.isupper()) or text.startswith(PROGRAM_WORDS):
+        return text
+    return text[0].lower() + text[1:]
+PROGRAM_WORDS = ("Consultant ", "Mentee", "Program/Instructional Leader", "Program Leader", "Instructional Leader")

@@ -77,6 +77,7 @@ def test_observer_enters_a_pre_k_observation_and_staff_see_the_cohort_chart(
 
     desk = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     sign_in(desk, base, staff_user.email, code=totp_code())
+    desk.get_by_role("navigation", name="Main").get_by_role("button", name="Evaluation").click()
     desk.get_by_role("link", name="CLASS growth").click()
     expect(desk.get_by_role("heading", name=f"CLASS growth · {program_year}")).to_be_visible()
     chart = desk.get_by_role("img", name="Bar chart of mean CLASS Pre-K domain scores")
