@@ -229,13 +229,21 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# A refusal (403) is logged as one line with its reason, not a traceback (pac.log).
+LOGGING_FILTERS = {"permission_refusal_one_line": {"()": "pac.log.PermissionRefusalOneLine"}}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": LOGGING_FILTERS,
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own console handler (with DEBUG) would print every record a second time: the
+        # root handler above writes Django's records once. The runserver access log
+        # (django.server) keeps its own handler.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.request": {"filters": ["permission_refusal_one_line"]},
         "django.db.backends": {"level": "INFO"},
         "celery.app.trace": {"level": "WARNING"},
         "kombu.connection": {"level": "ERROR"},  # "no hostname" for the in-memory broker of eager mode

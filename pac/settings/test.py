@@ -1,7 +1,7 @@
 """Settings for pytest: fast hashing, mail kept in memory, tasks eager unless a test runs a worker."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import LOGGING_FILTERS, env
 
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-secret"  # noqa: S105
@@ -19,4 +19,9 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = True
 # The REDIS_URL the environment gives is kept for the tests that run a real worker.
 PAC_TEST_REDIS_URL = env("REDIS_URL", default="")
-LOGGING = {"version": 1, "disable_existing_loggers": False}
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": LOGGING_FILTERS,
+    "loggers": {"django.request": {"filters": ["permission_refusal_one_line"]}},
+}
