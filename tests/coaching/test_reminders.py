@@ -329,3 +329,62 @@ def test_a_draft_made_by_the_sweep_is_prefilled_when_first_opened(program_year, 
     services.report_prefill_if_empty(report=report)
     report.refresh_from_db()
     assert report.answers["actions"] == "My own words"
+
+
+# --- a worker killed between the reminder and its email -----------------------------------------------
+
+
+class WorkerKilled(BaseException):
+    """Stands for the process dying (SIGKILL, out of memory): not an Exception, nothing catches it."""
+
+
+def test_a_sweep_killed_between_the_reminder_and_its_email_loses_no_email(program_year, staff_user, sweep):
+    pair = active_pair(program_year, staff_user, started_on=T - 25 * DAY)  # period 1 due soon
+    other = active_pair(program_year, staff_user, started_on=T - 25 * DAY, region=2)
+    real_queue = services.email_queue
+    calls = []
+
+    def dies_on_second_email(**kwargs):
+        calls.append(kwargs["key"])
+        if len(calls) == 2:  # the second reminder row is written; the worker dies before its email
+            raise WorkerKilled
+        return real_queue(**kwargs)
+
+    with mock.patch("coaching.services.email_queue", side_effect=dies_on_second_email), pytest.raises(WorkerKilled):
+        sweep()
+    # whatever survived the kill, no reminder is left without its email
+    assert not Reminder.objects.filter(email__isnull=True).exists()
+
+    sweep()  # the next run (a restarted worker, or tomorrow's beat)
+    reminders = Reminder.objects.order_by("pk")
+    assert {r.recipient for r in reminders} == {pair.coach, other.coach}
+    for reminder in reminders:
+        assert reminder.email is not None
+        assert OutboundEmail.objects.filter(key=f"reminder:{reminder.key}").count() == 1
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([pair.coach.email.lower(), other.coach.email.lower()])
+
+
+def test_the_sweep_heals_a_reminder_recorded_without_its_email(program_year, staff_user, sweep):
+    """A row left by a worker that died before reminders and emails were one transaction."""
+    pair = active_pair(program_year, staff_user, started_on=T - 25 * DAY)
+    sweep()
+    reminder = Reminder.objects.get()
+    OutboundEmail.objects.all().delete()  # as if the email had never been queued
+    Reminder.objects.filter(pk=reminder.pk).update(email=None)
+    mail.outbox.clear()
+
+    sweep()
+    reminder.refresh_from_db()
+    assert reminder.email is not None and reminder.email.status == OutboundEmail.Status.SENT
+    assert [m.to for m in mail.outbox] == [[pair.coach.email.lower()]]
+    sweep()
+    assert len(mail.outbox) == 1  # healed once
+
+
+def test_healing_leaves_a_digest_reminder_to_the_digest(program_year, staff_user, sweep):
+    pair = active_pair(program_year, staff_user, started_on=T - 25 * DAY)
+    NotificationPreference.objects.create(person=pair.coach, delivery=NotificationPreference.Delivery.DIGEST)
+    sweep()
+    sweep()
+    assert Reminder.objects.get().email is None
+    assert not mail.outbox
