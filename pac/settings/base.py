@@ -135,10 +135,25 @@ MFA_TOTP_TOLERANCE = 1
 # before they reach any page other than the enrolment pages themselves.
 PAC_MFA_REQUIRED_GROUPS = env.list("PAC_MFA_REQUIRED_GROUPS", default=["EEC staff"])
 
-# --- caches: rate limits and used-TOTP-codes live here, so production uses Redis
+# --- caches: rate limits and used-TOTP-codes live here, so production uses Redis. While Redis
+# cannot be reached the cache falls back to a database table (pac.cache): sign-in, sign-up and
+# password reset keep working, with their rate limits and the used-code check.
 REDIS_URL = env("REDIS_URL", default="")
+
+
+def redis_caches(redis_url: str) -> dict:
+    return {
+        "default": {
+            "BACKEND": "pac.cache.ResilientRedisCache",
+            "LOCATION": redis_url,
+            "OPTIONS": {"FALLBACK": "fallback"},
+        },
+        "fallback": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "pac_cache_fallback"},
+    }
+
+
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = redis_caches(REDIS_URL)
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
