@@ -4,13 +4,15 @@ re-enqueues jobs the broker never delivered and fails jobs whose worker died."""
 from __future__ import annotations
 
 import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -64,14 +66,45 @@ def _open_job(user, kind: str, digest: str) -> DocumentJob | None:
 
 def document_job_enqueue(job_id: str) -> None:
     """Hand the job to a worker. If the broker is down the job stays queued and the sweep
-    enqueues it later: a request never fails because Redis is briefly away."""
+    enqueues it later: a request never fails because Redis is briefly away. In the embedded
+    default (no Redis: Celery runs tasks eagerly, in the caller) the job runs in the web process's
+    own background thread instead, never inside the request (see _background)."""
+    from pac.celery import app
     from pac.tasks import document_job_task
 
     DocumentJob.objects.filter(pk=job_id, status=Status.QUEUED).update(enqueued_at=timezone.now())
+    if settings.PAC_DOCUMENT_JOBS_IN_THREAD and app.conf.task_always_eager:
+        _background().submit(_run_in_background, job_id)
+        return
     try:
         document_job_task.delay(job_id)
     except Exception:  # kombu raises several unrelated types when the broker is down
         logger.warning("Could not enqueue document job %s; the sweep will", job_id, exc_info=True)
+
+
+_executor: ThreadPoolExecutor | None = None
+_executor_lock = threading.Lock()
+
+
+def _background() -> ThreadPoolExecutor:
+    """One thread per web process renders document jobs, one at a time, when there is no Celery
+    worker: the request that asks for a document returns at once and the job page shows its
+    progress, as it does with a worker (a committee's packets take minutes to lay out)."""
+    global _executor
+    with _executor_lock:
+        if _executor is None:
+            _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pac-documents")
+        return _executor
+
+
+def _run_in_background(job_id: str) -> None:
+    close_old_connections()
+    try:
+        document_job_run(job_id=job_id)
+    except Exception:  # document_job_run records its own failures; this is for the unexpected
+        logger.exception("Document job %s failed in the background thread", job_id)
+    finally:
+        connection.close()  # the thread's own connection, not left open between jobs
 
 
 def _claim(job_id: str) -> bool:

@@ -192,6 +192,9 @@ PAC_EMAIL_MAX_ATTEMPTS = 8
 # and how long a job may run before the sweep decides its worker died
 PAC_DOCUMENT_TTL_HOURS = env.int("PAC_DOCUMENT_TTL_HOURS", default=72)
 PAC_DOCUMENT_STALE_MINUTES = env.int("PAC_DOCUMENT_STALE_MINUTES", default=30)
+# With no worker (eager Celery, the embedded default) document jobs run in a background thread of
+# the web process, never inside the request that asks for them.
+PAC_DOCUMENT_JOBS_IN_THREAD = env.bool("PAC_DOCUMENT_JOBS_IN_THREAD", default=CELERY_TASK_ALWAYS_EAGER)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/New_York"

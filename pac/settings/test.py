@@ -10,6 +10,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+# Document jobs run to the end on commit, so a test reads the result at once (the tests of the
+# background thread of the embedded default turn this on)
+PAC_DOCUMENT_JOBS_IN_THREAD = False
 # Tests use their own cache so rate limits from one test never leak into the next
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 STORAGES = {
