@@ -388,3 +388,52 @@ def test_healing_leaves_a_digest_reminder_to_the_digest(program_year, staff_user
     sweep()
     assert Reminder.objects.get().email is None
     assert not mail.outbox
+
+
+KILL_SWEEP = """
+import os, signal, datetime, django
+django.setup()
+from unittest import mock
+from coaching import services
+real_queue = services.email_queue
+def dies(**kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)  # the worker is killed: the reminder row is written, its email not
+with mock.patch("coaching.services.email_queue", side_effect=dies):
+    services.reminders_sweep(today=datetime.date.fromisoformat(os.environ["SWEEP_DAY"]))
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_process_killed_in_the_sweep_leaves_no_reminder_without_its_email(
+    program_year, staff_user, django_capture_on_commit_callbacks
+):
+    """The real thing: a separate process runs the sweep on the committed data and is SIGKILLed
+    between writing a reminder and queueing its email."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from django.conf import settings
+    from django.db import connection
+
+    pair = active_pair(program_year, staff_user, started_on=T - 25 * DAY)
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "pac.settings.test",
+        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "SWEEP_DAY": T.isoformat(),
+    }
+    worker = subprocess.run(  # noqa: S603  (our own interpreter and script)
+        [sys.executable, "-c", KILL_SWEEP], env=env, cwd=settings.BASE_DIR, capture_output=True, timeout=120
+    )
+    assert worker.returncode == -signal.SIGKILL, worker.stderr.decode()[-2000:]
+    assert not Reminder.objects.filter(email__isnull=True).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reminders_sweep(today=T)
+    reminder = Reminder.objects.get(recipient=pair.coach)
+    assert reminder.email is not None and reminder.email.status == OutboundEmail.Status.SENT
+    assert reminder_emails().count() == 1
+    assert [m.to for m in mail.outbox if m.subject == reminder.email.subject] == [[pair.coach.email.lower()]]
