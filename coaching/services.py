@@ -12,7 +12,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from applications.services import TransitionError, absolute_url
-from pac.models import Person, User
+from pac.models import OutboundEmail, Person, User
 from pac.permissions import is_eec_staff
 from pac.services import email_queue
 from pairings.models import Pair
@@ -386,39 +386,88 @@ def _notify(
     report: ThirtyDayReport | None = None,
     known: set[str] | None = None,
 ) -> Reminder | None:
-    """Record the reminder once (the unique key), then email it if the person takes an email for each
-    reminder (a digest person gets it in the day's digest; one who takes none sees it in My work).
-    ``known`` holds keys already recorded (read in one query by the sweep), so they cost nothing."""
+    """Record the reminder once (the unique key) and, if the person takes an email for each reminder
+    (a digest person gets it in the day's digest; one who takes none sees it in My work), its email,
+    in one transaction: a worker that dies between the two leaves neither, so the next sweep
+    records and sends it. ``known`` holds keys already recorded (read in one query by the sweep),
+    so they cost nothing."""
     if known is not None and key in known:
         return None
-    reminder, created = Reminder.objects.get_or_create(
-        key=key,
-        defaults={
-            "stage": stage,
-            "recipient": recipient,
-            "pair": pair,
-            "report": report,
-            "message": message,
-            "url": url,
-        },
-    )
-    if not created:
-        return None
-    if recipient.reminder_emails == Person.ReminderEmails.EACH:
-        text = render_to_string(
-            "coaching/email/reminder.txt", {"reminder": reminder, "recipient": recipient, "link": absolute_url(url)}
+    with transaction.atomic():
+        reminder, created = Reminder.objects.get_or_create(
+            key=key,
+            defaults={
+                "stage": stage,
+                "recipient": recipient,
+                "pair": pair,
+                "report": report,
+                "message": message,
+                "url": url,
+            },
         )
-        reminder.email = email_queue(
-            to=[recipient.email], subject=f"[PAC] {message}", body_text=text, key=f"reminder:{key}"
-        )
-        reminder.save(update_fields=["email"])
+        if not created:
+            return None
+        if _takes_immediate_email(recipient):
+            _email_reminder(reminder)
     return reminder
+
+
+def _takes_immediate_email(person: Person) -> bool:
+    return person.reminder_emails == Person.ReminderEmails.EACH
+
+
+def _email_reminder(reminder: Reminder) -> None:
+    """Queue the reminder's email (idempotent: its key is the reminder's) and link it to the row."""
+    recipient = reminder.recipient
+    text = render_to_string(
+        "coaching/email/reminder.txt",
+        {"reminder": reminder, "recipient": recipient, "link": absolute_url(reminder.url)},
+    )
+    reminder.email = email_queue(
+        to=[recipient.email], subject=f"[PAC] {reminder.message}", body_text=text, key=f"reminder:{reminder.key}"
+    )
+    reminder.save(update_fields=["email"])
+
+
+# A reminder left without its email (by a worker killed before the two were one transaction) is
+# healed by the sweeps within this many days; an older one is past being useful.
+REMINDER_HEAL_DAYS = 7
+
+
+def _reminders_heal() -> int:
+    """Queue the email of any recent reminder for a person who takes immediate emails that has none
+    (and was not in a digest already). One query when there is nothing to heal."""
+    since = timezone.now() - datetime.timedelta(days=REMINDER_HEAL_DAYS)
+    orphans = list(
+        Reminder.objects.filter(
+            email__isnull=True, created_at__gte=since, recipient__reminder_emails=Person.ReminderEmails.EACH
+        )
+        .select_related("recipient")
+    )
+    if not orphans:
+        return 0
+
+    def digest_key(reminder: Reminder) -> str:
+        return f"digest:{reminder.recipient_id}:{timezone.localdate(reminder.created_at):%Y-%m-%d}"
+
+    digested = set(
+        OutboundEmail.objects.filter(key__in={digest_key(r) for r in orphans}).values_list("key", flat=True)
+    )
+    healed = 0
+    for reminder in orphans:
+        if digest_key(reminder) in digested:
+            continue
+        with transaction.atomic():
+            _email_reminder(reminder)
+        healed += 1
+    return healed
 
 
 def reminders_sweep(*, today: datetime.date | None = None) -> int:
     """The daily sweep: reports due soon, due today, overdue (and, past the staff threshold, to EEC
     staff), and pairs with no meeting last month. Safe to run any number of times a day: each
-    reminder has a unique key. Queries are batched: a fixed number whatever the number of pairs."""
+    reminder has a unique key. It also heals a recent reminder left without its email. Queries are
+    batched: a fixed number whatever the number of pairs."""
     today = today or timezone.localdate()
     settings_row = ReminderSettings.current()
     pairs = list(
@@ -483,7 +532,7 @@ def reminders_sweep(*, today: datetime.date | None = None) -> int:
                     sent += 1
     if settings_row.remind_no_meeting:
         sent += _no_meeting_reminders(pairs, today, known)
-    return sent
+    return sent + _reminders_heal()
 
 
 def _no_meeting_reminders(pairs: list[Pair], today: datetime.date, known: set[str]) -> int:

@@ -128,6 +128,24 @@ def _check_redis() -> str:
     return "ok"
 
 
+def _check_cache() -> str:
+    """The cache behind rate limits and used two-factor codes. A Redis cache that cannot be reached
+    is "down"; sign-in still works meanwhile (it falls back to the database, see pac.cache)."""
+    from django.core.cache import caches
+
+    from .cache import ResilientRedisCache
+
+    backend = caches["default"]
+    if isinstance(backend, ResilientRedisCache):
+        return "ok" if backend.redis_reachable() else "down"
+    try:
+        backend.set("pac:healthz", "ok", 10)
+        return "ok" if backend.get("pac:healthz") == "ok" else "down"
+    except Exception:
+        logger.warning("healthz: cache check failed", exc_info=True)
+        return "down"
+
+
 def _check_worker(redis_state: str) -> str:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return "eager (tasks run in the web process)"
@@ -151,7 +169,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     database = _check_database()
     redis_state = _check_redis()
     worker = _check_worker(redis_state)
-    checks = {"database": database, "redis": redis_state, "worker": worker}
+    checks = {"database": database, "redis": redis_state, "cache": _check_cache(), "worker": worker}
     down = sorted(name for name, state in checks.items() if state == "down")
     body = {"status": "ok" if not down else "degraded", "checks": checks, "down": down}
     return JsonResponse(body, status=200 if database == "ok" else 503)

@@ -195,3 +195,70 @@ def celery_on_redis():
     finally:
         app.conf.update(previous)
         reset_connections()
+
+
+class RedisServer:
+    """A redis-server of the test's own on a free port, so a test can stop it (and start it again)
+    without touching the Redis other tests and helpers use."""
+
+    def __init__(self):
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self) -> None:
+        import subprocess
+        import time
+
+        import redis
+
+        binary = shutil.which("redis-server")
+        if binary is None:
+            pytest.skip("redis-server is not installed")
+        self.process = subprocess.Popen(  # noqa: S603  (our own argument list)
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        client = redis.Redis.from_url(self.url, socket_connect_timeout=0.2)
+        for _ in range(100):
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+    def keys(self, pattern: str = "*") -> list[bytes]:
+        import redis
+
+        return redis.Redis.from_url(self.url).keys(pattern)
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The site's cache on a real Redis of this test's own (see RedisServer), falling back to the
+    database table as in production; the test may stop and restart the server."""
+    from django.core.cache import caches
+
+    from pac.settings.base import redis_caches
+
+    server = RedisServer()
+    server.start()
+    settings.CACHES = redis_caches(server.url)
+    caches["fallback"].clear()
+    try:
+        yield server
+    finally:
+        server.stop()
+        caches["fallback"].clear()

@@ -10,9 +10,12 @@ asked for what and when.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
@@ -21,6 +24,12 @@ def document_upload_to(job: DocumentJob, filename: str) -> str:
     # never the person-facing name: that stays in ``filename`` and is given on download
     extension = filename.rsplit(".", 1)[-1] if "." in filename else "bin"
     return f"documents/{timezone.now():%Y/%m}/{job.pk}.{extension}"
+
+
+def params_digest(params: dict) -> str:
+    """The same parameters, in any key order, give the same digest."""
+    text = json.dumps(params, sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 class DocumentJob(models.Model):
@@ -37,6 +46,9 @@ class DocumentJob(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(max_length=64, db_index=True, help_text="Which document (see the registry).")
     params = models.JSONField(default=dict, blank=True, help_text="Ids and filters the document is built from.")
+    params_hash = models.CharField(
+        max_length=64, editable=False, default="", help_text="Digest of params: one open job per document."
+    )
     title = models.CharField(max_length=300)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="document_jobs")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
@@ -59,9 +71,25 @@ class DocumentJob(models.Model):
         ordering = ["-created_at"]
         verbose_name = "document job"
         indexes = [models.Index(fields=["requested_by", "-created_at"])]
+        constraints = [
+            # A person has at most one queued or running job for a document: concurrent requests
+            # (a double click, four tabs) cannot make two, whatever the timing (PostgreSQL partial
+            # unique index; the service returns the open job when its insert loses the race).
+            models.UniqueConstraint(
+                fields=["requested_by", "kind", "params_hash"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="document_job_one_open_per_document",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.get_status_display()})"
+
+    def save(self, *args, **kwargs):
+        self.params_hash = params_digest(self.params)
+        if kwargs.get("update_fields") is not None and "params" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "params_hash"}
+        super().save(*args, **kwargs)
 
     @property
     def is_unfinished(self) -> bool:

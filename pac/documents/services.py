@@ -4,18 +4,20 @@ re-enqueues jobs the broker never delivered and fails jobs whose worker died."""
 from __future__ import annotations
 
 import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from . import registry
-from .models import DocumentJob
+from .models import DocumentJob, params_digest
 
 logger = logging.getLogger(__name__)
 Status = DocumentJob.Status
@@ -31,33 +33,78 @@ def _stale() -> timedelta:
 
 def document_job_request(*, user, kind: str, params: dict, title: str) -> DocumentJob:
     """Queue a document for ``user``. Asking again for the same document while the first request
-    is still queued or running returns that job (a double click makes one job, not two)."""
+    is still queued or running returns that job (a double click makes one job, not two). The
+    database guarantees it (a partial unique constraint on the open job's requester, kind and
+    parameters): of concurrent requests one inserts, the others are given its job."""
     document = registry.get(kind)
     if not document.allowed(user, params):
         raise PermissionDenied("You may not request this document.")
+    digest = params_digest(params)
     with transaction.atomic():
-        existing = (
-            DocumentJob.objects.select_for_update()
-            .filter(requested_by=user, kind=kind, params=params, status__in=DocumentJob.UNFINISHED)
-            .first()
-        )
+        existing = _open_job(user, kind, digest)
         if existing is not None:
             return existing
-        job = DocumentJob.objects.create(requested_by=user, kind=kind, params=params, title=title[:300])
+        try:
+            with transaction.atomic():
+                job = DocumentJob.objects.create(requested_by=user, kind=kind, params=params, title=title[:300])
+        except IntegrityError:
+            # a concurrent request inserted the open job first (it has committed: the insert
+            # waited for it); the constraint guarantees there is exactly one
+            existing = _open_job(user, kind, digest)
+            if existing is None:  # it finished in between: nothing open is left to give
+                raise
+            return existing
         transaction.on_commit(partial(document_job_enqueue, str(job.pk)))
     return job
 
 
+def _open_job(user, kind: str, digest: str) -> DocumentJob | None:
+    return DocumentJob.objects.filter(
+        requested_by=user, kind=kind, params_hash=digest, status__in=DocumentJob.UNFINISHED
+    ).first()
+
+
 def document_job_enqueue(job_id: str) -> None:
     """Hand the job to a worker. If the broker is down the job stays queued and the sweep
-    enqueues it later: a request never fails because Redis is briefly away."""
+    enqueues it later: a request never fails because Redis is briefly away. In the embedded
+    default (no Redis: Celery runs tasks eagerly, in the caller) the job runs in the web process's
+    own background thread instead, never inside the request (see _background)."""
+    from pac.celery import app
     from pac.tasks import document_job_task
 
     DocumentJob.objects.filter(pk=job_id, status=Status.QUEUED).update(enqueued_at=timezone.now())
+    if settings.PAC_DOCUMENT_JOBS_IN_THREAD and app.conf.task_always_eager:
+        _background().submit(_run_in_background, job_id)
+        return
     try:
         document_job_task.delay(job_id)
     except Exception:  # kombu raises several unrelated types when the broker is down
         logger.warning("Could not enqueue document job %s; the sweep will", job_id, exc_info=True)
+
+
+_executor: ThreadPoolExecutor | None = None
+_executor_lock = threading.Lock()
+
+
+def _background() -> ThreadPoolExecutor:
+    """One thread per web process renders document jobs, one at a time, when there is no Celery
+    worker: the request that asks for a document returns at once and the job page shows its
+    progress, as it does with a worker (a committee's packets take minutes to lay out)."""
+    global _executor
+    with _executor_lock:
+        if _executor is None:
+            _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pac-documents")
+        return _executor
+
+
+def _run_in_background(job_id: str) -> None:
+    close_old_connections()
+    try:
+        document_job_run(job_id=job_id)
+    except Exception:  # document_job_run records its own failures; this is for the unexpected
+        logger.exception("Document job %s failed in the background thread", job_id)
+    finally:
+        connection.close()  # the thread's own connection, not left open between jobs
 
 
 def _claim(job_id: str) -> bool:
@@ -140,9 +187,17 @@ def document_job_retry(*, job: DocumentJob, user) -> DocumentJob:
         if job.status == Status.EXPIRED:
             # an expired file is asked for afresh: a new job, so the old record stays as it was
             return document_job_request(user=user, kind=job.kind, params=job.params, title=job.title)
-        DocumentJob.objects.filter(pk=job.pk).update(
-            status=Status.QUEUED, progress=0, stage="", error="", started_at=None, finished_at=None
-        )
+        try:
+            with transaction.atomic():
+                DocumentJob.objects.filter(pk=job.pk).update(
+                    status=Status.QUEUED, progress=0, stage="", error="", started_at=None, finished_at=None
+                )
+        except IntegrityError:
+            # the same document was asked for again meanwhile and is open: that job is the answer
+            open_job = _open_job(job.requested_by_id, job.kind, job.params_hash)
+            if open_job is None:
+                raise
+            return open_job
         transaction.on_commit(partial(document_job_enqueue, str(job.pk)))
     job.refresh_from_db()
     return job

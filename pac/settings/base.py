@@ -141,10 +141,25 @@ MFA_TOTP_TOLERANCE = 1
 # before they reach any page other than the enrolment pages themselves.
 PAC_MFA_REQUIRED_GROUPS = env.list("PAC_MFA_REQUIRED_GROUPS", default=["EEC staff"])
 
-# --- caches: rate limits and used-TOTP-codes live here, so production uses Redis
+# --- caches: rate limits and used-TOTP-codes live here, so production uses Redis. While Redis
+# cannot be reached the cache falls back to a database table (pac.cache): sign-in, sign-up and
+# password reset keep working, with their rate limits and the used-code check.
 REDIS_URL = env("REDIS_URL", default="")
+
+
+def redis_caches(redis_url: str) -> dict:
+    return {
+        "default": {
+            "BACKEND": "pac.cache.ResilientRedisCache",
+            "LOCATION": redis_url,
+            "OPTIONS": {"FALLBACK": "fallback"},
+        },
+        "fallback": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "pac_cache_fallback"},
+    }
+
+
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = redis_caches(REDIS_URL)
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -183,6 +198,9 @@ PAC_EMAIL_MAX_ATTEMPTS = 8
 # and how long a job may run before the sweep decides its worker died
 PAC_DOCUMENT_TTL_HOURS = env.int("PAC_DOCUMENT_TTL_HOURS", default=72)
 PAC_DOCUMENT_STALE_MINUTES = env.int("PAC_DOCUMENT_STALE_MINUTES", default=30)
+# With no worker (eager Celery, the embedded default) document jobs run in a background thread of
+# the web process, never inside the request that asks for them.
+PAC_DOCUMENT_JOBS_IN_THREAD = env.bool("PAC_DOCUMENT_JOBS_IN_THREAD", default=CELERY_TASK_ALWAYS_EAGER)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/New_York"
@@ -235,13 +253,21 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# A refusal (403) is logged as one line with its reason, not a traceback (pac.log).
+LOGGING_FILTERS = {"permission_refusal_one_line": {"()": "pac.log.PermissionRefusalOneLine"}}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": LOGGING_FILTERS,
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own console handler (with DEBUG) would print every record a second time: the
+        # root handler above writes Django's records once. The runserver access log
+        # (django.server) keeps its own handler.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.request": {"filters": ["permission_refusal_one_line"]},
         "django.db.backends": {"level": "INFO"},
         "celery.app.trace": {"level": "WARNING"},
         "kombu.connection": {"level": "ERROR"},  # "no hostname" for the in-memory broker of eager mode

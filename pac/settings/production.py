@@ -1,7 +1,7 @@
 """Production: every secret and address comes from the environment, with no defaults."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import env, redis_caches
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -10,7 +10,7 @@ DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 REDIS_URL = env("REDIS_URL")
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+CACHES = redis_caches(REDIS_URL)
 CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = False
 EMAIL_CONFIG = env.email_url("EMAIL_URL")

@@ -1,7 +1,7 @@
 """Settings for pytest: fast hashing, mail kept in memory, tasks eager unless a test runs a worker."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import LOGGING_FILTERS, env
 
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-secret"  # noqa: S105
@@ -10,6 +10,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+# Document jobs run to the end on commit, so a test reads the result at once (the tests of the
+# background thread of the embedded default turn this on)
+PAC_DOCUMENT_JOBS_IN_THREAD = False
 # Tests use their own cache so rate limits from one test never leak into the next
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 STORAGES = {
@@ -19,4 +22,9 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = True
 # The REDIS_URL the environment gives is kept for the tests that run a real worker.
 PAC_TEST_REDIS_URL = env("REDIS_URL", default="")
-LOGGING = {"version": 1, "disable_existing_loggers": False}
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": LOGGING_FILTERS,
+    "loggers": {"django.request": {"filters": ["permission_refusal_one_line"]}},
+}

@@ -346,3 +346,111 @@ def test_a_person_who_takes_no_reminder_emails_sees_them_in_my_work_only(
     assert reminder.email is None and mail.outbox == []
     client.force_login(pair.coach.user)
     assert reminder.message in client.get(reverse("pac:my_work")).content.decode()
+
+
+# --- a worker killed between the reminder and its email -----------------------------------------------
+
+
+class WorkerKilled(BaseException):
+    """Stands for the process dying (SIGKILL, out of memory): not an Exception, nothing catches it."""
+
+
+def test_a_sweep_killed_between_the_reminder_and_its_email_loses_no_email(program_year, staff_user, sweep):
+    pair = active_pair(program_year, staff_user, started_on=T - 25 * DAY)  # period 1 due soon
+    other = active_pair(program_year, staff_user, started_on=T - 25 * DAY, region=2)
+    real_queue = services.email_queue
+    calls = []
+
+    def dies_on_second_email(**kwargs):
+        calls.append(kwargs["key"])
+        if len(calls) == 2:  # the second reminder row is written; the worker dies before its email
+            raise WorkerKilled
+        return real_queue(**kwargs)
+
+    with mock.patch("coaching.services.email_queue", side_effect=dies_on_second_email), pytest.raises(WorkerKilled):
+        sweep()
+    # whatever survived the kill, no reminder is left without its email
+    assert not Reminder.objects.filter(email__isnull=True).exists()
+
+    sweep()  # the next run (a restarted worker, or tomorrow's beat)
+    reminders = Reminder.objects.order_by("pk")
+    assert {r.recipient for r in reminders} == {pair.coach, other.coach}
+    for reminder in reminders:
+        assert reminder.email is not None
+        assert OutboundEmail.objects.filter(key=f"reminder:{reminder.key}").count() == 1
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([pair.coach.email.lower(), other.coach.email.lower()])
+
+
+def test_the_sweep_heals_a_reminder_recorded_without_its_email(program_year, staff_user, sweep):
+    """A row left by a worker that died before reminders and emails were one transaction."""
+    pair = active_pair(program_year, staff_user, started_on=T - 25 * DAY)
+    sweep()
+    reminder = Reminder.objects.get()
+    OutboundEmail.objects.all().delete()  # as if the email had never been queued
+    Reminder.objects.filter(pk=reminder.pk).update(email=None)
+    mail.outbox.clear()
+
+    sweep()
+    reminder.refresh_from_db()
+    assert reminder.email is not None and reminder.email.status == OutboundEmail.Status.SENT
+    assert [m.to for m in mail.outbox] == [[pair.coach.email.lower()]]
+    sweep()
+    assert len(mail.outbox) == 1  # healed once
+
+
+def test_healing_leaves_a_digest_reminder_to_the_digest(program_year, staff_user, sweep):
+    pair = active_pair(program_year, staff_user, started_on=T - 25 * DAY)
+    Person.objects.filter(pk=pair.coach.pk).update(reminder_emails=Person.ReminderEmails.DIGEST)
+    sweep()
+    sweep()
+    assert Reminder.objects.get().email is None
+    assert not mail.outbox
+
+
+KILL_SWEEP = """
+import os, signal, datetime, django
+django.setup()
+from unittest import mock
+from coaching import services
+real_queue = services.email_queue
+def dies(**kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)  # the worker is killed: the reminder row is written, its email not
+with mock.patch("coaching.services.email_queue", side_effect=dies):
+    services.reminders_sweep(today=datetime.date.fromisoformat(os.environ["SWEEP_DAY"]))
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_process_killed_in_the_sweep_leaves_no_reminder_without_its_email(
+    program_year, staff_user, django_capture_on_commit_callbacks
+):
+    """The real thing: a separate process runs the sweep on the committed data and is SIGKILLed
+    between writing a reminder and queueing its email."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from django.conf import settings
+    from django.db import connection
+
+    pair = active_pair(program_year, staff_user, started_on=T - 25 * DAY)
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "pac.settings.test",
+        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "SWEEP_DAY": T.isoformat(),
+    }
+    worker = subprocess.run(  # noqa: S603  (our own interpreter and script)
+        [sys.executable, "-c", KILL_SWEEP], env=env, cwd=settings.BASE_DIR, capture_output=True, timeout=120
+    )
+    assert worker.returncode == -signal.SIGKILL, worker.stderr.decode()[-2000:]
+    assert not Reminder.objects.filter(email__isnull=True).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reminders_sweep(today=T)
+    reminder = Reminder.objects.get(recipient=pair.coach)
+    assert reminder.email is not None and reminder.email.status == OutboundEmail.Status.SENT
+    assert reminder_emails().count() == 1
+    assert [m.to for m in mail.outbox if m.subject == reminder.email.subject] == [[pair.coach.email.lower()]]

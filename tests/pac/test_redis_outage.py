@@ -1,0 +1,105 @@
+"""Redis, the cache behind allauth's rate limits and used two-factor codes, stops in the middle of
+sign-in: sign-in, sign-up and password reset still work, the rate limits and the used-code check
+still hold (the cache falls back to the database), the outage is logged once, and /healthz names
+the cache as down. A real redis-server of the test's own is stopped (the redis_cache fixture)."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import pytest
+from django.core import mail
+from django.core.cache import caches
+from django.urls import reverse
+
+from pac.models import OutboundEmail
+from tests.conftest import totp_code
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "correct-horse-battery"
+
+
+def login(client, email, password=PASSWORD):
+    return client.post(reverse("account_login"), {"login": email, "password": password})
+
+
+def healthz(client) -> dict:
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200  # the database answers: the site serves
+    return response.json()
+
+
+def test_sign_in_sign_up_and_password_reset_work_while_redis_is_down(
+    client, mentee, redis_cache, caplog, django_capture_on_commit_callbacks
+):
+    assert healthz(client)["checks"]["cache"] == "ok"
+    # the journey starts with Redis up: a mistyped password is counted in Redis
+    assert login(client, mentee.email, "wrong-password").status_code == 200
+    assert redis_cache.keys("*allauth*rl*")
+
+    redis_cache.stop()
+    with caplog.at_level(logging.WARNING, logger="pac.cache"):
+        response = login(client, mentee.email)
+        assert response.status_code == 302 and response.url == reverse("pac:my_work")
+        assert "Mentee" in client.get(response.url).content.decode()
+        client.post(reverse("account_logout"))
+
+        with django_capture_on_commit_callbacks(execute=True):
+            signup = client.post(
+                reverse("account_signup"),
+                {"email": "dana@example.org", "password1": "a-long-enough-pass", "password2": "a-long-enough-pass"},
+            )
+        assert signup.status_code == 302
+        assert mail.outbox[-1].to == ["dana@example.org"]
+        link = re.search(r"http://testserver(/accounts/confirm-email/\S+)", mail.outbox[-1].body).group(1)
+        client.post(link)
+        assert client.get(reverse("pac:my_work")).status_code == 200  # verified and signed in
+        client.post(reverse("account_logout"))
+
+        with django_capture_on_commit_callbacks(execute=True):
+            reset = client.post(reverse("account_reset_password"), {"email": mentee.email})
+        assert reset.status_code == 302
+        assert OutboundEmail.objects.filter(to=[mentee.email], subject__icontains="password").exists()
+
+        body = healthz(client)
+    assert body["checks"]["cache"] == "down" and "cache" in body["down"]
+    assert body["status"] == "degraded"
+    outage = [r for r in caplog.records if r.name == "pac.cache" and "unreachable" in r.getMessage()]
+    assert len(outage) == 1, [r.getMessage() for r in outage]  # logged once, not once per call
+    assert "\n" not in outage[0].getMessage()
+
+    redis_cache.start()
+    assert healthz(client)["checks"]["cache"] == "ok"
+    assert login(client, mentee.email).status_code == 302
+
+
+def test_failed_sign_ins_are_still_limited_while_redis_is_down(client, mentee, redis_cache):
+    redis_cache.stop()
+    for _ in range(5):
+        assert login(client, mentee.email, "wrong-password").status_code == 200
+    response = login(client, mentee.email)  # even the right password, for now
+    assert "Too many failed login attempts" in response.content.decode()
+    assert client.get(reverse("pac:my_work")).status_code == 302  # not signed in
+
+
+def test_a_two_factor_code_used_while_redis_is_down_is_refused_a_second_time(client, staff_user, redis_cache):
+    redis_cache.stop()
+    code = totp_code()
+    assert login(client, staff_user.email).url == reverse("mfa_authenticate")
+    assert client.post(reverse("mfa_authenticate"), {"code": code}).status_code == 302
+    assert client.get(reverse("admin:index")).status_code == 200
+    used_key = f"allauth.mfa.totp.used?user={staff_user.pk}&code={code}"
+    assert caches["fallback"].has_key(used_key)  # kept in the database, which every process shares
+    client.post(reverse("account_logout"))
+
+    assert login(client, staff_user.email).url == reverse("mfa_authenticate")
+    replay = client.post(reverse("mfa_authenticate"), {"code": code})
+    assert replay.status_code == 200 and "Incorrect code" in replay.content.decode()
+
+    # Redis is back, and does not know the code was used: it is still refused
+    redis_cache.start()
+    caches["default"]._status()["retry_at"] = 0  # as after the few seconds Redis is left alone
+    replay = client.post(reverse("mfa_authenticate"), {"code": code})
+    assert replay.status_code == 200 and "Incorrect code" in replay.content.decode()
+    assert healthz(client)["checks"]["cache"] == "ok"
