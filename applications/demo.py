@@ -7,8 +7,6 @@ from __future__ import annotations
 import datetime
 
 from allauth.account.models import EmailAddress
-from django.conf import settings
-from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from pac.demo import DemoContext
@@ -249,7 +247,7 @@ def seed(ctx: DemoContext) -> None:
             accepted.append(application)
 
     # further applicants at every other stage, in every region
-    password = make_password(settings.PAC_DEMO_PASSWORD)
+    password = ctx.hashed_password()
     programs_by_region: dict[int, list] = {}
     for program in ctx.programs:
         programs_by_region.setdefault(program.region.number, []).append(program)
@@ -262,15 +260,16 @@ def seed(ctx: DemoContext) -> None:
             if role in (ApplicantRole.CA, ApplicantRole.MA) and program.program_type == "fcc_independent":
                 program = programs[(index + 3) % len(programs)]
             email = f"applicant{number}{index + 1}@pac.demo"
+            first_name, last_name = ctx.next_name()  # taken even when seeded already: names stay the same
             if User.objects.filter(email=email).exists():
                 continue
-            user = User.objects.create(email=email, full_name=f"Applicant {number}-{index + 1}", password=password)
+            user = User.objects.create(email=email, full_name=f"{first_name} {last_name}", password=password)
             EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
             person = Person.objects.create(
                 user=user,
                 email=email,
-                first_name=["Lena", "Omar", "Grace", "Ivy", "Noah", "Rita", "Sam", "Tess"][index],
-                last_name=f"Demo-{number}{index + 1}",
+                first_name=first_name,
+                last_name=last_name,
                 program=program,
                 job_role=Person.JobRole.DIRECTOR
                 if role in (ApplicantRole.CA, ApplicantRole.MA)

@@ -183,9 +183,32 @@ class DemoContext:
     programs: list[Program] = field(default_factory=list)
     people: dict[str, list[Person]] = field(default_factory=dict)
     logins: list[tuple[str, str]] = field(default_factory=list)  # (role label, email)
+    names_given: int = 0  # how many demo names are taken: every demo person's name is distinct
+    password_hash: str = ""  # the demo password, hashed once for every demo login
 
     def email(self, local: str) -> str:
         return f"{local}@{DEMO_DOMAIN}"
+
+    def next_name(self) -> tuple[str, str]:
+        """A first and last name no other demo person has."""
+        self.names_given += 1
+        return demo_name(self.names_given)
+
+    def hashed_password(self) -> str:
+        if not self.password_hash:
+            self.password_hash = make_password(settings.PAC_DEMO_PASSWORD)
+        return self.password_hash
+
+
+def demo_name(n: int) -> tuple[str, str]:
+    """The n-th demo name: each first name goes once with each last name, so the first 900 names
+    are distinct pairs; past that (large ``--scale``) a middle initial keeps them distinct."""
+    turn, index = divmod(n, len(FIRST))
+    first = FIRST[index]
+    last = LAST[(index + turn) % len(LAST)]
+    if turn >= len(LAST):
+        first = f"{first} {chr(ord('A') + turn // len(LAST) - 1)}."
+    return first, last
 
 
 def _school_year_start(today: datetime.date) -> datetime.date:
@@ -281,8 +304,7 @@ def seed_programs(ctx: DemoContext) -> list[Program]:
 
 
 def _person(ctx: DemoContext, n: int, local: str, program: Program | None, **fields) -> Person:
-    first = FIRST[n % len(FIRST)]
-    last = LAST[(n * 7 + 3) % len(LAST)]
+    first, last = ctx.next_name()
     return Person(
         first_name=first,
         last_name=last,
@@ -425,7 +447,7 @@ def seed_people(ctx: DemoContext) -> dict[str, list[Person]]:
     plan = _people_plan(ctx)
     emails = [person.email for _, _, person in plan]
     existing = set(Person.objects.filter(email__in=emails).values_list("email", flat=True))
-    password = make_password(settings.PAC_DEMO_PASSWORD)  # hashed once, shared by every demo login
+    password = ctx.hashed_password()  # hashed once, shared by every demo login
     new_users = [
         User(email=person.email, full_name=person.full_name, password=password)
         for _, _, person in plan
