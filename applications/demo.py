@@ -8,12 +8,24 @@ import datetime
 
 from allauth.account.models import EmailAddress
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from pac.demo import DemoContext
 from pac.models import OutboundEmail, Person, Tag, User
 
 from . import services
-from .models import MOU, Application, Committee, CommitteeMember, InterviewSlot, ReviewAssignment, Stage, Tier
+from .models import (
+    MOU,
+    Application,
+    Committee,
+    CommitteeMember,
+    Criterion,
+    InterviewSlot,
+    ReviewAssignment,
+    Score,
+    Stage,
+    Tier,
+)
 from .roles import ApplicantRole, spec_for
 
 STATEMENTS = {
@@ -179,14 +191,36 @@ def _fresh_token(link) -> str:
 def _review(
     ctx: DemoContext, application: Application, bias: dict[int, int], quality: int, tier: int = Tier.APPLICATION
 ):
-    for assignment in ReviewAssignment.objects.filter(
-        application=application, tier=tier, status=ReviewAssignment.Status.ASSIGNED
-    ).select_related("rubric"):
-        services.assignment_declare_conflict(assignment=assignment, has_conflict=False)
-        for criterion in assignment.rubric.criteria.all():
+    """The assigned reviewers declare no conflict, score every criterion and submit. Saved in bulk
+    (each change still in the history), as the scoring page saves them one by one; the last
+    submission goes through the service, which moves a fully scored interview on."""
+    assignments = list(
+        ReviewAssignment.objects.filter(
+            application=application, tier=tier, status=ReviewAssignment.Status.ASSIGNED
+        ).order_by("pk")
+    )
+    if not assignments:
+        return
+    now = timezone.now()
+    for assignment in assignments:
+        assignment.conflict_declared_at, assignment.has_conflict = now, False
+        assignment.status = ReviewAssignment.Status.IN_PROGRESS
+    bulk_update_with_history(assignments, ReviewAssignment, ["conflict_declared_at", "has_conflict", "status"])
+    scores = []
+    for assignment in assignments:
+        if assignment.rubric_id not in ctx.criteria:
+            ctx.criteria[assignment.rubric_id] = list(Criterion.objects.filter(rubric_id=assignment.rubric_id))
+        for criterion in ctx.criteria[assignment.rubric_id]:
             value = min(5, max(1, quality + bias.get(assignment.reviewer_id, 0) + ctx.rng.choice([-1, 0, 0, 1])))
-            services.score_save(assignment=assignment, criterion=criterion, value=value)
-        services.assignment_submit(assignment=assignment, comment="Demo review.")
+            scores.append(Score(assignment=assignment, criterion=criterion, value=value))
+    bulk_create_with_history(scores, Score, batch_size=500)
+    *others, last = assignments
+    for assignment in others:
+        assignment.status, assignment.submitted_at = ReviewAssignment.Status.SUBMITTED, now
+        assignment.comment = "Demo review."
+    if others:
+        bulk_update_with_history(others, ReviewAssignment, ["status", "submitted_at", "comment"])
+    services.assignment_submit(assignment=last, comment="Demo review.")
 
 
 def _interview(ctx: DemoContext, application: Application, panel: list[User]) -> None:

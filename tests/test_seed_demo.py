@@ -120,6 +120,11 @@ def test_seed_demo_loads_the_whole_program_and_is_idempotent(capsys, django_capt
     assert PanelRecommendation.objects.filter(member__in=panel_coaches).exists()
     assert not PanelRecommendation.objects.filter(member=F("review__coach__user")).exists()
 
+    # every demo record has its history (its creation record, written in bulk once the seed is made)
+    for model in (Application, ReviewAssignment, Person, Pair, Meeting, ThirtyDayReport, Observation):
+        assert model.objects.exists()
+        assert not model.objects.exclude(pk__in=model.history.values("id")).exists(), model
+
     counts = (Program.objects.count(), User.objects.count(), Application.objects.count(), Participation.objects.count())
     call_command("seed_demo", "--quiet-logins")
     assert DocumentJob.objects.count() == 1
