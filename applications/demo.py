@@ -8,7 +8,7 @@ import datetime
 
 from allauth.account.models import EmailAddress
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from pac.demo import DemoContext
 from pac.models import OutboundEmail, Person, Tag, User
@@ -191,9 +191,9 @@ def _fresh_token(link) -> str:
 def _review(
     ctx: DemoContext, application: Application, bias: dict[int, int], quality: int, tier: int = Tier.APPLICATION
 ):
-    """The assigned reviewers declare no conflict, score every criterion and submit. Saved in bulk
-    (each change still in the history), as the scoring page saves them one by one; the last
-    submission goes through the service, which moves a fully scored interview on."""
+    """The assigned reviewers declare no conflict, score every criterion and submit, saved in bulk
+    as the scoring page would save them one by one; the last submission goes through the service,
+    which moves a fully scored interview on."""
     assignments = list(
         ReviewAssignment.objects.filter(
             application=application, tier=tier, status=ReviewAssignment.Status.ASSIGNED
@@ -202,10 +202,9 @@ def _review(
     if not assignments:
         return
     now = timezone.now()
-    for assignment in assignments:
-        assignment.conflict_declared_at, assignment.has_conflict = now, False
-        assignment.status = ReviewAssignment.Status.IN_PROGRESS
-    bulk_update_with_history(assignments, ReviewAssignment, ["conflict_declared_at", "has_conflict", "status"])
+    ReviewAssignment.objects.filter(pk__in=[a.pk for a in assignments]).update(
+        conflict_declared_at=now, has_conflict=False, status=ReviewAssignment.Status.IN_PROGRESS
+    )
     scores = []
     for assignment in assignments:
         if assignment.rubric_id not in ctx.criteria:
@@ -215,11 +214,9 @@ def _review(
             scores.append(Score(assignment=assignment, criterion=criterion, value=value))
     bulk_create_with_history(scores, Score, batch_size=500)
     *others, last = assignments
-    for assignment in others:
-        assignment.status, assignment.submitted_at = ReviewAssignment.Status.SUBMITTED, now
-        assignment.comment = "Demo review."
-    if others:
-        bulk_update_with_history(others, ReviewAssignment, ["status", "submitted_at", "comment"])
+    ReviewAssignment.objects.filter(pk__in=[a.pk for a in others]).update(
+        status=ReviewAssignment.Status.SUBMITTED, submitted_at=now, comment="Demo review."
+    )
     services.assignment_submit(assignment=last, comment="Demo review.")
 
 
