@@ -231,7 +231,7 @@ def history_in_bulk():
         recorded = history.model._default_manager.values(pk)
         missing = list(model._default_manager.exclude(pk__in=recorded).order_by(pk))
         if missing:
-            history.bulk_history_create(missing, batch_size=1000, default_change_reason="Demo data")
+            history.bulk_history_create(missing, batch_size=1000, default_change_reason="Recorded in bulk")
 
 
 def _school_year_start(today: datetime.date) -> datetime.date:
