@@ -7,15 +7,25 @@ from __future__ import annotations
 import datetime
 
 from allauth.account.models import EmailAddress
-from django.conf import settings
-from django.contrib.auth.hashers import make_password
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from pac.demo import DemoContext
 from pac.models import OutboundEmail, Person, Tag, User
 
 from . import services
-from .models import MOU, Application, Committee, CommitteeMember, InterviewSlot, ReviewAssignment, Stage, Tier
+from .models import (
+    MOU,
+    Application,
+    Committee,
+    CommitteeMember,
+    Criterion,
+    InterviewSlot,
+    ReviewAssignment,
+    Score,
+    Stage,
+    Tier,
+)
 from .roles import ApplicantRole, spec_for
 
 STATEMENTS = {
@@ -190,14 +200,33 @@ def _fresh_token(link) -> str:
 def _review(
     ctx: DemoContext, application: Application, bias: dict[int, int], quality: int, tier: int = Tier.APPLICATION
 ):
-    for assignment in ReviewAssignment.objects.filter(
-        application=application, tier=tier, status=ReviewAssignment.Status.ASSIGNED
-    ).select_related("rubric"):
-        services.assignment_declare_conflict(assignment=assignment, has_conflict=False)
-        for criterion in assignment.rubric.criteria.all():
+    """The assigned reviewers declare no conflict, score every criterion and submit, saved in bulk
+    as the scoring page would save them one by one; the last submission goes through the service,
+    which moves a fully scored interview on."""
+    assignments = list(
+        ReviewAssignment.objects.filter(
+            application=application, tier=tier, status=ReviewAssignment.Status.ASSIGNED
+        ).order_by("pk")
+    )
+    if not assignments:
+        return
+    now = timezone.now()
+    ReviewAssignment.objects.filter(pk__in=[a.pk for a in assignments]).update(
+        conflict_declared_at=now, has_conflict=False, status=ReviewAssignment.Status.IN_PROGRESS
+    )
+    scores = []
+    for assignment in assignments:
+        if assignment.rubric_id not in ctx.criteria:
+            ctx.criteria[assignment.rubric_id] = list(Criterion.objects.filter(rubric_id=assignment.rubric_id))
+        for criterion in ctx.criteria[assignment.rubric_id]:
             value = min(5, max(1, quality + bias.get(assignment.reviewer_id, 0) + ctx.rng.choice([-1, 0, 0, 1])))
-            services.score_save(assignment=assignment, criterion=criterion, value=value)
-        services.assignment_submit(assignment=assignment, comment="Demo review.")
+            scores.append(Score(assignment=assignment, criterion=criterion, value=value))
+    bulk_create_with_history(scores, Score, batch_size=500)
+    *others, last = assignments
+    ReviewAssignment.objects.filter(pk__in=[a.pk for a in others]).update(
+        status=ReviewAssignment.Status.SUBMITTED, submitted_at=now, comment="Demo review."
+    )
+    services.assignment_submit(assignment=last, comment="Demo review.")
 
 
 def _interview(ctx: DemoContext, application: Application, panel: list[User]) -> None:
@@ -258,7 +287,7 @@ def seed(ctx: DemoContext) -> None:
             accepted.append(application)
 
     # further applicants at every other stage, in every region
-    password = make_password(settings.PAC_DEMO_PASSWORD)
+    password = ctx.hashed_password()
     programs_by_region: dict[int, list] = {}
     for program in ctx.programs:
         programs_by_region.setdefault(program.region.number, []).append(program)
@@ -271,10 +300,9 @@ def seed(ctx: DemoContext) -> None:
             if role in (ApplicantRole.CA, ApplicantRole.MA) and program.program_type == "fcc_independent":
                 program = programs[(index + 3) % len(programs)]
             email = f"applicant{number}{index + 1}@pac.demo"
+            first_name, last_name = ctx.next_name()  # taken even when seeded already: names stay the same
             if User.objects.filter(email=email).exists():
                 continue
-            first_name = ["Lena", "Omar", "Grace", "Ivy", "Noah", "Rita", "Sam", "Tess"][index]
-            last_name = f"Demo-{number}{index + 1}"
             user = User.objects.create(email=email, full_name=f"{first_name} {last_name}", password=password)
             EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
             person = Person.objects.create(

@@ -173,9 +173,10 @@ def _seed_attendance(ctx: DemoContext, pairs, staff, today) -> None:
 
 
 def _seed_past_cohort(ctx: DemoContext, current_pairs, staff) -> None:
-    """Last year's cohort, completed: the same people paired a year earlier, with a full year of
-    monthly meetings and leader check-ins, goals, and twelve 30-day reports each (some late, a few
-    returned and then resubmitted). Made in bulk: it is history, not a workflow to drive."""
+    """Last year's cohort, completed: this year's coaches (and leaders) with last year's mentees,
+    other people in the same programs, and a full year of monthly meetings and leader check-ins,
+    goals, and twelve 30-day reports each (some late, a few returned and then resubmitted). Made in
+    bulk: it is history, not a workflow to drive."""
     from simple_history.utils import bulk_create_with_history
 
     from applications.models import Application, Stage
@@ -197,15 +198,37 @@ def _seed_past_cohort(ctx: DemoContext, current_pairs, staff) -> None:
     )
     if Pair.objects.filter(program_year=past).exists():
         return
+    from pac.models import Person
+
+    former = []  # last year's mentees: people of their own, without a login (their year is over)
+    for number, pair in enumerate(current_pairs, start=1):
+        first_name, last_name = ctx.next_name()
+        mentee = pair.mentee
+        former.append(
+            Person(
+                first_name=first_name,
+                last_name=last_name,
+                email=ctx.email(f"former-mentee{number}"),
+                program_id=mentee.program_id,
+                job_role=mentee.job_role,
+                highest_degree=mentee.highest_degree,
+                degree_field=mentee.degree_field,
+                eec_certification=mentee.eec_certification,
+                preferred_language=mentee.preferred_language,
+            )
+        )
+    bulk_create_with_history(former, Person, batch_size=500)
+    saved = {p.email: p for p in Person.objects.filter(email__in=[p.email for p in former])}
+    former = [saved[p.email] for p in former]
     apps = []
-    for pair in current_pairs:
+    for pair, former_mentee in zip(current_pairs, former, strict=True):
         for app in (pair.coach_application, pair.mentee_application):
             apps.append(
                 Application(
                     program_year=past,
                     role=app.role,
-                    applicant_id=app.applicant_id,
-                    created_by_id=app.created_by_id,
+                    applicant_id=pair.coach_id if app is pair.coach_application else former_mentee.pk,
+                    created_by_id=app.created_by_id if app is pair.coach_application else staff.pk,
                     program_id=app.program_id,
                     program_type=app.program_type,
                     qris_level=app.qris_level,
@@ -220,16 +243,16 @@ def _seed_past_cohort(ctx: DemoContext, current_pairs, staff) -> None:
     by_person = {(a.applicant_id, a.role): a for a in apps}
     slots: dict[int, int] = {}
     past_pairs = []
-    for pair in current_pairs:
+    for pair, former_mentee in zip(current_pairs, former, strict=True):
         slots[pair.coach_id] = slots.get(pair.coach_id, 0) + 1
         coach_app = by_person[(pair.coach_id, pair.coach_application.role)]
-        mentee_app = by_person[(pair.mentee_id, pair.mentee_application.role)]
+        mentee_app = by_person[(former_mentee.pk, pair.mentee_application.role)]
         past_pairs.append(
             Pair(
                 program_year=past,
                 kind=pair.kind,
                 coach_id=pair.coach_id,
-                mentee_id=pair.mentee_id,
+                mentee_id=former_mentee.pk,
                 coach_application=coach_app,
                 mentee_application=mentee_app,
                 leader_id=pair.leader_id,

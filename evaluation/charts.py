@@ -11,28 +11,37 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
 
-import matplotlib
-
-matplotlib.use("Agg")  # before any pyplot import anywhere: no display on servers or workers
-
-from matplotlib.figure import Figure  # noqa: E402  (after choosing the backend)
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 PRE_COLOUR = "#0072B2"
 MID_COLOUR = "#009E73"
 POST_COLOUR = "#E69F00"
 REFERENCE_COLOURS = ["#CC79A7", "#D55E00", "#56B4E9", "#000000"]
 
-matplotlib.rcParams.update(
-    {
-        "svg.fonttype": "none",
-        "svg.hashsalt": "pac",
-        "font.family": "DejaVu Sans",
-        "font.size": 10,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-    }
-)
+
+@cache
+def _matplotlib():
+    """matplotlib, set up on first use (importing it costs every process start most of a second)."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # before any pyplot import anywhere: no display on servers or workers
+    matplotlib.rcParams.update(
+        {
+            "svg.fonttype": "none",
+            "svg.hashsalt": "pac",
+            "font.family": "DejaVu Sans",
+            "font.size": 10,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+        }
+    )
+    from matplotlib.figure import Figure
+
+    return Figure
 
 
 @dataclass(frozen=True)
@@ -76,7 +85,7 @@ def _attr(text: str) -> str:
 def score_bars(bars: Sequence[Bar], *, title: str, thresholds: Sequence[Threshold] = ()) -> str:
     """Grouped bars of pre (mid) and post scores on the 1–7 CLASS scale, with thresholds drawn
     as dashed lines over the domain they apply to."""
-    figure = Figure(figsize=(max(4.5, 0.9 * len(bars) + 2), 3.4))
+    figure = _matplotlib()(figsize=(max(4.5, 0.9 * len(bars) + 2), 3.4))
     axes = figure.add_subplot()
     has_mid = any(b.mid is not None for b in bars)
     series = [("Pre", "pre", PRE_COLOUR, "")]
@@ -127,7 +136,7 @@ def score_bars(bars: Sequence[Bar], *, title: str, thresholds: Sequence[Threshol
 def effect_sizes(effects: Sequence[Effect], *, title: str, references: Sequence[Threshold] = ()) -> str:
     """Effect sizes (d_z) with 95% intervals as points and whiskers, a zero line, and published
     effect sizes as labelled reference lines."""
-    figure = Figure(figsize=(max(4.5, 0.9 * len(effects) + 2), 3.2))
+    figure = _matplotlib()(figsize=(max(4.5, 0.9 * len(effects) + 2), 3.2))
     axes = figure.add_subplot()
     xs = list(range(len(effects)))
     for x, effect in zip(xs, effects, strict=True):

@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -34,7 +34,7 @@ from pairings.models import Kind, Pair
 
 from .models import Answer, CoachReview, DomainResult, Invitation, Observation, PanelRecommendation, Question
 from .models import Recommendation as Choice
-from .permissions import advisory_panel_users
+from .permissions import advisory_panel_users, coach_reviews_visible_to
 
 REVIEW_AFTER_DAYS = 182
 LIVE = (Pair.Status.ACTIVE, Pair.Status.ENDED)
@@ -81,6 +81,7 @@ def _announce(review: CoachReview) -> None:
     url = absolute_url(reverse("evaluation:coach_review", args=[review.pk]))
     staff = User.objects.filter(groups__name=StaffRole.EEC_STAFF, is_active=True)
     recipients = {u.pk: u for u in list(advisory_panel_users(review.program_year)) + list(staff)}
+    recipients.pop(review.coach.user_id, None)  # the coach is recused from their own review
     for user in recipients.values():
         email_queue(
             to=[user.email],
@@ -98,11 +99,16 @@ def _announce(review: CoachReview) -> None:
 
 
 def may_recommend(user, review: CoachReview) -> bool:
-    return (
-        user.is_authenticated
-        and not review.decision
-        and advisory_panel_users(review.program_year).filter(pk=user.pk).exists()
-    )
+    return user.is_authenticated and user.has_perm("evaluation.recommend_coach_review", review)
+
+
+# A panel member's recommendation on their own review (possible before recusal was enforced) never
+# counts: the same rule seen from the review (for annotations) and from the recommendation.
+RECUSED_RECOMMENDATION = Q(recommendations__member=F("coach__user"))
+
+
+def counted_recommendations(review: CoachReview) -> QuerySet[PanelRecommendation]:
+    return PanelRecommendation.objects.filter(review=review).exclude(member=F("review__coach__user"))
 
 
 @transaction.atomic
@@ -114,6 +120,8 @@ def recommendation_record(
         raise TransitionError("Staff have already decided this review; recommendations are closed.")
     if not advisory_panel_users(review.program_year).filter(pk=member.pk).exists():
         raise TransitionError("Only Advisory Panel members of this program year recommend.")
+    if review.coach.user_id == member.pk:
+        raise TransitionError("You are recused from your own six-month review.")
     if recommendation not in Choice.values:
         raise TransitionError("Choose whether the coach should continue.")
     if not comments.strip():
@@ -125,7 +133,7 @@ def recommendation_record(
 
 
 def majority(review: CoachReview) -> str:
-    counts = Counter(review.recommendations.values_list("recommendation", flat=True))
+    counts = Counter(counted_recommendations(review).values_list("recommendation", flat=True))
     if not counts or counts[Choice.CONTINUE] == counts[Choice.DISCONTINUE]:
         return ""
     return counts.most_common(1)[0][0]
@@ -153,26 +161,29 @@ def decision_record(*, review: CoachReview, actor: User, decision: str, note: st
 # --- reading -----------------------------------------------------------------------------------
 
 
-def reviews_for(year: ProgramYear) -> QuerySet[CoachReview]:
+def _listed(reviews: QuerySet[CoachReview]) -> QuerySet[CoachReview]:
+    counted = ~RECUSED_RECOMMENDATION
     return (
-        CoachReview.objects.filter(program_year=year)
-        .select_related("coach__program__region", "decided_by")
+        reviews.select_related("coach__program__region", "decided_by")
         .annotate(
-            recommended=Count("recommendations", distinct=True),
+            recommended=Count("recommendations", filter=counted, distinct=True),
             to_continue=Count(
-                "recommendations", filter=Q(recommendations__recommendation=Choice.CONTINUE), distinct=True
+                "recommendations",
+                filter=counted & Q(recommendations__recommendation=Choice.CONTINUE),
+                distinct=True,
             ),
         )
         .order_by("due_on", "coach__last_name", "pk")
     )
 
 
+def reviews_for(year: ProgramYear) -> QuerySet[CoachReview]:
+    return _listed(CoachReview.objects.filter(program_year=year))
+
+
 def reviews_visible_to(user, year: ProgramYear) -> QuerySet[CoachReview]:
-    if is_eec_staff(user):
-        return reviews_for(year)
-    if advisory_panel_users(year).filter(pk=user.pk).exists():
-        return reviews_for(year)
-    return CoachReview.objects.none()
+    """The list page's reviews: staff's and the panel's, never the user's own (recusal)."""
+    return _listed(coach_reviews_visible_to(user, year))
 
 
 def months_between(start: datetime.date, end: datetime.date) -> list[datetime.date]:

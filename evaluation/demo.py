@@ -12,7 +12,7 @@ import random
 from django.utils import timezone
 
 from pac.demo import DemoContext
-from pac.models import ProgramYear
+from pac.models import Person, ProgramYear
 from pairings.models import Kind, Pair
 
 from . import services
@@ -202,15 +202,35 @@ def _seed_current(ctx, observers, tools, dimensions, staff) -> None:
         )
 
 
+def _panel_with_a_coach(ctx, past) -> list:
+    """The Advisory Panel of last year and this year: two review committee members and one
+    Consultant Teacher (ct1), so a panel member has a six-month review of their own, from which
+    they are recused. Returns last year's panel."""
+    from applications.models import Committee, CommitteeMember
+
+    coach = ctx.people["ct"][0].user
+    members = [p.user for p in ctx.people.get("reviewer", []) if p.user_id][::2][:2] + [coach]
+    for year in (past, ctx.program_year):
+        committee, _ = Committee.objects.get_or_create(program_year=year, name="Statewide review committee")
+        for user in members:
+            CommitteeMember.objects.update_or_create(
+                committee=committee, user=user, defaults={"kind": CommitteeMember.Kind.ADVISORY_PANEL}
+            )
+    ctx.logins.append(("Advisory Panel (also a CT)", coach.email))
+    return members
+
+
 def _seed_past_reviews(ctx, past, staff) -> None:
     """Last year's six-month reviews, decided: mostly continue, one or two not, so this year's
-    applications and pairing pages show returning coaches' decisions."""
+    applications and pairing pages show returning coaches' decisions. The panel's coach
+    recommends on the others' reviews, never on their own."""
     from .models import CoachReview, PanelRecommendation
 
-    panel = [p.user for p in ctx.people.get("reviewer", []) if p.user_id][:3]
+    panel = _panel_with_a_coach(ctx, past)
     firsts: dict[int, tuple[datetime.date, str]] = {}
     for pair in Pair.objects.filter(program_year=past, started_on__isnull=False).order_by("started_on"):
         firsts.setdefault(pair.coach_id, (pair.started_on, "ca" if pair.kind == Kind.CA_MA else "ct"))
+    coach_users = dict(Person.objects.filter(pk__in=firsts).values_list("pk", "user_id"))
     for index, (coach_id, (started, role)) in enumerate(sorted(firsts.items())):
         stop = index % 7 == 6
         due = started + datetime.timedelta(days=182)
@@ -227,6 +247,8 @@ def _seed_past_reviews(ctx, past, staff) -> None:
             ),
         )
         for member in panel:
+            if member.pk == coach_users.get(coach_id):
+                continue  # recused from their own review
             PanelRecommendation.objects.create(
                 review=review,
                 member=member,

@@ -95,6 +95,7 @@ def coach_reviews_panel(request: HttpRequest) -> my_work.Panel | None:
     waiting = list(
         CoachReview.objects.filter(decision="", program_year__committees__memberships__user=request.user)
         .exclude(recommendations__member=request.user)
+        .exclude(coach__user=request.user)  # recused from their own review
         .select_related("coach")
         .distinct()
         .order_by("due_on")[:10]

@@ -17,7 +17,7 @@ from pac.permissions import is_class_observer, is_eec_staff, is_evaluator
 from pairings.models import Pair
 from pairings.permissions import is_pair_member
 
-from .models import Observation
+from .models import CoachReview, Observation
 
 
 def advisory_panel_users(program_year=None):
@@ -43,6 +43,25 @@ def is_panel_member(user) -> bool:
 
 
 @rules.predicate
+def is_reviewed_coach(user, review: CoachReview | None) -> bool:
+    """The coach under review: recused from their own six-month review whatever else they are."""
+    return review is not None and user.is_authenticated and review.coach.user_id == user.pk
+
+
+@rules.predicate
+def is_year_panel_member(user, review: CoachReview | None) -> bool:
+    """On the Advisory Panel of the review's program year."""
+    if review is None or not user.is_authenticated:
+        return False
+    return advisory_panel_users(review.program_year_id).filter(pk=user.pk).exists()
+
+
+@rules.predicate
+def review_undecided(user, review: CoachReview | None) -> bool:
+    return review is not None and not review.decision
+
+
+@rules.predicate
 def observed_pair_member(user, observation: Observation | None) -> bool:
     return observation is not None and is_pair_member(user, observation.pair)
 
@@ -60,6 +79,20 @@ rules.add_perm("evaluation.schedule_observations", is_eec_staff)
 rules.add_perm("evaluation.view_pair_growth", is_eec_staff | is_pair_member)
 rules.add_perm("evaluation.view_cohort_analytics", is_eec_staff | is_evaluator)
 rules.add_perm("evaluation.export_deidentified", is_eec_staff | is_evaluator)
+# six-month coach reviews: staff and the year's Advisory Panel, except the coach under review
+rules.add_perm("evaluation.view_coach_review", ~is_reviewed_coach & (is_eec_staff | is_year_panel_member))
+rules.add_perm("evaluation.recommend_coach_review", ~is_reviewed_coach & is_year_panel_member & review_undecided)
+
+
+def coach_reviews_visible_to(user, program_year) -> QuerySet[CoachReview]:
+    """The year's reviews the user may open (matches ``evaluation.view_coach_review``): all of them
+    for staff and the year's Advisory Panel members, less the user's own review."""
+    if not getattr(user, "is_authenticated", False):
+        return CoachReview.objects.none()
+    reviews = CoachReview.objects.filter(program_year=program_year)
+    if not (is_eec_staff(user) or advisory_panel_users(program_year).filter(pk=user.pk).exists()):
+        return reviews.none()
+    return reviews.exclude(coach__user=user)
 
 
 def observations_visible_to(user) -> QuerySet[Observation]:

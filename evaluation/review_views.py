@@ -73,8 +73,8 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_object_or_404(
         CoachReview.objects.select_related("coach__program__region", "program_year", "decided_by"), pk=pk
     )
-    if not _visible(request, review.program_year):
-        raise Http404("No such review.")
+    if not request.user.has_perm("evaluation.view_coach_review", review):
+        raise Http404("No such review.")  # also the coach's own review: they are recused from it
     staff = is_eec_staff(request.user)
     can_recommend = coach_reviews.may_recommend(request.user, review)
     mine = PanelRecommendation.objects.filter(review=review, member=request.user).first()
@@ -114,7 +114,9 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "review": review,
             "figures": coach_reviews.review_figures(review, include_free_text=staff),
-            "recommendations": review.recommendations.select_related("member").order_by("submitted_at"),
+            "recommendations": coach_reviews.counted_recommendations(review)
+            .select_related("member")
+            .order_by("submitted_at"),
             "recommendation_form": recommendation_form,
             "decision_form": decision_form,
             "can_recommend": can_recommend,

@@ -414,7 +414,7 @@ def observer_assignments(person) -> QuerySet[ScheduledObservation]:
         ScheduledObservation.objects.filter(observer=person, pair__status__in=ANALYSED_STATUSES)
         .annotate(done=Exists(recorded))
         .filter(done=False)
-        .select_related("pair__mentee__program__region", "pair__coach", "instrument")
+        .select_related("pair__mentee__program__region", "pair__coach", "pair__program_year", "instrument")
         .order_by("due_by")
     )
 

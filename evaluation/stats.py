@@ -15,8 +15,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from scipy import stats
-
 MIN_N = 5
 
 
@@ -70,6 +68,8 @@ def paired_growth(pre: list[float], post: list[float]) -> Growth:
             ci_high=mean_change,
             note="Every pair changed by exactly the same amount; no test is possible.",
         )
+    from scipy import stats  # imported when first needed: it costs every process start a second
+
     margin = stats.t.ppf(0.975, n - 1) * sd / math.sqrt(n)
     test = stats.ttest_rel(post, pre)
     d_z = mean_change / sd

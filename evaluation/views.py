@@ -66,7 +66,7 @@ def observation_list(request: HttpRequest) -> HttpResponse:
     assignments = list(selectors.observer_assignments(person)) if person is not None and can_record else []
     recorded = (
         observations_visible_to(request.user)
-        .select_related("instrument", "observer", "pair__mentee__program__region", "pair__coach")
+        .select_related("instrument", "observer", "pair__mentee__program__region", "pair__coach", "pair__program_year")
         .order_by("-observed_on", "-pk")[:50]
     )
     return render(

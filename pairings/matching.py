@@ -27,7 +27,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 WEIGHTS = {"program_type": 0.30, "needs": 0.35, "ages": 0.20, "language": 0.15}
 COMPONENT_LABELS = {
@@ -197,6 +196,8 @@ def _solve_block(mentees: list[Candidate], coaches: list[Candidate], suggestion:
     # a small penalty on later slots spreads mentees across coaches when scores tie
     cost = -scores[:, slot_owner] + 1e-6 * np.tile(_slot_rank(coaches), (len(mentees), 1))
     cost[~feasible[:, slot_owner]] = 1e9
+    from scipy.optimize import linear_sum_assignment  # imported when needed: slow to import
+
     rows, cols = linear_sum_assignment(cost)
     matched = set()
     for row, col in zip(rows, cols, strict=True):

@@ -82,6 +82,49 @@ def test_seed_demo_loads_the_whole_program_and_is_idempotent(capsys, django_capt
     assert report.requested_by == staff and report.status == DocumentJob.Status.DONE, report.error
     assert report.file.read(5) == b"%PDF-"
 
+    # demo people are distinct people: no two share a name, staff accounts hold no program role, and
+    # no observer observes a pair they are in
+    from collections import Counter
+
+    from django.db.models import F, Q
+
+    from evaluation.models import CoachReview, Observation, PanelRecommendation, ScheduledObservation
+    from evaluation.permissions import advisory_panel_users
+    from pac.models import Person
+    from pac.roles import StaffRole
+
+    names = Counter(Person.objects.values_list("first_name", "last_name"))
+    assert [name for name, n in names.items() if n > 1] == [], "two demo people share a name"
+    staff_accounts = User.objects.filter(Q(is_staff=True) | Q(groups__name__in=StaffRole.values)).distinct()
+    assert staff_accounts.count() >= 9
+    assert not Participation.objects.filter(person__user__in=staff_accounts).exists()
+    assert not Application.objects.filter(applicant__user__in=staff_accounts).exists()
+    in_pair = (
+        Q(coach__user__in=staff_accounts) | Q(mentee__user__in=staff_accounts) | Q(leader__user__in=staff_accounts)
+    )
+    assert not Pair.objects.filter(in_pair).exists()
+    for model in (Observation, ScheduledObservation):
+        rows = model.objects.all()
+        assert rows.exists()
+        own = rows.filter(Q(observer=F("pair__coach")) | Q(observer=F("pair__mentee")) | Q(observer=F("pair__leader")))
+        assert not own.exists(), model
+    assert not Observation.objects.filter(observer=F("observee")).exists()
+    # last year's pairs are last year's mentees, not this year's again
+    assert not Pair.objects.filter(
+        program_year=past, mentee__in=Pair.objects.filter(program_year=year).values("mentee")
+    )
+    # a coach sits on the Advisory Panel, with a review of their own that they did not recommend on
+    panel_coaches = advisory_panel_users(past).filter(person__coach_reviews__program_year=past)
+    assert panel_coaches.exists() and advisory_panel_users(year).filter(pk__in=panel_coaches).exists()
+    assert CoachReview.objects.filter(program_year=past, coach__user__in=panel_coaches).exists()
+    assert PanelRecommendation.objects.filter(member__in=panel_coaches).exists()
+    assert not PanelRecommendation.objects.filter(member=F("review__coach__user")).exists()
+
+    # every demo record has its history (its creation record, written in bulk once the seed is made)
+    for model in (Application, ReviewAssignment, Person, Pair, Meeting, ThirtyDayReport, Observation):
+        assert model.objects.exists()
+        assert not model.objects.exclude(pk__in=model.history.values("id")).exists(), model
+
     counts = (Program.objects.count(), User.objects.count(), Application.objects.count(), Participation.objects.count())
     call_command("seed_demo", "--quiet-logins")
     assert DocumentJob.objects.count() == 1
