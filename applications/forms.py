@@ -383,3 +383,24 @@ class AdvanceByRankForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper()
+
+
+class ReferencesField(forms.Field):
+    """Application references ticked in a list (one `reference` input per row): each is checked as
+    text (no NUL, a sane length) before any query sees it."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        if not value:
+            return []
+        if not isinstance(value, list | tuple):
+            value = [value]
+        text = forms.CharField(max_length=40)
+        return [text.clean(item) for item in value]
+
+
+class BulkDecisionForm(DecisionForm):
+    """The decisions page's bulk form: the ticked applications and one decision for all of them."""
+
+    reference = ReferencesField(required=False)

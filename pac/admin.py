@@ -262,3 +262,6 @@ class DocumentJobAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+from . import beat_admin  # noqa: E402,F401  (the Periodic tasks page, with PAC's own schedules protected)

@@ -8,4 +8,4 @@ class PacConfig(AppConfig):
     verbose_name = "PAC directory"
 
     def ready(self) -> None:
-        from . import my_work, permissions, signals  # noqa: F401  (registers rules, panels, signals)
+        from . import beat, my_work, permissions, signals  # noqa: F401  (registers rules, panels, signals)

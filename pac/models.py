@@ -558,4 +558,5 @@ class Tag(models.Model):
         return f"{self.get_kind_display()}: {self.name}"
 
 
+from pac.beat_models import ScheduleChange  # noqa: E402,F401  (why a PAC schedule was disabled)
 from pac.documents.models import DocumentJob  # noqa: E402,F401  (a pac model; its own module)

@@ -17,6 +17,7 @@ from .. import selectors, services
 from ..forms import (
     AdvanceByRankForm,
     AssignReviewerForm,
+    BulkDecisionForm,
     DecisionForm,
     OverrideForm,
     ReasonForm,
@@ -462,16 +463,21 @@ def interviews(request: HttpRequest) -> HttpResponse:
 def decisions(request: HttpRequest) -> HttpResponse:
     year = program_year_for(request)
     if request.method == "POST":
-        decision = request.POST.get("decision", "")
-        references = request.POST.getlist("reference")
+        form = BulkDecisionForm(request.POST)
+        form.is_valid()  # each field's outcome is read below, so each gets its own message
+        data = form.cleaned_data
+        references = data.get("reference") or []
         chosen = list(Application.objects.filter(program_year=year, reference__in=references).order_by("reference"))
+        decision = data.get("decision", "")
         if not chosen:
             messages.error(request, "Select at least one application.")
         elif decision not in services.DECISIONS:
             messages.error(request, "Choose accept, waitlist or decline.")
+        elif "note" in form.errors:
+            messages.error(request, f"The note: {form.errors['note'][0]}")
         else:
             done, errors = services.applications_decide_bulk(
-                applications=chosen, actor=request.user, decision=decision, note=request.POST.get("note", "")
+                applications=chosen, actor=request.user, decision=decision, note=data.get("note", "")
             )
             messages.success(
                 request, f"{len(done)} application{'s' if len(done) != 1 else ''}: {Stage(decision).label.lower()}."
