@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from import_export import resources
 
-from pac.admin import RecordAdmin
+from pac.admin import ReadOnlyInline, RecordAdmin
 
 from .models import (
     MOU,
@@ -54,21 +54,6 @@ class ReadOnlyRecordAdmin(RecordAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
 

@@ -116,6 +116,23 @@ class ProgramAdmin(RecordAdmin):
     )
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """A record's own trail shown under it: nobody adds, edits or deletes its rows here."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class ParticipationInline(admin.TabularInline):
     model = Participation
     extra = 0

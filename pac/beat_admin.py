@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django_celery_beat.admin import PeriodicTaskAdmin, PeriodicTaskForm
 from django_celery_beat.models import PeriodicTask
 
+from .admin import ReadOnlyInline
 from .beat import is_pac_schedule, pac_schedule_names, schedule_set_enabled
 from .beat_models import ScheduleChange
 
@@ -41,18 +42,10 @@ class PacPeriodicTaskForm(PeriodicTaskForm):
         return data
 
 
-class ScheduleChangeInline(admin.TabularInline):
+class ScheduleChangeInline(ReadOnlyInline):
     model = ScheduleChange
     fields = ("changed_at", "enabled", "reason", "changed_by")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class PacPeriodicTaskAdmin(PeriodicTaskAdmin):

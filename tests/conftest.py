@@ -1,5 +1,6 @@
 """Fixtures shared by every test: people in each role, a program year, Playwright on the system Chromium."""
 
+import datetime
 import os
 import shutil
 
@@ -49,7 +50,13 @@ def _browser_console(request):
 
 @pytest.fixture
 def program_year(db):
-    return ProgramYearFactory()
+    """The 2026–27 cohort, taking applications today (the services refuse an applicant's change
+    outside the window; tests of a closed window make their own year)."""
+    today = datetime.date.today()
+    return ProgramYearFactory(
+        applications_open_on=today - datetime.timedelta(days=30),
+        applications_close_on=today + datetime.timedelta(days=30),
+    )
 
 
 def _staff_like(role: StaffRole, **kwargs):
@@ -146,12 +153,15 @@ def seeded_transactional_db(transactional_db):
     from importlib import import_module
 
     from django.apps import apps
+    from django.contrib.sites.models import Site
 
-    from pac.models import Region
+    from pac.models import AgeGroup, Region, Tag
 
-    if not Region.objects.exists():
-        for module in SEED_MIGRATIONS:
+    if not (Region.objects.exists() and AgeGroup.objects.exists() and Tag.objects.exists()):
+        for module in SEED_MIGRATIONS:  # each seed is idempotent (update_or_create)
             import_module(module).seed(apps, None)
+    if not Site.objects.filter(name="PAC").exists():  # a flush leaves Django's default, example.com
+        import_module("pac.migrations.0008_site_name").name_the_site(apps, None)
 
 
 @pytest.hookimpl(trylast=True)

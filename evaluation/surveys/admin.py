@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from pac.admin import RecordAdmin
+from pac.admin import ReadOnlyInline, RecordAdmin
 
 from ..models import Answer, Invitation, Question, Response, Survey, SurveyRound
 
@@ -110,18 +110,10 @@ class InvitationAdmin(ReadOnly, SimpleHistoryAdmin):
     exclude = ["token_hash"]
 
 
-class AnswerInline(admin.TabularInline):
+class AnswerInline(ReadOnlyInline):
     model = Answer
     fields = ["question", "agreement", "choice", "text"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Response)

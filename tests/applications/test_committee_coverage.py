@@ -13,7 +13,7 @@ from django.urls import reverse
 from applications import selectors
 from applications.models import Application, Committee, CommitteeMember, Stage
 from pac.models import Program, Region
-from tests.applications.factories import ApplicationFactory, committee_with_members
+from tests.applications.factories import ApplicationFactory, committee_with_members, open_window
 from tests.factories import ProgramYearFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -159,7 +159,7 @@ def test_an_application_with_an_unsigned_ip_and_no_scores_shows_no_none(client, 
     """Signed through a link with no recorded address, in review with no submitted reviews yet."""
     from applications import services
 
-    year = ProgramYearFactory(name="2031–32")
+    year = ProgramYearFactory(name="2031–32", **open_window())
     committee, members = committee_with_members(year, 3)
     application = ApplicationFactory(program_year=year)
     mou = services.mou_request(

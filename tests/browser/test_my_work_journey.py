@@ -106,7 +106,7 @@ def test_every_role_sees_its_due_items_on_my_work(live_server, browser, staff_us
         page.goto(f"{base}/my-work/")  # where sign-in lands; asked for again, it is worked out afresh
         expect(page.get_by_role("heading", name="My work")).to_be_visible()
         for text in texts:
-            expect(page.get_by_text(text, exact=False).first).to_be_visible()
+            expect(page.get_by_role("main").get_by_text(text, exact=False).first).to_be_visible()
         assert_accessible(page, f"My work for the {role} at 1280 px")
         page.set_viewport_size({"width": 375, "height": 740})
         assert_fits_phone_width(page)

@@ -57,6 +57,8 @@ def test_people_sign_in_sign_up_and_reset_a_password_while_redis_is_down(
     # a newcomer signs up on a phone and confirms the address from the email
     phone.goto(f"{base}/accounts/signup/")
     phone.get_by_label("Email").fill("dana.newcomer@example.org")
+    phone.get_by_label("First name").fill("Dana")
+    phone.get_by_label("Last name").fill("Newcomer")
     phone.locator("#id_password1").fill("a-long-enough-pass")
     phone.locator("#id_password2").fill("a-long-enough-pass")
     phone.get_by_role("button", name="Sign Up").click()

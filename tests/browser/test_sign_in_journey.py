@@ -35,7 +35,7 @@ def test_staff_sign_in_with_two_factor_and_open_my_work(live_server, page, staff
     assert_accessible(page, "my work")
     nav = page.get_by_role("navigation", name="Main")
     expect(nav.get_by_role("link", name="Staff admin")).to_be_visible()
-    expect(page.get_by_text("EEC staff")).to_be_visible()
+    expect(page.get_by_role("main").get_by_text("EEC staff", exact=True)).to_be_visible()
 
     page.set_viewport_size({"width": 375, "height": 800})
     page.reload()

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from contextlib import contextmanager
 
+import pytest
 from django.utils import timezone
 
+from applications.services import TransitionError
 from coaching.models import Meeting
 from pairings import services as pairing
 from pairings.models import Pair
@@ -48,3 +51,11 @@ def meeting(pair: Pair, held_on: datetime.date, **kw) -> Meeting:
     }
     fields.update(kw)
     return Meeting.objects.create(pair=pair, held_on=held_on, **fields)
+
+
+@contextmanager
+def refused(text: str = ""):
+    """Expect a workflow step to be refused with a message containing ``text``."""
+    with pytest.raises(TransitionError) as info:
+        yield info
+    assert text in info.value.messages[0], info.value.messages[0]

@@ -5,30 +5,21 @@ The reason for a length outside 60–90 minutes is shown wherever the warning is
 from __future__ import annotations
 
 import datetime
-from contextlib import contextmanager
 
 import pytest
 from django.contrib.admin.sites import site
 from django.urls import reverse
 from django.utils import timezone
 
-from applications.services import TransitionError
 from coaching import selectors, services
 from coaching.models import Meeting, ThirtyDayReport
-from tests.coaching.factories import active_pair
+from tests.coaching.factories import active_pair, refused
 from tests.evaluation.test_pair_report import pdf_text
 
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate
 DAY = datetime.timedelta(days=1)
-
-
-@contextmanager
-def refused(text: str = ""):
-    with pytest.raises(TransitionError) as info:
-        yield info
-    assert text in info.value.messages[0], info.value.messages[0]
 
 
 @pytest.fixture

@@ -422,7 +422,7 @@ with mock.patch("coaching.services.email_queue", side_effect=dies):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_process_killed_in_the_sweep_leaves_no_reminder_without_its_email(
-    program_year, staff_user, django_capture_on_commit_callbacks
+    seeded_transactional_db, program_year, staff_user, django_capture_on_commit_callbacks
 ):
     """The real thing: a separate process runs the sweep on the committed data and is SIGKILLed
     between writing a reminder and queueing its email."""

@@ -4,31 +4,22 @@ review. Each refusal raises TransitionError with the message the person sees."""
 from __future__ import annotations
 
 import datetime
-from contextlib import contextmanager
 
 import pytest
 from django.core import mail
 from django.utils import timezone
 
-from applications.services import TransitionError
 from coaching import services
 from coaching.models import Goal, GoalNote, Meeting, ThirtyDayReport
 from pac.models import OutboundEmail, Tag
 from pairings.models import Pair
-from tests.coaching.factories import active_pair, meeting
+from tests.coaching.factories import active_pair, meeting, refused
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate
 DAY = datetime.timedelta(days=1)
-
-
-@contextmanager
-def refused(text: str = ""):
-    with pytest.raises(TransitionError) as info:
-        yield info
-    assert text in info.value.messages[0], info.value.messages[0]
 
 
 @pytest.fixture

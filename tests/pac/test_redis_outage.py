@@ -48,7 +48,14 @@ def test_sign_in_sign_up_and_password_reset_work_while_redis_is_down(
         with django_capture_on_commit_callbacks(execute=True):
             signup = client.post(
                 reverse("account_signup"),
-                {"email": "dana@example.org", "password1": "a-long-enough-pass", "password2": "a-long-enough-pass"},
+                {
+                    "email": "dana@example.org",
+                    "first_name": "Dana",
+                    "last_name": "Newcomer",
+                    "preferred_language": "en",
+                    "password1": "a-long-enough-pass",
+                    "password2": "a-long-enough-pass",
+                },
             )
         assert signup.status_code == 302
         assert mail.outbox[-1].to == ["dana@example.org"]
