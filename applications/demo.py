@@ -122,11 +122,37 @@ def _fill_answers(application: Application, person: Person, ctx: DemoContext, *,
 
 
 def _demo_pdf(name: str):
-    from django.core.files.base import ContentFile
+    """A one-page resume that is a real PDF (uploads are checked whole, so demo files are too)."""
+    import io
 
-    text = f"Resume of {name}".encode()
-    body = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-    return ContentFile(body + b"% " + text + b"\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+    from django.core.files.base import ContentFile
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(612, 792)
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+            NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+        }
+    )
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})}
+    )
+    lines = [f"Resume of {name}", "Demo data: PAC's demo applicants are not real people."]
+    text = "".join(
+        f"BT /F1 {size} Tf 72 {720 - 28 * i} Td ({line.replace(chr(92), '').replace('(', '').replace(')', '')}) Tj ET\n"
+        for i, (line, size) in enumerate(zip(lines, (18, 11), strict=True))
+    )
+    contents = DecodedStreamObject()
+    contents.set_data(text.encode("cp1252", errors="replace"))
+    page[NameObject("/Contents")] = writer._add_object(contents)
+    out = io.BytesIO()
+    writer.write(out)
+    return ContentFile(out.getvalue())
 
 
 def _new_application(ctx: DemoContext, person: Person, role: str) -> Application:
