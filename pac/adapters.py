@@ -1,4 +1,8 @@
+import time
+
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
 
@@ -21,3 +25,23 @@ class AccountAdapter(DefaultAccountAdapter):
         }
         message = self.render_mail(template_prefix, email, context)
         email_queue_message(message)
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """A person who typed their password moments ago is not asked for it again: staff are sent
+        to set up two-factor sign-in right after signing in, and that page would otherwise ask them
+        to "confirm access" with the password they have just typed. Once the sign-in is older than
+        the reauthentication timeout (5 minutes), the usual confirmation applies."""
+        if not super().is_reauthentication_required(app=app, **kwargs):
+            return False
+        request = allauth_context.request
+        user = getattr(request, "user", None)
+        if request is None or user is None or not user.is_authenticated:
+            return True
+        records = get_authentication_records(request, user)
+        last = records[-1] if records else None
+        recent = (
+            last is not None
+            and last.get("method") == "password"
+            and time.time() - last.get("at", 0) < account_settings.REAUTHENTICATION_TIMEOUT
+        )
+        return not recent

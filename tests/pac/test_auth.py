@@ -103,3 +103,39 @@ def test_inactive_account_cannot_sign_in(client):
     response = login(client, user.email)
     assert client.get(reverse("pac:my_work")).status_code == 302
     assert response.status_code in (200, 302)
+
+
+def _new_staff_without_two_factor():
+    from pac.roles import StaffRole
+    from pac.services import role_grant
+
+    user = UserFactory(email="new.staff@example.org")
+    role_grant(user=user, role=StaffRole.EEC_STAFF)
+    PersonFactory(user=user, email=user.email, program=None)
+    return user
+
+
+def test_new_staff_go_from_sign_in_to_two_factor_set_up_without_typing_the_password_again(client):
+    user = _new_staff_without_two_factor()
+    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD}, follow=True)
+    final_url, _ = response.redirect_chain[-1]
+    assert final_url.startswith(reverse("mfa_activate_totp")), response.redirect_chain
+    assert response.status_code == 200
+    assert "Confirm Access" not in response.content.decode()
+
+
+def test_after_the_reauthentication_timeout_setting_up_two_factor_asks_for_the_password(client):
+    import time
+    from unittest import mock
+
+    from allauth.account import app_settings
+
+    user = _new_staff_without_two_factor()
+    login(client, user.email)
+    later = time.time() + app_settings.REAUTHENTICATION_TIMEOUT + 1
+    with (
+        mock.patch("pac.adapters.time.time", return_value=later),
+        mock.patch("allauth.account.internal.flows.reauthentication.time.time", return_value=later),
+    ):
+        response = client.get(reverse("mfa_activate_totp"))
+    assert response.status_code == 302 and response.url.startswith(reverse("account_reauthenticate"))
