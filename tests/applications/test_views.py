@@ -590,3 +590,15 @@ def test_staff_resend_a_recommendation_link(client, staff_user, program_year, dj
     recommendation.refresh_from_db()
     assert recommendation.sent_count == 2
     assert mail.outbox[-1].to == ["rae@example.org"]
+
+
+def test_staff_my_work_offers_no_application_to_apply_for(client, staff_user):
+    from tests.applications.factories import open_window
+    from tests.factories import ProgramYearFactory
+
+    ProgramYearFactory(name="2027–28", **open_window())
+    client.force_login(staff_user)
+    response = client.get(reverse("pac:my_work"))
+    html = response.content.decode()
+    assert response.status_code == 200 and "Program administration" in html
+    assert "Your applications" not in html and ">Apply<" not in html
