@@ -81,6 +81,8 @@ def test_signup_email_comes_from_pac(client, django_capture_on_commit_callbacks)
     body = mail.outbox[-1].body
     assert "Hello from PAC!" in body
     assert "Hello from !" not in body
+    # who asked, and where, in words the recipient knows (not the site's bare domain)
+    assert "because Dana Newcomer gave this address when creating an account on PAC (http://testserver)" in body
 
 
 def test_the_site_is_named_pac():
