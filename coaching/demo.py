@@ -67,15 +67,19 @@ def seed(ctx: DemoContext) -> None:
                     )
             day += datetime.timedelta(days=30)
             month += 1
-        for code, title in ctx.rng.sample(GOALS, 2):
+        for k, (code, title) in enumerate(ctx.rng.sample(GOALS, 2)):
+            short = k == 1  # one aim for the year, one step for the coming 30 days
             goal = services.goal_save(
                 pair=pair,
                 actor=coach,
                 area=tags[code],
                 title=title,
+                horizon=Goal.Horizon.SHORT if short else Goal.Horizon.LONG,
                 strategies="Model it in the first meeting; observe and give feedback.",
                 recommended_training="EEC Professional Development Center course on CLASS",
-                target_date=pair.started_on + datetime.timedelta(days=150),
+                target_date=min(today, pair.started_on + datetime.timedelta(days=60))
+                if short
+                else pair.started_on + datetime.timedelta(days=150),
                 status=Goal.Status.IN_PROGRESS,
             )
             services.goal_note_add(

@@ -84,8 +84,9 @@ class MeetingWithdrawForm(forms.Form):
 class GoalForm(forms.ModelForm):
     class Meta:
         model = Goal
-        fields = ["title", "area", "strategies", "recommended_training", "target_date", "status"]
+        fields = ["title", "horizon", "area", "strategies", "recommended_training", "target_date", "status"]
         widgets = {
+            "horizon": forms.RadioSelect,
             "target_date": forms.DateInput(attrs={"type": "date"}),
             "strategies": forms.Textarea(attrs={"rows": 3}),
             "recommended_training": forms.Textarea(attrs={"rows": 2}),

@@ -128,6 +128,12 @@ class Goal(models.Model):
         MET = "met", "Met"
         DROPPED = "dropped", "Dropped"
 
+    class Horizon(models.TextChoices):
+        """The model's action plans hold both: steps for the coming 30 days and aims for the year."""
+
+        LONG = "long", "Long-term (this program year)"
+        SHORT = "short", "Short-term (this 30-day period)"
+
     pair = models.ForeignKey(Pair, on_delete=models.PROTECT, related_name="goals")
     area = models.ForeignKey(
         Tag,
@@ -136,6 +142,12 @@ class Goal(models.Model):
         help_text="The CLASS dimension, Core Competency area or QRIS standard it targets.",
     )
     title = models.CharField(max_length=200)
+    horizon = models.CharField(
+        max_length=5,
+        choices=Horizon.choices,
+        default=Horizon.LONG,
+        help_text="A long-term goal is for the program year; a short-term one for the coming 30-day period.",
+    )
     strategies = models.TextField(blank=True)
     recommended_training = models.TextField("recommended training or courses", blank=True)
     target_date = models.DateField(null=True, blank=True)
@@ -151,6 +163,11 @@ class Goal(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def horizon_word(self) -> str:
+        """"Long-term" or "Short-term", as a badge or a heading says it."""
+        return self.get_horizon_display().split(" (")[0]
 
 
 class GoalNote(models.Model):

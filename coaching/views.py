@@ -220,7 +220,12 @@ def report_for_period(request: HttpRequest, pk: int, period: int) -> HttpRespons
 def plan(request: HttpRequest, pk: int) -> HttpResponse:
     """The professional development plan: the pair's goals and recommended training, printable."""
     pair = _pair(request, pk)
-    goals = Goal.objects.filter(pair=pair).exclude(status=Goal.Status.DROPPED).select_related("area")
+    goals = (
+        Goal.objects.filter(pair=pair)
+        .exclude(status=Goal.Status.DROPPED)
+        .select_related("area")
+        .order_by("horizon", "status", "target_date", "pk")  # long-term aims first, then the next 30 days
+    )
     return render(request, "coaching/plan.html", {"pair": pair, "goals": goals})
 
 
