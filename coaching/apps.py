@@ -8,4 +8,4 @@ class CoachingConfig(AppConfig):
     verbose_name = "Coaching"
 
     def ready(self) -> None:
-        from . import documents, my_work, permissions  # noqa: F401  (registers rules, panels, navigation, documents)
+        from . import annotations, documents, my_work, permissions  # noqa: F401  (registers rules, panels, navigation, documents, links)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from applications.models import Application, Stage
 from applications.services import TransitionError
-from evaluation.coach_reviews import prior_decisions
+from pac import annotations
 from pac.models import Person
 from pac.views import program_year_for, staff_required
 
@@ -141,7 +141,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
             "coaches": [c for c in pool.coaches if c.free_slots > 0],
             "mentees": pool.mentees,
             # each coach's six-month review decision from an earlier year (one query)
-            "prior_reviews": prior_decisions(coach_people, year),
+            "prior_reviews": annotations.prior_decisions(coach_people, year),
             "rows": [
                 (m, applications[m.mentee.application_id], applications[m.coach.application_id])
                 for m in suggestion.matches

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from evaluation.coach_reviews import prior_decisions
+from pac import annotations
 from pac.models import ProgramYear, Region, RegionTarget
 from pac.views import program_year_for, staff_required
 
@@ -146,7 +146,7 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
             "reopen_form": ReopenForm(),
             "scores": _scores_by_assignment(assignments),
             # a returning CT or CA: the six-month review decision from an earlier year
-            "prior_review": prior_decisions([application.applicant_id], application.program_year).get(
+            "prior_review": annotations.prior_decisions([application.applicant_id], application.program_year).get(
                 application.applicant_id
             )
             if application.role in ("ct", "ca")

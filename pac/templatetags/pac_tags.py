@@ -1,5 +1,7 @@
 from django import template
 
+from pac import annotations
+
 register = template.Library()
 
 
@@ -56,3 +58,10 @@ def midsentence(label) -> str:
         return text
     return text[0].lower() + text[1:]
 PROGRAM_WORDS = ("Consultant ", "Mentee", "Program/Instructional Leader", "Program Leader", "Instructional Leader")
+
+
+@register.simple_tag
+def link_to(key: str, *args) -> str:
+    """A later app's page, through pac.annotations: {% link_to "pair.workspace" pair.pk as url %}
+    ("" when no app registered the link, so the template leaves the link out)."""
+    return annotations.link(key, *args)
