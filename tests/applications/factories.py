@@ -154,9 +154,11 @@ class MOUFactory(DjangoModelFactory):
             signed_text=factory.LazyAttribute(lambda o: f"MOU signed by {o.signer_name}"),
             # a Program/Instructional Leader who meets the model's qualifications for the program
             leader_position=factory.LazyAttribute(
-                lambda o: leader_positions_for(o.application.program_type)[0]
-                if o.application.spec.mou_signer == "leader"
-                else ""
+                lambda o: (
+                    leader_positions_for(o.application.program_type)[0]
+                    if o.application.spec.mou_signer == "leader"
+                    else ""
+                )
             ),
             leader_ece_education=factory.LazyAttribute(lambda o: True if o.leader_position == "chosen" else None),
             leader_ece_experience=factory.LazyAttribute(lambda o: True if o.leader_position == "chosen" else None),
