@@ -26,7 +26,7 @@ from .models import (
     Stage,
     Tier,
 )
-from .roles import ApplicantRole, spec_for
+from .roles import ApplicantRole, LeaderPosition, leader_positions_for, spec_for
 
 STATEMENTS = {
     ApplicantRole.CT: "I have coached new teachers in my center for several years, using video of my own practice "
@@ -203,8 +203,24 @@ def _components(
         )
         if sign:
             services.mou_sign(
-                mou=mou, signature_name=signer.full_name, confirmed=True, ip="127.0.0.1", user_agent="PAC demo data"
+                mou=mou,
+                signature_name=signer.full_name,
+                confirmed=True,
+                ip="127.0.0.1",
+                user_agent="PAC demo data",
+                **(_qualifying_leader(application, signer) if spec.mou_signer == "leader" else {}),
             )
+
+
+def _qualifying_leader(application, signer) -> dict:
+    """A demo leader who meets the model's qualifications for the applicant's kind of program."""
+    position = leader_positions_for(application.program_type)[0]
+    return {
+        "leader_position": position,
+        "leader_ece_education": True if position == LeaderPosition.CHOSEN else None,
+        "leader_ece_experience": True if position == LeaderPosition.CHOSEN else None,
+        "leader_pq_registry_id": f"PQ{100000 + signer.pk}",
+    }
 
 
 def _in_window(ctx: DemoContext) -> datetime.datetime:

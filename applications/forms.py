@@ -10,7 +10,7 @@ from pac.forms import GroupedModelChoiceField, GroupedModelMultipleChoiceField
 from pac.models import Program, Region, Tag, User
 
 from .models import Application, Criterion, InterviewSlot, YesNoNA
-from .roles import ApplicantRole, Relationship, spec_for
+from .roles import ApplicantRole, LeaderPosition, Relationship, leader_positions_for, spec_for
 from .signatures import signature_problem
 from .uploads import validate_document
 
@@ -205,14 +205,48 @@ class LetterForm(forms.Form):
 
 
 class MOUSignForm(forms.Form):
-    """The signer types their own name as the MOU shows it (checked again by the service)."""
+    """The signer types their own name as the MOU shows it (checked again by the service). A
+    Program/Instructional Leader also answers what Tier 1 needs to know about them."""
 
     signature_name = forms.CharField(label="Type your full name to sign", max_length=200)
     confirm = forms.BooleanField(label="I have read this MOU and agree to it as the person named above.")
 
-    def __init__(self, *args, signer_name: str, **kwargs):
+    def __init__(self, *args, signer_name: str, leader_program_type: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.signer_name = signer_name
+        self.asks_leader = leader_program_type is not None
+        if self.asks_leader:
+            positions = leader_positions_for(leader_program_type) + (LeaderPosition.OTHER,)
+            leader_fields = {
+                "leader_position": forms.ChoiceField(
+                    label="Your position in the applicant's program",
+                    choices=[(p.value, p.label) for p in positions],
+                    widget=forms.RadioSelect,
+                    help_text="The program model asks who the Program/Instructional Leader is for this kind of "
+                    "program. Choose the one that describes you.",
+                ),
+                "leader_ece_education": YesNoField(
+                    label="Do you have education in early childhood education?",
+                    required=False,
+                    help_text="Answer if an independent FCC educator chose you as their leader.",
+                ),
+                "leader_ece_experience": YesNoField(
+                    label="Do you have experience working in early childhood education?",
+                    required=False,
+                    help_text="Answer if an independent FCC educator chose you as their leader.",
+                ),
+                "leader_pq_registry_id": forms.CharField(
+                    label="Your PQ Registry ID",
+                    max_length=40,
+                    required=False,
+                    help_text="Your ID in the MA EEC Professional Qualifications Registry. Leave it blank if you "
+                    "are not registered.",
+                ),
+            }
+            if LeaderPosition.CHOSEN not in positions:
+                del leader_fields["leader_ece_education"], leader_fields["leader_ece_experience"]
+            # the leader's questions come before the signature
+            self.fields = {**leader_fields, **self.fields}
         self.fields["signature_name"].label = f"Type your full name to sign, as shown: {signer_name}"
         self.fields["signature_name"].help_text = "Capital letters, accents and hyphens do not need to match."
         self.fields["signature_name"].widget.attrs["autocomplete"] = "name"
@@ -224,6 +258,25 @@ class MOUSignForm(forms.Form):
         if problem:
             raise forms.ValidationError(problem, code="not_the_signer")
         return typed
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("leader_position") == LeaderPosition.CHOSEN:
+            for field in ("leader_ece_education", "leader_ece_experience"):
+                if cleaned.get(field) is None:
+                    self.add_error(field, "Answer yes or no: an independent FCC educator's leader needs both.")
+        return cleaned
+
+    def leader_facts(self) -> dict:
+        """The leader's answers as the service takes them (nothing when a supervisor signs)."""
+        if not self.asks_leader:
+            return {}
+        return {
+            "leader_position": self.cleaned_data.get("leader_position", ""),
+            "leader_ece_education": self.cleaned_data.get("leader_ece_education"),
+            "leader_ece_experience": self.cleaned_data.get("leader_ece_experience"),
+            "leader_pq_registry_id": self.cleaned_data.get("leader_pq_registry_id", ""),
+        }
 
 
 class MOUDeclineForm(forms.Form):

@@ -188,6 +188,8 @@ def is_blank(value) -> bool:
 
 
 def answer_label(role: str, field: str) -> str:
+    if field in LEADER_FACT_LABELS:
+        return LEADER_FACT_LABELS[field]
     if field == "has_leader_support" and spec_for(role).mou_signer == "supervisor":
         return "Support of your supervisor"
     return ANSWER_LABELS[field]
@@ -231,3 +233,39 @@ def missing_before_submission(application) -> list[Missing]:
         missing.append(Missing(spec.program_profile_label, "program_profile"))
     missing += [Missing(answer_label(application.role, f), f) for f in missing_answers(application)]
     return missing
+
+
+class LeaderPosition(models.TextChoices):
+    """What the Program/Instructional Leader who signs an MOU is to the applicant's program
+    (seeds/000, "Mentee Program/Instructional Leaders", Qualifications)."""
+
+    DIRECTOR = "director", "Program director"
+    SITE_COORDINATOR = "site_coordinator", "Site coordinator"
+    HOME_MONITOR = "home_monitor", "Home monitor in the FCC System"
+    SYSTEM_PD_QRIS = "system_pd_qris", "Person the FCC System assigned to support professional development or QRIS"
+    CHOSEN = "chosen", "Person the independent FCC educator chose as their leader"
+    OTHER = "other", "None of these"
+
+
+# the positions the model accepts for each kind of program; any other program type is center-like
+LEADER_POSITIONS_FCC_SYSTEM = (LeaderPosition.HOME_MONITOR, LeaderPosition.SYSTEM_PD_QRIS)
+LEADER_POSITIONS_INDEPENDENT = (LeaderPosition.CHOSEN,)
+LEADER_POSITIONS_CENTER = (LeaderPosition.DIRECTOR, LeaderPosition.SITE_COORDINATOR)
+
+LEADER_FACT_LABELS = {
+    "leader_position": "Leader's position in the program",
+    "leader_ece_education": "Leader's early childhood education",
+    "leader_ece_experience": "Leader's early childhood experience",
+    "leader_pq_registry_id": "Leader's PQ Registry ID",
+}
+
+
+def leader_positions_for(program_type: str) -> tuple:
+    """The positions that fit a program type (every position when the type is not known)."""
+    if program_type == "fcc_system":
+        return LEADER_POSITIONS_FCC_SYSTEM
+    if program_type == "fcc_independent":
+        return LEADER_POSITIONS_INDEPENDENT
+    if program_type:
+        return LEADER_POSITIONS_CENTER
+    return LEADER_POSITIONS_CENTER + LEADER_POSITIONS_FCC_SYSTEM + LEADER_POSITIONS_INDEPENDENT

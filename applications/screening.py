@@ -12,7 +12,15 @@ from dataclasses import dataclass
 
 from pac.models import Person, Program
 
-from .roles import ApplicantRole, answer_label, missing_answers, spec_for
+from .roles import (
+    LEADER_POSITIONS_CENTER,
+    LEADER_POSITIONS_FCC_SYSTEM,
+    ApplicantRole,
+    LeaderPosition,
+    answer_label,
+    missing_answers,
+    spec_for,
+)
 
 CENTER_BASED = (Program.ProgramType.CENTER, Program.ProgramType.HEAD_START)
 SUPERVISORY_JOBS = (Person.JobRole.DIRECTOR, Person.JobRole.FCC_SYSTEM_STAFF)
@@ -22,11 +30,35 @@ RELEVANT_FIELDS = (Person.DegreeField.ECE, Person.DegreeField.RELATED)
 
 
 @dataclass(frozen=True)
+class LeaderFacts:
+    """What the Program/Instructional Leader said when signing the MOU (blank/None: not answered)."""
+
+    position: str = ""
+    ece_education: bool | None = None
+    ece_experience: bool | None = None
+    pq_registry_id: str = ""
+
+    def missing(self) -> list[str]:
+        """The leader's facts not given. An MOU signed without the questions answers none of them;
+        a leader who left the PQ Registry ID blank answered it (they are not registered)."""
+        if not self.position:
+            return ["leader_position", "leader_pq_registry_id"]
+        missing = []
+        if self.position == LeaderPosition.CHOSEN:
+            if self.ece_education is None:
+                missing.append("leader_ece_education")
+            if self.ece_experience is None:
+                missing.append("leader_ece_experience")
+        return missing
+
+
+@dataclass(frozen=True)
 class Facts:
     """What screening needs to know about an application's components."""
 
     received_recommendations: int = 0
     mou_status: str | None = None  # the current MOU's status, if any
+    leader: LeaderFacts | None = None  # set once a Program/Instructional Leader has signed the MOU
 
 
 @dataclass(frozen=True)
@@ -336,6 +368,59 @@ def fcc_in_contracted_system(app, facts: Facts) -> Outcome:
     return Outcome("fcc_in_contracted_system", "qualification", ok, message)
 
 
+# --- the Program/Instructional Leader who signed the MOU (seeds/000, "Mentee Program/Instructional
+# Leaders", Qualifications) ----------------------------------------------------------------------
+
+
+def _yes_no(value: bool | None) -> str:
+    return "not answered" if value is None else ("yes" if value else "no")
+
+
+@reads("program_type", "leader_position", "leader_ece_education", "leader_ece_experience")
+def leader_role_fits_program(app, facts: Facts) -> Outcome:
+    leader = facts.leader
+    said = LeaderPosition(leader.position).label.lower()
+    program = Program.ProgramType(app.program_type).label.lower()
+    if app.program_type == Program.ProgramType.FCC_INDEPENDENT:
+        ok = leader.position == LeaderPosition.CHOSEN and bool(leader.ece_education) and bool(leader.ece_experience)
+        message = (
+            "The Program/Instructional Leader an independent FCC educator chooses must have early childhood "
+            f"education and experience; the leader says: {said}, education {_yes_no(leader.ece_education)}, "
+            f"experience {_yes_no(leader.ece_experience)}."
+        )
+    elif app.program_type == Program.ProgramType.FCC_SYSTEM:
+        ok = leader.position in LEADER_POSITIONS_FCC_SYSTEM
+        message = (
+            "For an FCC educator in a contracted FCC System the Program/Instructional Leader must be the home "
+            f"monitor or the person the System assigned to support professional development or QRIS; the "
+            f"leader says: {said}."
+        )
+    else:
+        ok = leader.position in LEADER_POSITIONS_CENTER
+        message = (
+            f"For a {program} program the Program/Instructional Leader must be the program director or site "
+            f"coordinator; the leader says: {said}."
+        )
+    return Outcome("leader_role_fits_program", "qualification", ok, message)
+
+
+@reads("leader_pq_registry_id")
+def leader_in_pq_registry(app, facts: Facts) -> Outcome:
+    given = facts.leader.pq_registry_id.strip()
+    return Outcome(
+        "leader_in_pq_registry",
+        "qualification",
+        bool(given),
+        "The Program/Instructional Leader must be registered in the EEC PQ Registry; "
+        + (f"the leader gave PQ Registry ID {given}." if given else "the leader gave no PQ Registry ID."),
+    )
+
+
+# judged only once a leader has signed the MOU: waived (not applicable) or unsigned, they do not apply
+LEADER_QUALIFICATIONS: list[Rule] = [leader_role_fits_program, leader_in_pq_registry]
+LEADER_RULES = frozenset(rule.__name__ for rule in LEADER_QUALIFICATIONS)
+
+
 COMPLETENESS: dict[str, list[Rule]] = {
     ApplicantRole.CT: [
         complete_resume,
@@ -420,7 +505,11 @@ def evaluate(app, facts: Facts) -> list[Outcome]:
     only on answers given: one whose answer is missing reports the application incomplete."""
     missing = missing_answers(app)
     outcomes = [rule(app, facts) for rule in COMPLETENESS[app.role]]
-    for rule in QUALIFICATIONS[app.role]:
+    rules = list(QUALIFICATIONS[app.role])
+    if facts.leader is not None and spec_for(app.role).mou_signer == "leader":
+        missing += facts.leader.missing()
+        rules += LEADER_QUALIFICATIONS
+    for rule in rules:
         if any(f in missing for f in rule.reads):
             outcomes.append(not_answered(rule, app, missing))
         else:

@@ -46,6 +46,15 @@ def test_seed_demo_loads_the_whole_program_and_is_idempotent(capsys, django_capt
         Application.objects.filter(stage=Stage.ACCEPTED, program_year=year).values_list("role").annotate(n=Count("pk"))
     )
     assert accepted == {"ct": 12, "mentee": 12, "ca": 6, "ma": 6}
+    # every demo leader who signed an MOU gave facts that meet the model's qualifications (issue 13)
+    from applications.models import MOU, ScreeningCheck
+    from applications.screening import LEADER_RULES
+
+    leader_mous = MOU.objects.filter(status=MOU.Status.SIGNED, application__role__in=["ct", "mentee"])
+    assert leader_mous.exists() and not leader_mous.filter(leader_position="").exists()
+    assert not leader_mous.filter(leader_pq_registry_id="").exists()
+    leader_checks = ScreeningCheck.objects.filter(rule__in=LEADER_RULES)
+    assert leader_checks.exists() and not leader_checks.filter(passed=False).exists()
 
     # active CT–Mentee and CA–MA pairs in every region, made through the real suggestion
     from pairings.models import Pair

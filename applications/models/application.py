@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from pac.models import Person, Program, ProgramYear, Tag, User
 
-from ..roles import ApplicantRole, Relationship, spec_for
+from ..roles import ApplicantRole, LeaderPosition, Relationship, spec_for
 
 
 def private_upload_to(instance, filename: str) -> str:
@@ -370,10 +370,22 @@ class MOU(LinkRequest):
     waived_reason = models.TextField(blank=True)
     waived_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     waived_at = models.DateTimeField(null=True, blank=True)
+    # what a Program/Instructional Leader told us when signing (screened in Tier 1); blank/None
+    # when not asked (a supervisor's MOU, or one signed before the questions existed)
+    leader_position = models.CharField(
+        "leader's position in the program", max_length=20, choices=LeaderPosition.choices, blank=True
+    )
+    leader_ece_education = models.BooleanField("leader has early childhood education", null=True, blank=True)
+    leader_ece_experience = models.BooleanField("leader has early childhood experience", null=True, blank=True)
+    leader_pq_registry_id = models.CharField("leader's PQ Registry ID", max_length=40, blank=True)
 
     history = HistoricalRecords(excluded_fields=["token_hash"])
 
     FROZEN_ONCE_SIGNED = (
+        "leader_position",
+        "leader_ece_education",
+        "leader_ece_experience",
+        "leader_pq_registry_id",
         "signer_name",
         "signer_email",
         "signer_title",

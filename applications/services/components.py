@@ -20,7 +20,7 @@ from ..models import (
     Stage,
     hash_token,
 )
-from ..roles import Relationship
+from ..roles import LeaderPosition, Relationship
 from ..signatures import signature_problem
 from ..uploads import store_document
 from .common import (
@@ -318,8 +318,20 @@ def _signed_mou_lock(mou: MOU) -> MOU:
 
 @transaction.atomic
 def mou_sign(
-    *, mou: MOU, signature_name: str, confirmed: bool, ip: str | None, user_agent: str = "", user: User | None = None
+    *,
+    mou: MOU,
+    signature_name: str,
+    confirmed: bool,
+    ip: str | None,
+    user_agent: str = "",
+    user: User | None = None,
+    leader_position: str = "",
+    leader_ece_education: bool | None = None,
+    leader_ece_experience: bool | None = None,
+    leader_pq_registry_id: str = "",
 ) -> MOU:
+    """Record the signature. A Program/Instructional Leader also says what they are to the
+    applicant's program and gives their PQ Registry ID; Tier 1 screens those facts."""
     mou = _signed_mou_lock(mou)
     _check_mou_open(mou)
     if user is not None and user.pk == mou.application.applicant.user_id:
@@ -332,6 +344,14 @@ def mou_sign(
     problem = signature_problem(typed, mou.signer_name)
     if problem:
         raise TransitionError({"signature_name": problem})
+    if leader_position and leader_position not in LeaderPosition.values:
+        raise TransitionError({"leader_position": "Choose your position from the list."})
+    if mou.application.spec.mou_signer == "leader":
+        mou.leader_position = leader_position
+        chosen = leader_position == LeaderPosition.CHOSEN
+        mou.leader_ece_education = leader_ece_education if chosen else None
+        mou.leader_ece_experience = leader_ece_experience if chosen else None
+        mou.leader_pq_registry_id = " ".join(leader_pq_registry_id.split())[:40]
     mou.signed_text = mou_render(
         template=mou.template, application=mou.application, signer_name=mou.signer_name, signer_title=mou.signer_title
     )

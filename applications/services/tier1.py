@@ -27,7 +27,15 @@ def screening_facts(application: Application) -> screening.Facts:
     ).first()
     if mou is None:
         mou = application.mous.filter(status=MOU.Status.DECLINED).order_by("-declined_at").first()
-    return screening.Facts(received_recommendations=received, mou_status=mou.status if mou else None)
+    leader = None
+    if mou is not None and mou.status == MOU.Status.SIGNED and application.spec.mou_signer == "leader":
+        leader = screening.LeaderFacts(
+            position=mou.leader_position,
+            ece_education=mou.leader_ece_education,
+            ece_experience=mou.leader_ece_experience,
+            pq_registry_id=mou.leader_pq_registry_id,
+        )
+    return screening.Facts(received_recommendations=received, mou_status=mou.status if mou else None, leader=leader)
 
 
 @transaction.atomic
@@ -61,6 +69,11 @@ def application_screen(*, application: Application, actor: User | None) -> Appli
             check.passed, check.message, check.checked_at = outcome.passed, outcome.message, now
             check.category = outcome.category
             check.save(update_fields=["passed", "message", "category", "checked_at"])
+    # the leader's checks stand only while a leader's signed MOU does (not once it is replaced or waived)
+    judged = {o.rule for o in outcomes}
+    for rule in screening.LEADER_RULES - judged:
+        if rule in checks:
+            checks.pop(rule).delete()
     current = [checks[o.rule] for o in outcomes]
     unmet = [c for c in current if c.category == ScreeningCheck.Category.QUALIFICATION and not c.satisfied]
     incomplete = [c for c in current if c.category == ScreeningCheck.Category.COMPLETENESS and not c.satisfied]

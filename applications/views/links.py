@@ -77,7 +77,12 @@ def recommend(request: HttpRequest, token: str) -> HttpResponse:
 
 def _mou_page(request: HttpRequest, mou: MOU, *, token: str | None) -> HttpResponse:
     action = request.POST.get("action")
-    sign_form = MOUSignForm(request.POST if action == "sign" else None, signer_name=mou.signer_name)
+    application = mou.application
+    sign_form = MOUSignForm(
+        request.POST if action == "sign" else None,
+        signer_name=mou.signer_name,
+        leader_program_type=application.program_type if application.spec.mou_signer == "leader" else None,
+    )
     decline_form = MOUDeclineForm(request.POST if action == "decline" else None)
     user = request.user if request.user.is_authenticated else None
     if action == "sign" and sign_form.is_valid():
@@ -89,6 +94,7 @@ def _mou_page(request: HttpRequest, mou: MOU, *, token: str | None) -> HttpRespo
                 ip=_client_ip(request),
                 user_agent=request.META.get("HTTP_USER_AGENT", ""),
                 user=user,
+                **sign_form.leader_facts(),
             )
         except services.LinkError as error:
             return _link_problem(request, error)

@@ -26,7 +26,7 @@ from applications.models import (
     Recommendation,
     Stage,
 )
-from applications.roles import spec_for
+from applications.roles import leader_positions_for, spec_for
 from pac.models import Person, Program
 from tests.factories import PersonFactory, ProgramYearFactory, UserFactory
 
@@ -152,6 +152,17 @@ class MOUFactory(DjangoModelFactory):
             signed_at=factory.LazyFunction(timezone.now),
             signed_ip="203.0.113.7",
             signed_text=factory.LazyAttribute(lambda o: f"MOU signed by {o.signer_name}"),
+            # a Program/Instructional Leader who meets the model's qualifications for the program
+            leader_position=factory.LazyAttribute(
+                lambda o: (
+                    leader_positions_for(o.application.program_type)[0]
+                    if o.application.spec.mou_signer == "leader"
+                    else ""
+                )
+            ),
+            leader_ece_education=factory.LazyAttribute(lambda o: True if o.leader_position == "chosen" else None),
+            leader_ece_experience=factory.LazyAttribute(lambda o: True if o.leader_position == "chosen" else None),
+            leader_pq_registry_id=factory.LazyAttribute(lambda o: "PQ-55555" if o.leader_position else ""),
         )
 
 

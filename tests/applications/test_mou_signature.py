@@ -14,6 +14,9 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
+# what a center's Program/Instructional Leader answers when signing
+LEADER = {"leader_position": "director", "leader_pq_registry_id": "PQ-777"}
+
 
 @pytest.mark.parametrize(
     ("typed", "named"),
@@ -86,7 +89,7 @@ def test_the_link_page_names_the_signer_and_refuses_a_wrong_name_keeping_what_wa
     assert 'aria-invalid="true"' in body  # the error is on the name field
     mou.refresh_from_db()
     assert mou.status == MOU.Status.REQUESTED
-    client.post(url, {"action": "sign", "signature_name": "dana DIRECTOR", "confirm": "on"})
+    client.post(url, {"action": "sign", "signature_name": "dana DIRECTOR", "confirm": "on", **LEADER})
     mou.refresh_from_db()
     assert mou.status == MOU.Status.SIGNED
 
@@ -104,6 +107,6 @@ def test_a_leader_with_an_account_signing_in_app_is_checked_the_same_way(client)
     assert "is not the name this MOU was sent to (Lee Leader)" in response.content.decode()
     mou.refresh_from_db()
     assert mou.status == MOU.Status.REQUESTED
-    client.post(url, {"action": "sign", "signature_name": "LEE LEADER", "confirm": "on"})
+    client.post(url, {"action": "sign", "signature_name": "LEE LEADER", "confirm": "on", **LEADER})
     mou.refresh_from_db()
     assert mou.status == MOU.Status.SIGNED and mou.signed_by_user == leader

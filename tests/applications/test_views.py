@@ -423,7 +423,7 @@ def test_leader_signs_several_mous_in_turn(client, program_year):
     assert listing.count(reverse("applications:mou_sign_mine", args=[mous[0].pk])) == 1
     response = client.post(
         reverse("applications:mou_sign_mine", args=[mous[0].pk]),
-        {"action": "sign", "signature_name": "Busy Leader", "confirm": "on"},
+        {"action": "sign", "signature_name": "Busy Leader", "confirm": "on", "leader_position": "director"},
     )
     assert response.url == reverse("applications:mou_sign_mine", args=[mous[1].pk])  # the next one
     missing = client.post(
@@ -444,7 +444,7 @@ def test_mou_link_records_the_signature(client, program_year):
     assert application.applicant.full_name in page and "Memorandum of Understanding" in page
     client.post(
         url,
-        {"action": "sign", "signature_name": "Dana Director", "confirm": "on"},
+        {"action": "sign", "signature_name": "Dana Director", "confirm": "on", "leader_position": "director"},
         REMOTE_ADDR="198.51.100.4",
         HTTP_USER_AGENT="Test browser",
     )

@@ -166,6 +166,8 @@ def test_apply_recommend_sign_review_and_accept(live_server, browser, staff_user
     expect(outsider.get_by_role("heading", name="Memorandum of Understanding")).to_be_visible()
     expect(outsider.get_by_text("Rosa Pereira").first).to_be_visible()
     assert_accessible(outsider, "MOU")
+    outsider.get_by_label("Program director", exact=True).check()
+    outsider.get_by_label("Your PQ Registry ID").fill("PQ-20417")
     outsider.get_by_label("Type your full name to sign").fill("Dana Director")
     outsider.get_by_label("I have read this MOU and agree to it as the person named above.").check()
     outsider.get_by_role("button", name="Sign the MOU").click()

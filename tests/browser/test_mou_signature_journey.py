@@ -57,6 +57,8 @@ def test_leader_is_refused_someone_elses_name_and_signs_with_their_own(live_serv
     assert_accessible(page, f"MOU at {width}px")
     assert_fits_phone_width(page)
 
+    page.get_by_label("Program director", exact=True).check()
+    page.get_by_label("Your PQ Registry ID").fill("PQ-31337")
     name_field.fill("Someone Else")
     page.get_by_label("I have read this MOU and agree to it as the person named above.").check()
     page.get_by_role("button", name="Sign the MOU").click()
@@ -76,3 +78,4 @@ def test_leader_is_refused_someone_elses_name_and_signs_with_their_own(live_serv
     assert_accessible(page, f"MOU signed at {width}px")
     mou.refresh_from_db()
     assert (mou.status, mou.signature_name) == (MOU.Status.SIGNED, "JOSE nunez")
+    assert (mou.leader_position, mou.leader_pq_registry_id) == ("director", "PQ-31337")
