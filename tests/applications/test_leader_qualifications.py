@@ -134,14 +134,16 @@ def _link(mou: MOU) -> str:
     return reverse("applications:mou_sign", args=[token])
 
 
+def _sign_as_dana(mou, **facts):
+    """The named leader, Dana Director, signs by link with these facts about herself."""
+    return services.mou_sign(mou=mou, signature_name="Dana Director", confirmed=True, ip=None, **facts)
+
+
 @pytest.mark.django_db
 def test_the_service_stores_the_leaders_facts_and_history_keeps_them():
     mou = _requested("fcc_independent")
-    services.mou_sign(
-        mou=mou,
-        signature_name="Dana Director",
-        confirmed=True,
-        ip=None,
+    _sign_as_dana(
+        mou,
         leader_position="chosen",
         leader_ece_education=True,
         leader_ece_experience=True,
@@ -277,14 +279,7 @@ def _submitted_waiting_for_mou(**kwargs) -> tuple[Application, MOU]:
 @pytest.mark.django_db
 def test_tier1_runs_the_leaders_rules_when_the_mou_is_signed():
     application, mou = _submitted_waiting_for_mou()
-    services.mou_sign(
-        mou=mou,
-        signature_name="Dana Director",
-        confirmed=True,
-        ip=None,
-        leader_position="director",
-        leader_pq_registry_id="PQ-1",
-    )
+    _sign_as_dana(mou, leader_position="director", leader_pq_registry_id="PQ-1")
     application.refresh_from_db()
     assert application.stage == Stage.IN_REVIEW
     checks = {c.rule: c.passed for c in application.screening_checks.all()}
@@ -294,14 +289,7 @@ def test_tier1_runs_the_leaders_rules_when_the_mou_is_signed():
 @pytest.mark.django_db
 def test_a_leader_who_does_not_fit_screens_out_and_staff_see_and_override_it(client, staff_user):
     application, mou = _submitted_waiting_for_mou()
-    services.mou_sign(
-        mou=mou,
-        signature_name="Dana Director",
-        confirmed=True,
-        ip=None,
-        leader_position="other",
-        leader_pq_registry_id="",
-    )
+    _sign_as_dana(mou, leader_position="other", leader_pq_registry_id="")
     application.refresh_from_db()
     assert application.stage == Stage.SCREENED_OUT
     fit = ScreeningCheck.objects.get(application=application, rule="leader_role_fits_program")
@@ -332,14 +320,7 @@ def test_the_packet_shows_the_leaders_answers_and_checks(staff_user):
     from applications import documents
 
     application, mou = _submitted_waiting_for_mou()
-    services.mou_sign(
-        mou=mou,
-        signature_name="Dana Director",
-        confirmed=True,
-        ip=None,
-        leader_position="director",
-        leader_pq_registry_id="PQ-31",
-    )
+    _sign_as_dana(mou, leader_position="director", leader_pq_registry_id="PQ-31")
     packet = documents.application_for_packet(Application.objects.filter(pk=application.pk)).get()
     html = render_to_string("applications/pdf/packet.html", documents.packet_context(packet, blind=False))
     text = " ".join(html.split())

@@ -9,13 +9,12 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from evaluation import services
-from evaluation.models import Instrument, Observation
+from evaluation.models import Observation
 from tests.browser.conftest import assert_accessible, assert_fits_phone_width
 from tests.browser.test_application_journey import sign_in
 from tests.coaching.factories import active_pair
 from tests.conftest import totp_code
-from tests.evaluation.factories import certified_observer, record
+from tests.evaluation.factories import record, scheduled_pre_k_observation
 
 pytestmark = [
     pytest.mark.browser,
@@ -30,18 +29,7 @@ def test_observer_enters_a_pre_k_observation_and_staff_see_the_cohort_chart(
     live_server, browser, staff_user, program_year
 ):
     today = timezone.localdate()
-    pair = active_pair(program_year, staff_user, started_on=today - datetime.timedelta(days=30))
-    observer = certified_observer("pre_k")
-    services.schedule_save(
-        actor=staff_user,
-        pair=pair,
-        time_point="pre",
-        window_opens=today - datetime.timedelta(days=7),
-        due_by=today + datetime.timedelta(days=7),
-        observer=observer,
-        instrument=Instrument.objects.get(code="pre_k"),
-        classroom="Preschool A",
-    )
+    pair, observer = scheduled_pre_k_observation(program_year, staff_user)
     # five more pairs already observed pre and post, so the cohort has enough pairs for statistics
     for gain in (1, 0, 1, 2, 1):
         other = active_pair(program_year, staff_user, started_on=today - datetime.timedelta(days=200))

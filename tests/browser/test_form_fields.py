@@ -4,21 +4,16 @@ a search. axe-core scans each."""
 
 from __future__ import annotations
 
-import datetime
 import re
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from evaluation import services
-from evaluation.models import Instrument
 from pac.models import Region, Tag
 from tests.applications.factories import ApplicationFactory
 from tests.browser.conftest import assert_accessible, assert_fits_phone_width
 from tests.browser.test_application_journey import sign_in
-from tests.coaching.factories import active_pair
-from tests.evaluation.factories import certified_observer
+from tests.evaluation.factories import scheduled_pre_k_observation
 from tests.factories import ProgramFactory
 
 pytestmark = [
@@ -35,19 +30,7 @@ def right_edge(locator) -> float:
 
 @pytest.mark.parametrize("width", [320, 375])
 def test_the_class_score_grid_shows_every_cycle_on_a_phone(live_server, browser, staff_user, program_year, width):
-    today = timezone.localdate()
-    pair = active_pair(program_year, staff_user, started_on=today - datetime.timedelta(days=30))
-    observer = certified_observer("pre_k")
-    services.schedule_save(
-        actor=staff_user,
-        pair=pair,
-        time_point="pre",
-        window_opens=today - datetime.timedelta(days=7),
-        due_by=today + datetime.timedelta(days=7),
-        observer=observer,
-        instrument=Instrument.objects.get(code="pre_k"),
-        classroom="Preschool A",
-    )
+    pair, observer = scheduled_pre_k_observation(program_year, staff_user)
     phone = browser.new_context(viewport={"width": width, "height": 740}, is_mobile=True, has_touch=True).new_page()
     sign_in(phone, live_server.url, observer.user.email)
     phone.get_by_role("link", name=f"Pre (start of year): {pair.mentee.full_name}").click()

@@ -65,3 +65,24 @@ def record(
         cycles=cycles_for(tool, scores, n_cycles),
         classroom="Room 1",
     )
+
+
+def scheduled_pre_k_observation(program_year, staff_user):
+    """An active pair (a month in) whose pre observation, in Preschool A, is due within the week from a
+    certified Pre-K observer. Returns (pair, observer)."""
+    from tests.coaching.factories import active_pair
+
+    today = timezone.localdate()
+    pair = active_pair(program_year, staff_user, started_on=today - datetime.timedelta(days=30))
+    observer = certified_observer("pre_k")
+    services.schedule_save(
+        actor=staff_user,
+        pair=pair,
+        time_point="pre",
+        window_opens=today - datetime.timedelta(days=7),
+        due_by=today + datetime.timedelta(days=7),
+        observer=observer,
+        instrument=Instrument.objects.get(code="pre_k"),
+        classroom="Preschool A",
+    )
+    return pair, observer
