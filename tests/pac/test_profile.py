@@ -197,40 +197,35 @@ def test_no_email_is_built_for_an_applicant_without_a_name(open_year, django_cap
 # --- emailed links follow the address the site is reached at -------------------------------
 
 
+def _recommender_email_body(client, django_capture_on_commit_callbacks) -> str:
+    """Rosa asks a recommender for a letter, on a request to 127.0.0.1:8765; the email's body."""
+    person = PersonFactory(with_account=True, first_name="Rosa", last_name="Pereira")
+    year = ProgramYearFactory(
+        name="2031–32", applications_open_on=timezone.localdate(), applications_close_on=timezone.localdate()
+    )
+    application = Application.objects.create(program_year=year, role="ct", applicant=person, created_by=person.user)
+    client.force_login(person.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("applications:recommender_add", args=[application.reference]),
+            {"name": "Pat Peer", "email": "pat.peer@example.org", "relationship": "professional_peer"},
+            HTTP_HOST="127.0.0.1:8765",
+        )
+    return mail.outbox[-1].body
+
+
 def test_emailed_links_follow_the_request_host_when_no_base_url_is_set(
     client, settings, django_capture_on_commit_callbacks
 ):
     settings.PAC_BASE_URL = ""
-    person = PersonFactory(with_account=True, first_name="Rosa", last_name="Pereira")
-    year = ProgramYearFactory(
-        name="2031–32", applications_open_on=timezone.localdate(), applications_close_on=timezone.localdate()
-    )
-    application = Application.objects.create(program_year=year, role="ct", applicant=person, created_by=person.user)
-    client.force_login(person.user)
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            reverse("applications:recommender_add", args=[application.reference]),
-            {"name": "Pat Peer", "email": "pat.peer@example.org", "relationship": "professional_peer"},
-            HTTP_HOST="127.0.0.1:8765",
-        )
-    assert re.search(r"http://127\.0\.0\.1:8765/applications/r/\S+/", mail.outbox[-1].body), mail.outbox[-1].body
+    body = _recommender_email_body(client, django_capture_on_commit_callbacks)
+    assert re.search(r"http://127\.0\.0\.1:8765/applications/r/\S+/", body), body
 
 
 def test_a_set_base_url_wins_over_the_request_host(client, settings, django_capture_on_commit_callbacks):
     settings.PAC_BASE_URL = "https://pac.example.org/"
-    person = PersonFactory(with_account=True, first_name="Rosa", last_name="Pereira")
-    year = ProgramYearFactory(
-        name="2031–32", applications_open_on=timezone.localdate(), applications_close_on=timezone.localdate()
-    )
-    application = Application.objects.create(program_year=year, role="ct", applicant=person, created_by=person.user)
-    client.force_login(person.user)
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            reverse("applications:recommender_add", args=[application.reference]),
-            {"name": "Pat Peer", "email": "pat.peer@example.org", "relationship": "professional_peer"},
-            HTTP_HOST="127.0.0.1:8765",
-        )
-    assert "https://pac.example.org/applications/r/" in mail.outbox[-1].body
+    body = _recommender_email_body(client, django_capture_on_commit_callbacks)
+    assert "https://pac.example.org/applications/r/" in body
 
 
 def test_staff_renaming_a_person_in_the_admin_renames_the_account(client, staff_user):
