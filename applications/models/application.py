@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
-import secrets
 import uuid
 from pathlib import PurePath
 
@@ -15,6 +13,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from pac.models import Person, Program, ProgramYear, Tag, User
+from pac.workflow import hash_token, new_token  # noqa: F401  (re-exported: the link models use them)
 
 from ..roles import ApplicantRole, LeaderPosition, Relationship, spec_for
 
@@ -23,16 +22,6 @@ def private_upload_to(instance, filename: str) -> str:
     """Uploads are stored under a random name; the original name is kept in the row."""
     suffix = PurePath(filename).suffix.lower()[:6]
     return f"private/{type(instance).__name__.lower()}/{uuid.uuid4().hex}{suffix}"
-
-
-def new_token() -> tuple[str, str]:
-    """An unguessable link token and the hash we store (the token itself is never stored)."""
-    token = secrets.token_urlsafe(32)
-    return token, hash_token(token)
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _temporary_reference() -> str:

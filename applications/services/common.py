@@ -6,7 +6,6 @@ import datetime
 import logging
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +14,7 @@ from pac.contact import eec_contact
 from pac.links import absolute_url  # noqa: F401  (the workflow modules import it from here)
 from pac.models import User
 from pac.services import email_queue
+from pac.workflow import LinkError, TransitionError  # noqa: F401  (shared by every app; re-exported here)
 
 from ..models import Application, ApplicationEvent, ReviewAssignment, Stage
 
@@ -22,10 +22,6 @@ logger = logging.getLogger(__name__)
 
 
 REVIEWERS_PER_APPLICATION = 3
-
-
-class TransitionError(ValidationError):
-    """A workflow step that is not allowed now; the message says why, in the program's words."""
 
 
 def require_applicant_name(application: Application) -> None:
@@ -132,10 +128,3 @@ def _check_applicant_window(
         _check_window(application, now=now)
 
 
-class LinkError(Exception):
-    """An emailed link that cannot be used: unknown, used, expired. The message is for the person;
-    ``status`` is 404 for a link we do not know and 410 for one that worked once but no longer does."""
-
-    def __init__(self, message: str, status: int = 410):
-        super().__init__(message)
-        self.status = status
