@@ -185,6 +185,26 @@ def pairs_confirm_suggested(
     return done, errors
 
 
+def pairs_confirm(
+    *, program_year: ProgramYear, proposed: Iterable[Pair], suggested: Iterable[tuple[int, int]], actor: User
+) -> tuple[list[Pair], list[str]]:
+    """The suggestion page's confirmation: the ticked locked pairs, then the ticked rows of the
+    suggestion. Each pair is confirmed in its own transaction, so one refusal (a pair confirmed
+    by a second click, a mentee paired meanwhile) does not undo the rest; the refusals come back
+    in the program's words."""
+    done, errors = [], []
+    for pair in proposed:
+        if pair.program_year_id != program_year.pk:
+            errors.append("A ticked locked pair is not one of this year's pairs; reload the page.")
+            continue
+        try:
+            done.append(pair_confirm(pair=pair, actor=actor))
+        except TransitionError as exc:
+            errors.append(exc.messages[0])
+    more, more_errors = pairs_confirm_suggested(choices=suggested, actor=actor, program_year=program_year)
+    return done + more, errors + more_errors
+
+
 @transaction.atomic
 def pair_end(*, pair: Pair, actor: User, end_kind: str, reason: str = "") -> Pair:
     """End an active pair: completed, or ended early with a reason. History is kept; the mentee

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from applications.models import Application, Stage
-from applications.services import TransitionError
 from pac import annotations
-from pac.models import Person
 from pac.views import program_year_for, staff_required
+from pac.workflow import attempt
 
 from . import selectors, services
+from .forms import ConfirmForm, LockForm, PairByHandForm, UnlockForm, WaiveForm
 from .matching import COMPONENT_LABELS, WEIGHTS
 from .models import Kind, Pair
 from .permissions import pairs_visible_to
@@ -30,99 +31,13 @@ def _here(year, kind) -> str:
     return f"{reverse('pairings:suggest')}?year={year.pk}&kind={kind}"
 
 
-def _run(request: HttpRequest, action, success: str) -> None:
-    try:
-        action()
-    except TransitionError as exc:
-        messages.error(request, exc.messages[0])
-    else:
-        messages.success(request, success)
-
-
-def _application(year, pk: str | None, roles) -> Application | None:
-    if not (pk or "").isdigit():
-        return None
-    return (
-        Application.objects.filter(pk=pk, program_year=year, stage=Stage.ACCEPTED, role__in=roles)
-        .select_related("applicant", "program__region")
-        .first()
-    )
-
-
-@require_http_methods(["GET", "POST"])
+@require_GET
 @staff_required
 def suggest(request: HttpRequest) -> HttpResponse:
+    """The suggestion for a year and kind of pair, with its locked pairs; each of the page's
+    forms posts to its own step below, which comes back here with its message."""
     year = program_year_for(request)
     kind = _kind(request)
-    coach_role, mentee_role = ("ct", "mentee") if kind == Kind.CT_MENTEE else ("ca", "ma")
-    if request.method == "POST":
-        action = request.POST.get("action")
-        if action in ("lock", "by_hand"):
-            mentee = _application(year, request.POST.get("mentee"), [mentee_role])
-            coach = _application(year, request.POST.get("coach"), [coach_role])
-            if mentee is None or coach is None:
-                messages.error(request, "Choose an accepted mentee and coach from this year's pool.")
-            else:
-                _run(
-                    request,
-                    lambda: services.pair_propose(
-                        coach_application=coach,
-                        mentee_application=mentee,
-                        actor=request.user,
-                        relax_reason=request.POST.get("relax_reason", ""),
-                    ),
-                    f"Locked {coach.applicant.full_name} with {mentee.applicant.full_name}. The suggestion is run "
-                    "again around it; nothing is final until you confirm.",
-                )
-        elif action == "unlock":
-            pair_id = request.POST.get("pair", "")
-            pair = get_object_or_404(Pair, pk=pair_id if pair_id.isdigit() else 0, program_year=year)
-            _run(request, lambda: services.pair_discard(pair=pair, actor=request.user), "Unlocked.")
-        elif action == "waive":
-            person_id = request.POST.get("mentee_person", "")
-            person = get_object_or_404(
-                Person.objects.filter(
-                    applications__program_year=year, applications__stage=Stage.ACCEPTED, applications__role=mentee_role
-                ).distinct(),
-                pk=person_id if person_id.isdigit() else 0,
-            )
-            _run(
-                request,
-                lambda: services.region_waive(
-                    program_year=year, mentee=person, reason=request.POST.get("reason", ""), actor=request.user
-                ),
-                f"{person.full_name} may now be matched with a coach from another region.",
-            )
-        elif action == "confirm":
-            confirmed, errors = 0, []
-            for pk in request.POST.getlist("proposed"):
-                pair = Pair.objects.filter(pk=pk if pk.isdigit() else 0, program_year=year).first()
-                if pair:
-                    try:
-                        services.pair_confirm(pair=pair, actor=request.user)
-                        confirmed += 1
-                    except TransitionError as exc:
-                        errors.append(exc.messages[0])
-            choices = []
-            for value in request.POST.getlist("suggested"):
-                mentee_id, _, coach_id = value.partition(":")
-                if mentee_id.isdigit() and coach_id.isdigit():
-                    choices.append((int(mentee_id), int(coach_id)))
-            done, more_errors = services.pairs_confirm_suggested(choices=choices, actor=request.user, program_year=year)
-            confirmed += len(done)
-            if confirmed:
-                messages.success(
-                    request,
-                    f"{confirmed} pair{'s' if confirmed != 1 else ''} confirmed; the coaches, "
-                    "mentees and leaders have been emailed.",
-                )
-            elif not errors and not more_errors:
-                messages.error(request, "Select at least one pair to confirm.")
-            for error in (errors + more_errors)[:10]:
-                messages.warning(request, error)
-        else:
-            messages.error(request, "Unknown action.")
-        return redirect(_here(year, kind))
     pool, suggestion = services.suggestion_for(year, kind)
     proposed = list(selectors.pairs_for_year(year, kind=kind, status=Pair.Status.PROPOSED))
     applications = pool.applications
@@ -148,6 +63,89 @@ def suggest(request: HttpRequest) -> HttpResponse:
             ],
         },
     )
+
+
+def _suggestion_step(form_class):
+    """A step of the suggestion page: staff only, POST only; the posted form is bound for the
+    year and kind shown, and the step always goes back to the page (a refusal as its message)."""
+
+    def decorate(step):
+        @wraps(step)
+        @require_POST
+        @staff_required
+        def view(request: HttpRequest) -> HttpResponse:
+            year, kind = program_year_for(request), _kind(request)
+            form = form_class(request.POST, program_year=year, kind=kind)
+            if form.is_valid():
+                step(request, form)
+            else:
+                messages.error(request, form.first_error())
+            return redirect(_here(year, form.pair_kind))
+
+        return view
+
+    return decorate
+
+
+def _lock(request: HttpRequest, form: LockForm, relax_reason: str = "") -> None:
+    mentee, coach = form.cleaned_data["mentee"], form.cleaned_data["coach"]
+    with attempt(request) as step:
+        services.pair_propose(
+            coach_application=coach, mentee_application=mentee, actor=request.user, relax_reason=relax_reason
+        )
+    if step.ok:
+        messages.success(
+            request,
+            f"Locked {coach.applicant.full_name} with {mentee.applicant.full_name}. The suggestion is run "
+            "again around it; nothing is final until you confirm.",
+        )
+
+
+@_suggestion_step(LockForm)
+def suggest_lock(request: HttpRequest, form: LockForm) -> None:
+    _lock(request, form)
+
+
+@_suggestion_step(PairByHandForm)
+def suggest_pair_by_hand(request: HttpRequest, form: PairByHandForm) -> None:
+    _lock(request, form, relax_reason=form.cleaned_data["relax_reason"])
+
+
+@_suggestion_step(UnlockForm)
+def suggest_unlock(request: HttpRequest, form: UnlockForm) -> None:
+    with attempt(request) as step:
+        services.pair_discard(pair=form.cleaned_data["pair"], actor=request.user)
+    if step.ok:
+        messages.success(request, "Unlocked.")
+
+
+@_suggestion_step(WaiveForm)
+def suggest_waive(request: HttpRequest, form: WaiveForm) -> None:
+    person = form.cleaned_data["mentee_person"]
+    with attempt(request) as step:
+        services.region_waive(
+            program_year=form.program_year, mentee=person, reason=form.cleaned_data["reason"], actor=request.user
+        )
+    if step.ok:
+        messages.success(request, f"{person.full_name} may now be matched with a coach from another region.")
+
+
+@_suggestion_step(ConfirmForm)
+def suggest_confirm(request: HttpRequest, form: ConfirmForm) -> None:
+    done, errors = services.pairs_confirm(
+        program_year=form.program_year,
+        proposed=form.cleaned_data["proposed"],
+        suggested=form.cleaned_data["suggested"],
+        actor=request.user,
+    )
+    if done:
+        count = len(done)
+        messages.success(
+            request,
+            f"{count} pair{'s' if count != 1 else ''} confirmed; the coaches, mentees and leaders have been emailed.",
+        )
+    for error in errors[:10]:
+        messages.warning(request, error)
 
 
 @require_GET
@@ -193,16 +191,15 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not request.user.has_perm("pairings.manage"):
             raise PermissionDenied("Only EEC staff end pairs.")
-        _run(
-            request,
-            lambda: services.pair_end(
+        with attempt(request) as step:
+            services.pair_end(
                 pair=pair,
                 actor=request.user,
                 end_kind=request.POST.get("end_kind", ""),
                 reason=request.POST.get("reason", ""),
-            ),
-            "The pair is ended; its history is kept and the mentee can be paired again.",
-        )
+            )
+        if step.ok:
+            messages.success(request, "The pair is ended; its history is kept and the mentee can be paired again.")
         return redirect("pairings:detail", pk=pk)
     return render(
         request,

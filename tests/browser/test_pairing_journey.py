@@ -1,5 +1,6 @@
 """Journey: staff open the suggestion, lock one pair, accept the rest, and the regional target
-view shows the new pairs. axe-core scans every page."""
+view shows the new pairs. Lock and confirm are separate forms posting to their own steps, each
+coming back to the suggestion with its message. axe-core scans every page."""
 
 from __future__ import annotations
 
@@ -46,6 +47,7 @@ def test_lock_one_accept_the_rest_and_targets_update(live_server, browser, staff
     first = mentees[0].applicant.full_name
     page.get_by_role("button", name="Lock").first.click()
     expect(page.get_by_role("heading", name="Locked pairs")).to_be_visible()
+    expect(page.get_by_text("nothing is final until you confirm")).to_be_visible()  # the lock step's message
     assert Pair.objects.filter(status=Pair.Status.PROPOSED).count() == 1
     assert_accessible(page, "suggestion with a locked pair")
     page.get_by_role("button", name="Confirm the selected pairs").click()

@@ -17,19 +17,25 @@ pytestmark = pytest.mark.django_db
 
 def test_non_numeric_ids_on_the_suggestion_page_are_not_errors(client, staff_user, program_year):
     client.force_login(staff_user)
-    url = reverse("pairings:suggest") + f"?year={program_year.pk}"
-    for data in ({"action": "unlock", "pair": "abc"}, {"action": "waive", "mentee_person": "abc", "reason": "x"}):
-        assert client.post(url, data).status_code == 404
+    for step, data in (
+        ("pairings:suggest_unlock", {"pair": "abc"}),
+        ("pairings:suggest_waive", {"mentee_person": "abc", "reason": "x"}),
+    ):
+        response = client.post(reverse(step), {**data, "year": program_year.pk}, follow=True)
+        assert response.status_code == 200
+        assert [m.level_tag for m in response.context["messages"]] == ["error"]
 
 
 def test_a_region_waiver_is_only_for_the_years_accepted_mentees(client, staff_user, program_year):
     coach = accepted("ct", program_year)
     client.force_login(staff_user)
     response = client.post(
-        reverse("pairings:suggest") + f"?year={program_year.pk}",
-        {"action": "waive", "mentee_person": coach.applicant_id, "reason": "x"},
+        reverse("pairings:suggest_waive"),
+        {"mentee_person": coach.applicant_id, "reason": "x", "year": program_year.pk},
+        follow=True,
     )
-    assert response.status_code == 404
+    assert [str(m) for m in response.context["messages"]] == ["Choose an accepted mentee from this year's pool."]
+    assert not coach.applicant.region_waivers.exists()
 
 
 def test_a_locked_pair_is_told_to_nobody_until_confirmed(client, staff_user, program_year):

@@ -487,6 +487,36 @@ def test_pairs_confirm_suggested_confirms_several_and_collects_errors(
     assert len(mail.outbox) == 4
 
 
+def test_pairs_confirm_confirms_locked_then_suggested_and_a_second_run_only_refuses(program_year, actor):
+    coach = accepted("ct", program_year)
+    m1, m2 = accepted("mentee", program_year), accepted("mentee", program_year)
+    locked = services.pair_propose(coach_application=coach, mentee_application=m1, actor=actor)
+    other_year = ProgramYearFactory(
+        name="2027–28", starts_on=datetime.date(2027, 9, 1), ends_on=datetime.date(2028, 8, 31)
+    )
+    foreign = PairFactory(program_year=other_year)
+    done, errors = services.pairs_confirm(
+        program_year=program_year, proposed=[locked, foreign], suggested=[(m2.pk, coach.pk)], actor=actor
+    )
+    assert [(p.mentee_id, p.status) for p in done] == [
+        (m1.applicant_id, Pair.Status.ACTIVE),
+        (m2.applicant_id, Pair.Status.ACTIVE),
+    ]
+    assert errors == ["A ticked locked pair is not one of this year's pairs; reload the page."]
+    foreign.refresh_from_db()
+    assert foreign.status == Pair.Status.PROPOSED
+    # the same confirmation again (a double submit) changes nothing and says why
+    done, errors = services.pairs_confirm(
+        program_year=program_year, proposed=[locked], suggested=[(m2.pk, coach.pk)], actor=actor
+    )
+    assert done == []
+    assert errors == [
+        "This pair is active; only a proposed pair is confirmed.",
+        f"{m2.applicant.full_name} already has a pair this year; end it before pairing again.",
+    ]
+    assert Pair.objects.filter(program_year=program_year).count() == 2
+
+
 def test_discard_only_a_proposed_pair(program_year, actor):
     coach = accepted("ct", program_year)
     mentee = accepted("mentee", program_year)
