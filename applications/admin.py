@@ -8,8 +8,8 @@ Nothing is deleted here (``RecordAdmin``).
 """
 
 from django.contrib import admin, messages
-from django.db import models, transaction
-from django.db.models import Max, Q
+from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
 from import_export import resources
@@ -31,13 +31,9 @@ from .models import (
     Score,
     ScreeningCheck,
 )
+from .services import mou_templates
 
 LETTER_FIELDS = ("letter_text", "letter_file")
-
-
-def _text(value: str) -> str:
-    """Text as compared for "has it changed": line endings and surrounding whitespace do not count."""
-    return value.replace("\r\n", "\n").strip()
 
 
 def staff_page_link(application: Application | None) -> str:
@@ -341,7 +337,8 @@ class MOUAdmin(ReadOnlyRecordAdmin):
 
 @admin.register(MOUTemplate)
 class MOUTemplateAdmin(RecordAdmin):
-    """Editing the title or body of a version somebody has signed saves a new version instead."""
+    """Editing the title or body of a version somebody has signed saves a new version instead
+    (applications.services.mou_templates; the model itself refuses to change a signed version)."""
 
     list_display = ["title", "role", "version", "is_active", "created_at"]
     list_filter = ["role", "is_active"]
@@ -358,48 +355,30 @@ class MOUTemplateAdmin(RecordAdmin):
     def signed_mous(self, obj: MOUTemplate) -> str:
         if obj.pk is None:
             return "—"
-        count = self._signed(obj).count()
+        count = obj.mous.filter(Q(status=MOU.Status.SIGNED) | Q(signed_at__isnull=False)).count()
         if not count:
             return "None: changes are saved to this version."
         return f"{count}: changing the title or text saves a new version; this one stays as signed."
 
-    @staticmethod
-    def _signed(template: MOUTemplate):
-        # superseded MOUs that had been signed still point at the text they signed
-        return template.mous.filter(Q(status=MOU.Status.SIGNED) | Q(signed_at__isnull=False))
-
-    @staticmethod
-    def _next_version(role: str) -> int:
-        return (MOUTemplate.objects.filter(role=role).aggregate(v=Max("version"))["v"] or 0) + 1
-
     def save_model(self, request, obj, form, change):
-        obj.body = obj.body.replace("\r\n", "\n")  # browsers send CRLF; keep the stored text uniform
+        fields = {"title": obj.title, "body": obj.body, "is_active": obj.is_active, "actor": request.user}
         if not change:
-            obj.version = self._next_version(obj.role)
-            return super().save_model(request, obj, form, change)
-        with transaction.atomic():
-            stored = MOUTemplate.objects.select_for_update().get(pk=obj.pk)
-            if (_text(stored.title), _text(stored.body)) == (_text(obj.title), _text(obj.body)):
-                # only the flags changed: keep the text byte for byte as it was
-                obj.title, obj.body = stored.title, stored.body
-                return super().save_model(request, obj, form, change)
-            if not self._signed(stored).exists():
-                return super().save_model(request, obj, form, change)
-            signed = stored
-            signed.is_active = False
-            signed._history_user = request.user
-            signed.save(update_fields=["is_active"])
-            obj.pk = None
-            obj._state.adding = True
-            obj.version = self._next_version(obj.role)
-            super().save_model(request, obj, form, change)
-        self.message_user(
-            request,
-            f"Version {signed.version} has been signed, so it was kept unchanged (and is no longer active); "
-            f"your changes were saved as version {obj.version}.",
-            messages.WARNING,
-        )
-        return None
+            saved = mou_templates.mou_template_create(role=obj.role, **fields)
+            superseded = None
+        else:
+            result = mou_templates.mou_template_edit(template=obj, **fields)
+            saved, superseded = result.template, result.superseded
+        # the admin goes on with ``obj`` (its log entry, message and redirect): make it the saved version
+        for name in ("pk", "version", "title", "body", "is_active", "created_at"):
+            setattr(obj, name, getattr(saved, name))
+        obj._state.adding = False
+        if superseded is not None:
+            self.message_user(
+                request,
+                f"Version {superseded.version} has been signed, so it was kept unchanged (and is no longer active); "
+                f"your changes were saved as version {saved.version}.",
+                messages.WARNING,
+            )
 
 
 # --- committees and rubrics ---------------------------------------------------------------------

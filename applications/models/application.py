@@ -284,9 +284,35 @@ class Recommendation(LinkRequest):
             raise ValidationError({"relationship": f"For this role the recommender must be: {allowed}."})
 
 
+SIGNED_TEMPLATE_ERROR = (
+    "Version {version} of this MOU template has been signed, so its title and text cannot be changed; "
+    "edit it through applications.services.mou_template_edit, which saves a new version."
+)
+
+
+def _signed_mous() -> models.Q:
+    # a superseded MOU that had been signed still points at the text it signed
+    return models.Q(mous__status="signed") | models.Q(mous__signed_at__isnull=False)
+
+
+class MOUTemplateQuerySet(models.QuerySet):
+    def signed(self) -> MOUTemplateQuerySet:
+        """Versions somebody has signed."""
+        return self.filter(_signed_mous()).distinct()
+
+    def update(self, **kwargs):
+        # the bulk path (update, bulk_update) is refused like save() for a signed version's text
+        if set(kwargs) & set(MOUTemplate.FROZEN_ONCE_SIGNED):
+            signed = self.signed().order_by().values_list("version", flat=True).first()
+            if signed is not None:
+                raise ValidationError(SIGNED_TEMPLATE_ERROR.format(version=signed))
+        return super().update(**kwargs)
+
+
 class MOUTemplate(models.Model):
-    """The MOU text staff maintain. A version that has been signed is never changed: editing
-    it in the admin saves a new version."""
+    """The MOU text staff maintain. A version that has been signed is never changed: save()
+    refuses a change to its title or text (as a signed MOU refuses any change), and editing it
+    through the service (the admin uses it) saves a new version and retires the signed one."""
 
     role = models.CharField(max_length=10, choices=ApplicantRole.choices)
     version = models.PositiveSmallIntegerField(default=1)
@@ -300,6 +326,10 @@ class MOUTemplate(models.Model):
 
     history = HistoricalRecords()
 
+    objects = MOUTemplateQuerySet.as_manager()
+
+    FROZEN_ONCE_SIGNED = ("role", "version", "title", "body")
+
     class Meta:
         ordering = ["role", "-version"]
         verbose_name = "MOU template"
@@ -307,6 +337,16 @@ class MOUTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} (v{self.version})"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk and not self._state.adding:
+            stored = MOUTemplate.objects.filter(pk=self.pk).values(*self.FROZEN_ONCE_SIGNED).first()
+            if stored and any(getattr(self, f) != stored[f] for f in self.FROZEN_ONCE_SIGNED) and self.is_signed():
+                raise ValidationError(SIGNED_TEMPLATE_ERROR.format(version=stored["version"]))
+        super().save(*args, **kwargs)
+
+    def is_signed(self) -> bool:
+        return self.pk is not None and MOUTemplate.objects.filter(pk=self.pk).filter(_signed_mous()).exists()
 
     def clean(self) -> None:
         import re

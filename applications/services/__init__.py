@@ -37,6 +37,7 @@ from .components import (
 )
 from .decisions import DECISIONS, application_decide, applications_decide_bulk
 from .interviews import application_advance_to_interview, application_skip_interview, slot_book
+from .mou_templates import TemplateSaved, mou_template_create, mou_template_edit
 from .review import (
     assignment_add,
     assignment_declare_conflict,
@@ -56,6 +57,7 @@ __all__ = [
     "DECISIONS",
     "REVIEWERS_PER_APPLICATION",
     "LinkError",
+    "TemplateSaved",
     "TransitionError",
     "absolute_url",
     "application_advance_to_interview",
@@ -82,6 +84,8 @@ __all__ = [
     "mou_request",
     "mou_send",
     "mou_sign",
+    "mou_template_create",
+    "mou_template_edit",
     "mou_template_for",
     "mou_waive",
     "mous_waiting_for",
