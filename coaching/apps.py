@@ -8,4 +8,4 @@ class CoachingConfig(AppConfig):
     verbose_name = "Coaching"
 
     def ready(self) -> None:
-        from . import annotations, documents, my_work, permissions  # noqa: F401  (registers rules, panels, navigation, documents, links)
+        from . import annotations, documents, my_work, permissions, receivers  # noqa: F401  (registers rules, panels, navigation, documents, links, receivers)

@@ -34,6 +34,9 @@ def seed(ctx: DemoContext) -> None:
             "coach__user", "mentee__user", "mentee__program", "leader"
         )
     )
+    # pairings' demo confirms the pairs today and then dates them from the program year's start:
+    # the empty drafts confirmation opened are dated from today, so they are opened again below
+    ThirtyDayReport.objects.filter(pair__in=pairs, status=ThirtyDayReport.Status.DRAFT, answers={}).delete()
     for index, pair in enumerate(pairs):
         coach = pair.coach.user
         day = pair.started_on + datetime.timedelta(days=3)

@@ -68,6 +68,35 @@ def month_flags(
     return flags
 
 
+@dataclass
+class UnopenedReport:
+    """A period that has started whose draft is not made yet (the hourly task makes it, or the
+    coach's "Start this report"): shown beside the made reports, in their order."""
+
+    pair_id: int
+    period: int
+    period_start: datetime.date
+    period_end: datetime.date
+    due_on: datetime.date
+    unopened = True
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        return self.due_on < (today or timezone.localdate())
+
+    @property
+    def url(self) -> str:
+        return reverse("coaching:report_for_period", args=[self.pair_id, self.period])
+
+
+def started_period(pair: Pair, number: int, today: datetime.date | None = None) -> schedule.Period | None:
+    """The pair's period ``number`` if it has started (and the pair had not ended before it)."""
+    if not pair.started_on or pair.status == Pair.Status.PROPOSED:
+        return None
+    today = today or timezone.localdate()
+    started = schedule.periods(started_on=pair.started_on, ended_on=pair.ended_on, until=today)
+    return next((p for p in started if p.number == number), None)
+
+
 def workspace(pair: Pair) -> dict:
     meetings = list(Meeting.objects.filter(pair=pair).order_by("-held_on", "-pk"))
     goals = list(
@@ -77,13 +106,24 @@ def workspace(pair: Pair) -> dict:
     )
     reports = list(ThirtyDayReport.objects.filter(pair=pair).order_by("period"))
     today = timezone.localdate()
-    next_due = next((r for r in reports if r.status in OPEN), None)
+    made = {r.period for r in reports}
+    unopened = [
+        UnopenedReport(pair.pk, p.number, p.start, p.end, p.due_on)
+        for p in (
+            schedule.periods(started_on=pair.started_on, ended_on=pair.ended_on, until=today) if pair.started_on else []
+        )
+        if p.number not in made
+    ]
+    # made and not-yet-made reports in period order (the page reads; it never makes a draft)
+    report_list = sorted([*reports, *unopened], key=lambda r: r.period)
+    next_due = next((r for r in report_list if getattr(r, "unopened", False) or r.status in OPEN), None)
     return {
         "meetings": meetings,
         "goals": goals,
         "reports": reports,
+        "report_list": report_list,
         "next_due": next_due,
-        "overdue": [r for r in reports if r.is_overdue(today)],
+        "overdue": [r for r in report_list if r.is_overdue(today)],
         "flags": month_flags([pair], today)[pair.pk],
     }
 
@@ -360,3 +400,42 @@ def staff_coaching_flags(program_year: ProgramYear | None, today: datetime.date 
         "no_check_in": no_check_in,
         "pairs_flagged": sum(1 for pair in pairs if flags[pair.pk]),
     }
+
+
+# --- a 30-day report's draft ---------------------------------------------------------------------
+
+
+def report_prefill(pair: Pair, period: schedule.Period) -> dict[str, str]:
+    """Start the report from the period's meetings and goal progress, so the coach edits rather
+    than retypes."""
+    meetings = (
+        Meeting.objects.held().filter(pair=pair, held_on__gte=period.start, held_on__lte=period.end).order_by("held_on")
+    )
+    notes = (
+        GoalNote.objects.filter(goal__pair=pair, noted_on__gte=period.start, noted_on__lte=period.end)
+        .select_related("goal")
+        .order_by("noted_on")
+    )
+    goals = Goal.objects.filter(pair=pair).exclude(status=Goal.Status.DROPPED).order_by("pk")
+    actions = "\n".join(
+        f"- {m.held_on:%b %-d}: {m.get_purpose_display()} ({m.get_modality_display().lower()}, "
+        f"{m.duration_minutes} min{'; ' + m.duration_note.lower() if m.duration_note else ''})"
+        f"{': ' + m.notes if m.notes else ''}"
+        for m in meetings
+    )
+    progress = "\n".join(
+        [f"- {g.title}: {g.get_status_display().lower()}" for g in goals]
+        + [f"  · {n.noted_on:%b %-d} ({n.goal.title}): {n.text}" for n in notes]
+    )
+    next_steps = "\n".join(f"- {m.next_steps}" for m in meetings if m.next_steps)
+    return {"actions": actions, "progress": progress, "next_steps": next_steps, "support": ""}
+
+
+def report_draft_answers(report: ThirtyDayReport) -> dict[str, str]:
+    """What the coach's form starts from: the saved answers or, for a draft nothing is saved in
+    yet (the drafts the task opens start empty), the period's meetings and goal notes as they are
+    now. Worked out on each visit and saved only when the coach saves: opening writes nothing."""
+    if report.is_editable and not any((report.answers or {}).values()):
+        period = schedule.Period(report.period, report.period_start, report.period_end, report.due_on)
+        return report_prefill(report.pair, period)
+    return report.answers

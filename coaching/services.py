@@ -27,6 +27,7 @@ from .models import (
     ReportTemplate,
     ThirtyDayReport,
 )
+from .selectors import report_prefill
 
 
 def _is_coach(pair: Pair, user: User) -> bool:
@@ -205,32 +206,6 @@ def goal_note_add(*, goal: Goal, actor: User, text: str, noted_on: datetime.date
 # --- 30-day reports ----------------------------------------------------------------------------
 
 
-def _prefill(pair: Pair, period: schedule.Period) -> dict[str, str]:
-    """Start the report from the period's meetings and goal progress, so the coach edits rather
-    than retypes."""
-    meetings = (
-        Meeting.objects.held().filter(pair=pair, held_on__gte=period.start, held_on__lte=period.end).order_by("held_on")
-    )
-    notes = (
-        GoalNote.objects.filter(goal__pair=pair, noted_on__gte=period.start, noted_on__lte=period.end)
-        .select_related("goal")
-        .order_by("noted_on")
-    )
-    goals = Goal.objects.filter(pair=pair).exclude(status=Goal.Status.DROPPED).order_by("pk")
-    actions = "\n".join(
-        f"- {m.held_on:%b %-d}: {m.get_purpose_display()} ({m.get_modality_display().lower()}, "
-        f"{m.duration_minutes} min{'; ' + m.duration_note.lower() if m.duration_note else ''})"
-        f"{': ' + m.notes if m.notes else ''}"
-        for m in meetings
-    )
-    progress = "\n".join(
-        [f"- {g.title}: {g.get_status_display().lower()}" for g in goals]
-        + [f"  · {n.noted_on:%b %-d} ({n.goal.title}): {n.text}" for n in notes]
-    )
-    next_steps = "\n".join(f"- {m.next_steps}" for m in meetings if m.next_steps)
-    return {"actions": actions, "progress": progress, "next_steps": next_steps, "support": ""}
-
-
 def reports_ensure(*, pair: Pair, today: datetime.date | None = None) -> list[ThirtyDayReport]:
     """Create the draft report of every period of the pair that has started, prefilled from the
     period's meetings and goal notes (idempotent)."""
@@ -256,7 +231,7 @@ def reports_ensure_many(
             period_end=period.end,
             due_on=period.due_on,
             template=template,
-            answers=_prefill(pair, period) if prefill else {},
+            answers=report_prefill(pair, period) if prefill else {},
         )
         for pair in pairs
         for period in schedule.periods(started_on=pair.started_on, ended_on=pair.ended_on, until=today)
@@ -279,12 +254,38 @@ def reports_ensure_many(
         return made
 
 
-def report_prefill_if_empty(*, report: ThirtyDayReport) -> ThirtyDayReport:
-    """A draft the sweep made starts empty; fill it from the period's records when first opened."""
-    if report.is_editable and not any(report.answers.values()):
-        period = schedule.Period(report.period, report.period_start, report.period_end, report.due_on)
-        report.answers = _prefill(report.pair, period)
-        report.save(update_fields=["answers", "updated_at"])
+def reports_open(*, pair: Pair, today: datetime.date | None = None) -> list[ThirtyDayReport]:
+    """The empty drafts of the pair's periods that have started: run when a pair is confirmed
+    (coaching.receivers) so the first report exists from day one, and for every active pair by
+    the hourly task as later periods start. Idempotent. Pages only read these rows: a page never
+    makes one on GET."""
+    return reports_ensure_many(pairs=[pair], today=today)
+
+
+def reports_open_due(*, today: datetime.date | None = None) -> int:
+    """The hourly task: open the drafts of every active pair's started periods (a fixed number of
+    queries whatever the number of pairs). Returns the number of drafts made."""
+    pairs = list(Pair.objects.filter(status=Pair.Status.ACTIVE, started_on__isnull=False))
+    return len(reports_ensure_many(pairs=pairs, today=today))
+
+
+@transaction.atomic
+def report_start(*, pair: Pair, period: int, actor: User, today: datetime.date | None = None) -> ThirtyDayReport:
+    """Make the draft of a started period the task has not opened yet (the coach's or staff's
+    "Start this report"), prefilled from the period's meetings and goal notes. A second click
+    finds the draft already made and returns it."""
+    if pair.coach.user_id != actor.pk and not is_eec_staff(actor):
+        raise TransitionError("30-day reports are the coach's reports to EEC.")
+    today = today or timezone.localdate()
+    started = (
+        schedule.periods(started_on=pair.started_on, ended_on=pair.ended_on, until=today) if pair.started_on else []
+    )
+    if pair.status == Pair.Status.PROPOSED or period not in {p.number for p in started}:
+        raise TransitionError(f"The period of 30-day report {period} has not started yet.")
+    reports_ensure(pair=pair, today=today)
+    report = ThirtyDayReport.objects.filter(pair=pair, period=period).first()
+    if report is None:
+        raise TransitionError("No 30-day report form is active; EEC staff set one up in the admin.")
     return report
 
 

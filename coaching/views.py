@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from applications.services import TransitionError
 from pac.views import program_year_for, staff_required
+from pac.workflow import attempt
 from pairings.models import Pair
 from pairings.permissions import pairs_visible_to
 
@@ -40,8 +41,7 @@ def _role(pair: Pair, user) -> str:
 
 @require_GET
 def workspace(request: HttpRequest, pk: int) -> HttpResponse:
-    pair = _pair(request, pk)
-    services.reports_ensure(pair=pair)
+    pair = _pair(request, pk)  # reads only: drafts are opened on confirmation and by the hourly task
     role = _role(pair, request.user)
     summary = (
         services.attendance_summary(person=pair.coach, program_year=pair.program_year)
@@ -204,16 +204,28 @@ def goal_edit(request: HttpRequest, pk: int, goal_id: int | None = None) -> Http
     )
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def report_for_period(request: HttpRequest, pk: int, period: int) -> HttpResponse:
-    """My work links a due report by its period, whether or not its row exists yet: make the pair's
-    drafts (as the workspace does) and open it."""
+    """My work links a due report by its period, whether or not its draft is made yet: open the
+    draft, or, when the period has started and the hourly task has not made it yet, say so and
+    offer to start it (a POST; a GET never makes it)."""
     pair = _pair(request, pk)
-    if _role(pair, request.user) not in ("coach", "staff"):
+    role = _role(pair, request.user)
+    if role not in ("coach", "staff"):
         raise PermissionDenied("30-day reports are the coach's reports to EEC.")
-    services.reports_ensure(pair=pair)
-    report = get_object_or_404(pair.reports.all(), period=period)
-    return redirect("coaching:report", report_id=report.pk)
+    report = pair.reports.filter(period=period).first()
+    if report is not None:  # made (a second click on Start lands here too)
+        return redirect("coaching:report", report_id=report.pk)
+    started = selectors.started_period(pair, period)
+    if started is None:
+        raise Http404("This 30-day report's period has not started.")
+    if request.method == "POST":
+        with attempt(request) as step:
+            report = services.report_start(pair=pair, period=period, actor=request.user)
+        if step.ok:
+            messages.success(request, f"30-day report {period} is started from the period's meetings and goal notes.")
+            return redirect("coaching:report", report_id=report.pk)
+    return render(request, "coaching/report_start.html", {"pair": pair, "period": started, "role": role})
 
 
 @require_GET
@@ -239,12 +251,13 @@ def report(request: HttpRequest, report_id: int) -> HttpResponse:
     )
     sections = report.template.section_list()
     is_coach = report.pair.coach.user_id == request.user.pk
-    if is_coach and request.method == "GET":
-        services.report_prefill_if_empty(report=report)
     form = ReportForm(
         request.POST if is_coach and request.method == "POST" else None,
         sections=sections,
-        initial_answers=report.answers,
+        # a draft nothing is saved in yet starts from the period's records (read, not written, on GET)
+        initial_answers=selectors.report_draft_answers(report)
+        if is_coach and request.method == "GET"
+        else report.answers,
     )
     return_form = ReturnForm(request.POST if not is_coach and request.POST.get("action") == "return" else None)
     if request.method == "POST":

@@ -20,6 +20,7 @@ from pac.services import email_queue
 from . import matching
 from .models import DEFAULT_CAPACITY, KIND_ROLES, Capacity, Kind, Pair, RegionWaiver
 from .selectors import _candidate
+from .signals import pair_confirmed
 
 
 def capacity_of(*, program_year: ProgramYear, coach: Person) -> int:
@@ -146,6 +147,7 @@ def pair_confirm(*, pair: Pair, actor: User) -> Pair:
     pair.started_on = timezone.localdate()
     pair.save(update_fields=["status", "confirmed_by", "confirmed_at", "started_on"])
     pair = Pair.objects.select_related("coach__program", "mentee__program", "leader", "program_year").get(pk=pair.pk)
+    pair_confirmed.send(sender=Pair, pair=pair, actor=actor)  # coaching opens the first 30-day report
     people = [pair.coach, pair.mentee] + ([pair.leader] if pair.leader else [])
     context = {"pair": pair, "people": people}
     text = render_to_string("pairings/email/confirmed.txt", context).strip()

@@ -184,6 +184,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "outbox-retry-unsent": {"task": "pac.tasks.email_retry_unsent", "schedule": 300.0},
     "documents-sweep": {"task": "pac.tasks.documents_sweep_task", "schedule": 900.0},
+    # 30-day report drafts as their periods start (pages only read them; confirming a pair opens its first)
+    "coaching-reports-open": {"task": "coaching.tasks.reports_open_task", "schedule": 3600.0},
     # The coaching reminder sweep and digest are created by a data migration instead
     # (coaching 0004), so the send time staff set in the admin survives a restart of beat.
 }

@@ -56,8 +56,13 @@ def test_coach_files_a_report_from_a_phone_staff_return_it_coach_resubmits(
     phone.get_by_role("button", name="Save goal").click()
     expect(phone.get_by_text("Goal saved.")).to_be_visible()
 
+    # no draft yet (the hourly task has not run for this pair): the workspace says so, and the coach starts it
+    expect(phone.get_by_text("Not started yet").first).to_be_visible()
     phone.get_by_role("link", name="Report 1:").click()
+    assert_accessible(phone, "report not started yet on a phone")
+    phone.get_by_role("button", name="Start 30-day report 1").click()
     expect(phone.get_by_role("heading", name="30-day report 1")).to_be_visible()
+    expect(phone.get_by_test_id("report-status")).to_have_text("Draft")
     assert_fits_phone_width(phone)
     assert_accessible(phone, "report form on a phone")
     phone.get_by_label("Actions taken").fill("One observation and a follow-up by phone.")

@@ -111,9 +111,13 @@ def test_every_role_sees_its_due_items_on_my_work(live_server, browser, staff_us
         page.set_viewport_size({"width": 375, "height": 740})
         assert_fits_phone_width(page)
         assert_accessible(page, f"My work for the {role} at 375 px")
-        if role == "coach":  # the overdue report's link opens the report (its draft made on the way)
+        if role == "coach":  # the overdue report's link says its draft is not started and starts it on a click
             page.get_by_role("link", name=re.compile(r"30-day report 1 \(")).click()
-            expect(page.get_by_role("heading", name="30-day report 1")).to_be_visible()
+            expect(page.get_by_test_id("report-status")).to_have_text("Not started yet")
+            assert_accessible(page, "the overdue report, not started yet")
+            page.get_by_role("button", name="Start 30-day report 1").click()
+            expect(page.get_by_test_id("report-status")).to_have_text("Draft")
+            expect(page.get_by_label("Actions taken")).to_be_visible()
             assert_accessible(page, "the overdue report")
         if role == "mentee":  # the link leads to the meeting to confirm
             page.get_by_role("link", name=re.compile("Confirm the observation")).click()

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from applications.services import TransitionError
-from coaching.models import Meeting
+from coaching.models import Meeting, ThirtyDayReport
 from pairings import services as pairing
 from pairings.models import Pair
 from tests.applications.factories import MOUFactory
@@ -33,10 +33,18 @@ def active_pair(
         leader = PersonFactory(with_account=True, program=mentee.program)
         MOUFactory(application=mentee, signed=True, signer_person=leader, signer_email=leader.email)
     pair = pairing.pair_propose(coach_application=coach, mentee_application=mentee, actor=staff, confirm=True)
-    update = {"started_on": started_on or timezone.localdate()}
+    return backdate(pair, started_on or timezone.localdate(), ended_on=ended_on)
+
+
+def backdate(pair: Pair, started_on: datetime.date | None, *, ended_on: datetime.date | None = None) -> Pair:
+    """Move a confirmed pair's start (and end) to another day, as if it had been confirmed then,
+    before the hourly task ever ran: the draft confirmation opened for today is taken away, so the
+    pair has no 30-day report row (tests open them with services.reports_open or reports_ensure)."""
+    update = {"started_on": started_on}
     if ended_on is not None:
         update["ended_on"] = ended_on
     Pair.objects.filter(pk=pair.pk).update(**update)
+    ThirtyDayReport.objects.filter(pair=pair).delete()
     pair.refresh_from_db()
     return pair
 

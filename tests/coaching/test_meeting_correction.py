@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coaching import selectors, services
-from coaching.models import Meeting, ThirtyDayReport
+from coaching.models import Meeting
 from tests.coaching.factories import active_pair, refused
 from tests.evaluation.test_pair_report import pdf_text
 
@@ -197,5 +197,7 @@ def test_the_reason_for_an_unusual_length_is_shown_with_the_warning_everywhere(c
     text = pdf_text(client.get(reverse("evaluation:pair_progress_pdf", args=[pair.pk])).content)
     assert "Mentee called in sick halfway" in " ".join(text.split())
     # the 30-day report starts from the period's meetings, with the same note
-    report = ThirtyDayReport.objects.get(pair=pair, period=3)  # made, prefilled, when the workspace was opened
-    assert "mentee called in sick halfway" in report.answers["actions"]
+    # the coach's draft starts from the period's meetings, with the same note
+    report = services.reports_open(pair=pair)[-1]
+    assert report.period == 3
+    assert "mentee called in sick halfway" in selectors.report_draft_answers(report)["actions"]

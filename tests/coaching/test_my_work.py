@@ -17,7 +17,7 @@ from evaluation.models import ScheduledObservation
 from pac.models import OutboundEmail
 from pairings import services as pairing
 from tests.applications.factories import ApplicationFactory, MOUFactory
-from tests.coaching.factories import active_pair, meeting
+from tests.coaching.factories import active_pair, backdate, meeting
 from tests.evaluation.factories import certified_observer
 from tests.factories import PersonFactory
 from tests.pairings.factories import accepted
@@ -42,9 +42,7 @@ def second_pair_for(pair, staff, started_on):
     other = pairing.pair_propose(
         coach_application=pair.coach_application, mentee_application=mentee, actor=staff, confirm=True
     )
-    type(other).objects.filter(pk=other.pk).update(started_on=started_on)
-    other.refresh_from_db()
-    return other
+    return backdate(other, started_on)
 
 
 def _query_count(client, user, django_assert_max_num_queries) -> int:
@@ -71,10 +69,15 @@ def test_coach_sees_overdue_due_and_returned_reports_and_months_without_a_meetin
     assert f"{last_month:%B %Y}" in html
     assert not Reminder.objects.exists()
 
-    # the link makes the drafts and opens the report
-    response = client.get(reverse("coaching:report_for_period", args=[pair.pk, 1]))
+    # the link says the draft is not made yet (the GET makes nothing) and offers to start it
+    url = reverse("coaching:report_for_period", args=[pair.pk, 1])
+    response = client.get(url)
+    assert response.status_code == 200 and "Not started yet" in response.content.decode()
+    assert not ThirtyDayReport.objects.exists()
+    response = client.post(url)
     report = ThirtyDayReport.objects.get(pair=pair, period=1)
     assert response.url == reverse("coaching:report", args=[report.pk])
+    assert client.get(url).url == response.url  # once made, the link opens it
 
     services.report_submit(
         report=report,

@@ -11,7 +11,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from coaching import services
+from coaching import selectors, services
 from coaching.models import Reminder, ReminderSettings, ThirtyDayReport
 from coaching.tasks import reminders_sweep_task
 from pac.models import OutboundEmail, Person
@@ -317,19 +317,21 @@ def test_the_task_runs_the_sweep(program_year, staff_user, django_capture_on_com
     assert len(mail.outbox) == 1
 
 
-def test_a_draft_made_by_the_sweep_is_prefilled_when_first_opened(program_year, staff_user, sweep):
+def test_a_draft_made_by_the_sweep_is_prefilled_when_first_opened(program_year, staff_user, sweep, client):
     pair = active_pair(program_year, staff_user, started_on=T - 25 * DAY)
     sweep()
     report = ThirtyDayReport.objects.get(pair=pair, period=1)
     meeting(pair, T - 20 * DAY, notes="Modelled transitions")
-    report = services.report_prefill_if_empty(report=report)
+    assert "Modelled transitions" in selectors.report_draft_answers(report)["actions"]
+    # the coach's page shows it, and opening the page saves nothing: the coach's Save does
+    client.force_login(pair.coach.user)
+    assert "Modelled transitions" in client.get(reverse("coaching:report", args=[report.pk])).content.decode()
     report.refresh_from_db()
-    assert "Modelled transitions" in report.answers["actions"]
+    assert not any(report.answers.values())
     # once the coach has written something it is left alone
     services.report_save(report=report, actor=pair.coach.user, answers={"actions": "My own words"})
-    services.report_prefill_if_empty(report=report)
     report.refresh_from_db()
-    assert report.answers["actions"] == "My own words"
+    assert selectors.report_draft_answers(report)["actions"] == "My own words"
 
 
 def test_a_person_who_takes_no_reminder_emails_sees_them_in_my_work_only(
@@ -411,7 +413,7 @@ KILL_SWEEP = """
 import os, signal, datetime, django
 django.setup()
 from unittest import mock
-from coaching import services
+from coaching import selectors, services
 real_queue = services.email_queue
 def dies(**kwargs):
     os.kill(os.getpid(), signal.SIGKILL)  # the worker is killed: the reminder row is written, its email not

@@ -15,6 +15,7 @@ from pac.models import Tag
 from pairings import services as pairing
 from pairings.models import Pair
 from tests.applications.factories import MOUFactory
+from tests.coaching.factories import backdate
 from tests.factories import PersonFactory
 from tests.pairings.factories import accepted
 
@@ -27,9 +28,7 @@ def make_pair(year, staff, *, started_days_ago=40, region=1):
     leader = PersonFactory(with_account=True, program=mentee.program)
     MOUFactory(application=mentee, signed=True, signer_person=leader, signer_email=leader.email)
     pair = pairing.pair_propose(coach_application=coach, mentee_application=mentee, actor=staff, confirm=True)
-    Pair.objects.filter(pk=pair.pk).update(started_on=timezone.localdate() - datetime.timedelta(days=started_days_ago))
-    pair.refresh_from_db()
-    return pair
+    return backdate(pair, timezone.localdate() - datetime.timedelta(days=started_days_ago))
 
 
 @pytest.fixture
@@ -229,7 +228,7 @@ def test_workspace_queries_do_not_grow_with_meetings(client, two_pairs, django_a
     pair, _ = two_pairs
     client.force_login(pair.coach.user)
     url = reverse("coaching:workspace", args=[pair.pk])
-    client.get(url)  # creates the report drafts
+    services.reports_open(pair=pair)  # the drafts the hourly task opens (the page itself makes none)
     first_goal = services.goal_save(pair=pair, actor=pair.coach.user, area=Tag.objects.first(), title="first")
     services.goal_note_add(goal=first_goal, actor=pair.coach.user, text="first note")
     with django_assert_max_num_queries(25) as small:
