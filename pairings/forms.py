@@ -45,10 +45,9 @@ class _PairChoices(forms.MultipleChoiceField):
 
 
 class SuggestionStepForm(forms.Form):
-    """What every step posts besides its own fields: the kind of pair on the page (the program
-    year is read by ``pac.views.program_year_for``, as the page itself reads it)."""
-
-    kind = forms.ChoiceField(choices=Kind.choices, required=False, widget=forms.HiddenInput)
+    """A step of the suggestion page, bound for the program year and kind of pair the page showed
+    (both posted as hidden fields and read as the page reads them: ``pac.views.program_year_for``
+    and ``pairings.views._kind``, an unknown value falling back to the current year and CT–Mentee)."""
 
     def __init__(self, *args, program_year: ProgramYear, kind: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,11 +86,6 @@ class PairByHandForm(LockForm):
         error_messages={"max_length": "Keep the reason to %(limit_value)d characters."},
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("mentee", "coach"):
-            self.fields[name].widget = forms.Select()
-
 
 class UnlockForm(SuggestionStepForm):
     """Unlock a locked (proposed) pair. Any pair of the year is accepted here: a pair that is no
@@ -125,7 +119,7 @@ class WaiveForm(SuggestionStepForm):
             applications__role=self.mentee_role,
         ).distinct()
         self.fields["mentee_person"] = _PoolChoice(mentees, "Choose an accepted mentee from this year's pool.")
-        self.order_fields(["kind", "mentee_person", "reason"])
+        self.order_fields(["mentee_person", "reason"])
 
     def clean_reason(self) -> str:
         reason = self.cleaned_data["reason"].strip()

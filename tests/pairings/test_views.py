@@ -211,6 +211,7 @@ def test_the_ca_ma_steps_use_the_ca_ma_pool(client, staff_user, program_year):
             "Choose an accepted mentee and coach from this year's pool.",
         ),
         ("suggest_pair_by_hand", {"mentee": "-1", "coach": "0"}, "Choose an accepted mentee and coach"),
+        ("suggest_pair_by_hand", {"relax_reason": "x" * 301}, "Keep the reason to 300 characters."),
         ("suggest_unlock", {"pair": "abc"}, "That pair is not one of this year's locked pairs; reload the page."),
         ("suggest_unlock", {"pair": "123456789"}, "That pair is not one of this year's locked pairs"),
         ("suggest_waive", {"mentee_person": "0", "reason": "x"}, "Choose an accepted mentee from this year's pool."),
