@@ -27,9 +27,11 @@ from .participation_models import (
     ConfirmationRequirement,
 )
 
-MISSING_ORIENTATION = "no attendance at pre-service orientation is recorded"
-MISSING_ACKNOWLEDGEMENT = "the confidentiality acknowledgement is not signed"
-ORIENTATION_UNKNOWN = "orientation attendance cannot be checked (no attendance records are available)"
+MISSING_ORIENTATION = "attendance at pre-service orientation (none recorded)"
+MISSING_ACKNOWLEDGEMENT = "the signed confidentiality acknowledgement"
+ORIENTATION_UNKNOWN = (
+    "attendance at pre-service orientation (it cannot be checked: no attendance records are available)"
+)
 
 
 # --- reads ---------------------------------------------------------------------------------------
@@ -99,9 +101,9 @@ def check_ready_to_confirm(*, mentee: Person, program_year: ProgramYear, role_la
     missing = missing_before_confirmation([mentee.pk], program_year)[mentee.pk]
     if missing:
         raise TransitionError(
-            f"{mentee.full_name}'s pair cannot be confirmed yet: in {program_year} a {role_label} attends "
-            f"pre-service orientation and signs the confidentiality acknowledgement before their pair is "
-            f"confirmed, and {' and '.join(missing)}."
+            f"{mentee.full_name}'s pair cannot be confirmed yet. In {program_year} a {role_label} must attend "
+            "pre-service orientation and sign the confidentiality acknowledgement before their pair is confirmed; "
+            f"missing: {' and '.join(missing)}."
         )
 
 
