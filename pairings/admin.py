@@ -89,10 +89,12 @@ class ConfirmationRequirementAdmin(RecordAdmin):
     def save_model(self, request, obj, form, change):
         from .participation import requirement_set
 
-        row = requirement_set(
-            program_year=obj.program_year, required=obj.participation_required, actor=request.user, note=obj.note
-        )
-        obj.pk = row.pk
+        with attempt(request) as step:
+            row = requirement_set(
+                program_year=obj.program_year, required=obj.participation_required, actor=request.user, note=obj.note
+            )
+        if step.ok:
+            obj.pk = row.pk
 
 
 @admin.register(ConfidentialityText)

@@ -100,10 +100,15 @@ def check_ready_to_confirm(*, mentee: Person, program_year: ProgramYear, role_la
     and the Mentee or MA lacks either. Called by ``pair_confirm``."""
     missing = missing_before_confirmation([mentee.pk], program_year)[mentee.pk]
     if missing:
+        steps = []
+        if any(item != MISSING_ACKNOWLEDGEMENT for item in missing):
+            steps.append("record their orientation attendance on PLC and training")
+        if MISSING_ACKNOWLEDGEMENT in missing:
+            steps.append("they sign the acknowledgement from their My work")
         raise TransitionError(
             f"{mentee.full_name}'s pair cannot be confirmed yet. In {program_year} a {role_label} must attend "
             "pre-service orientation and sign the confidentiality acknowledgement before their pair is confirmed; "
-            f"missing: {' and '.join(missing)}."
+            f"missing: {' and '.join(missing)}. Next: {'; '.join(steps)}."
         )
 
 
@@ -115,11 +120,18 @@ def requirement_set(
     *, program_year: ProgramYear, required: bool, actor: User, note: str = ""
 ) -> ConfirmationRequirement:
     """Turn the year's requirement on or off (kept in history with who did it)."""
-    row, _ = ConfirmationRequirement.objects.select_for_update().get_or_create(program_year=program_year)
+    row = ConfirmationRequirement.objects.select_for_update().filter(program_year=program_year).first()
+    row = row or ConfirmationRequirement(program_year=program_year)
     row.participation_required = required
     row.note = note.strip()[:300]
     row._history_user = actor
-    row.save()
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError as exc:  # set for the same year at the same moment
+        raise TransitionError(
+            "Someone else set this year's requirement at the same moment; reload and try again."
+        ) from exc
     return row
 
 

@@ -216,7 +216,8 @@ def test_with_the_requirement_confirmation_names_what_is_missing(proposed, staff
         services.pair_confirm(pair=proposed, actor=staff_user)
     message = info.value.messages[0]
     assert message.endswith(
-        "missing: attendance at pre-service orientation (none recorded) and the signed confidentiality acknowledgement."
+        "missing: attendance at pre-service orientation (none recorded) and the signed confidentiality acknowledgement. "
+        "Next: record their orientation attendance on PLC and training; they sign the acknowledgement from their My work."
     )
     sign(proposed.mentee, program_year)
     with refused("missing: attendance at pre-service orientation (none recorded).") as info:
@@ -234,7 +235,7 @@ def test_orientation_without_the_acknowledgement_is_refused(proposed, staff_user
     attend_orientation(proposed.mentee, program_year, staff_user)
     with refused("missing: the signed confidentiality acknowledgement.") as info:
         services.pair_confirm(pair=proposed, actor=staff_user)
-    assert "none recorded" not in info.value.messages[0]
+    assert "none recorded" not in info.value.messages[0] and "PLC and training" not in info.value.messages[0]
     assert Pair.objects.get(pk=proposed.pk).status == Pair.Status.PROPOSED
 
 
@@ -341,3 +342,38 @@ def test_a_hostile_year_falls_back_to_the_persons_own(client, mentee_app):
     client.force_login(mentee_app.applicant.user)
     for year in ("99999999999", "x\u00e9", "-1"):
         assert client.get(reverse("pairings:confidentiality"), {"year": year}).status_code == 200
+
+
+# --- the admin ---------------------------------------------------------------------------------------
+
+
+def test_staff_turn_the_requirement_on_in_the_admin(client, staff_user, program_year):
+    client.force_login(staff_user)
+    url = reverse("admin:pairings_confirmationrequirement_add")
+    response = client.post(url, {"program_year": program_year.pk, "participation_required": "on", "note": "From 2026"})
+    assert response.status_code == 302
+    row = ConfirmationRequirement.objects.get()
+    assert row.participation_required and row.history.get().history_user == staff_user
+    assert participation.participation_required(program_year)
+
+
+def test_editing_a_signed_text_in_the_admin_saves_a_new_version(client, staff_user, mentee_app, program_year):
+    ack = sign(mentee_app.applicant, program_year)
+    client.force_login(staff_user)
+    url = reverse("admin:pairings_confidentialitytext_change", args=[ack.text.pk])
+    response = client.post(url, {"title": ack.text.title, "body": ack.text.body + "\r\nOne more line."}, follow=True)
+    assert "your changes were saved as version 2" in response.content.decode()
+    assert list(ConfidentialityText.objects.values_list("version", "is_active")) == [(2, True), (1, False)]
+    assert "One more line." not in ConfidentialityText.objects.get(version=1).body
+
+
+def test_acknowledgements_are_read_only_in_the_admin(client, staff_user, mentee_app, program_year):
+    ack = sign(mentee_app.applicant, program_year)
+    client.force_login(staff_user)
+    change = reverse("admin:pairings_confidentialityacknowledgement_change", args=[ack.pk])
+    assert client.get(change).status_code == 200  # viewable
+    client.post(change, {"signature_name": "Changed"})
+    assert client.get(reverse("admin:pairings_confidentialityacknowledgement_add")).status_code == 403
+    assert client.get(reverse("admin:pairings_confidentialityacknowledgement_delete", args=[ack.pk])).status_code == 403
+    ack.refresh_from_db()
+    assert ack.signature_name == mentee_app.applicant.full_name
