@@ -8,8 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from applications.services import TransitionError
 from pac.views import program_year_for, staff_required
+from pac.workflow import TransitionError
 from pairings.models import Pair
 from pairings.permissions import pairs_visible_to
 

@@ -11,10 +11,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from applications.services import TransitionError
 from pac.models import ProgramYear
 from pac.permissions import is_eec_staff
 from pac.views import staff_required
+from pac.workflow import TransitionError
 
 from . import coach_reviews
 from .models import CoachReview, PanelRecommendation, Recommendation

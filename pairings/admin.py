@@ -38,7 +38,7 @@ class CapacityAdmin(RecordAdmin):
     def save_model(self, request, obj, form, change):
         from django.contrib import messages
 
-        from applications.services import TransitionError
+        from pac.workflow import TransitionError
 
         from .services import capacity_set
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pac.contact import eec_contact
 from pac.models import ProgramYear
 from pac.views import name_required
+from pac.workflow import TransitionError
 
 from .. import services
 from ..forms import ApplicationForm, MOURequestForm, ReasonForm, RecommenderForm
@@ -61,7 +62,7 @@ def start(request: HttpRequest, role: str) -> HttpResponse:
         return redirect("applications:mine")
     try:
         application = services.application_start(user=request.user, program_year=year, role=role)
-    except services.TransitionError as exc:
+    except TransitionError as exc:
         messages.error(request, exc.messages[0])
         return redirect("applications:mine")
     messages.success(
@@ -123,7 +124,7 @@ def edit(request: HttpRequest, reference: str) -> HttpResponse:
             resume = data.pop("resume_upload", None)
             try:
                 services.application_update(application=application, actor=request.user, data=data, resume=resume)
-            except services.TransitionError as exc:
+            except TransitionError as exc:
                 # e.g. the window closed while the page was open: show the answers as typed
                 form.add_error(None, exc.messages[0])
                 application.refresh_from_db()
@@ -152,7 +153,7 @@ def submit(request: HttpRequest, reference: str) -> HttpResponse:
     application = _own_application(request, reference)
     try:
         services.application_submit(application=application, actor=request.user)
-    except services.TransitionError as exc:
+    except TransitionError as exc:
         messages.error(request, exc.messages[0])
         return redirect("applications:detail", reference=reference)
     application.refresh_from_db()
@@ -174,7 +175,7 @@ def withdraw(request: HttpRequest, reference: str) -> HttpResponse:
             services.application_withdraw(
                 application=application, actor=request.user, reason=form.cleaned_data["reason"]
             )
-        except services.TransitionError as exc:
+        except TransitionError as exc:
             messages.error(request, exc.messages[0])
         else:
             messages.success(request, f"Application {reference} is withdrawn. It stays in your history.")
@@ -191,7 +192,7 @@ def recommender_add(request: HttpRequest, reference: str) -> HttpResponse:
             recommendation = services.recommendation_add(
                 application=application, actor=request.user, **form.cleaned_data
             )
-        except services.TransitionError as exc:
+        except TransitionError as exc:
             form.add_error(None, exc.messages[0])
         else:
             messages.success(request, f"We emailed {recommendation.name} a personal link to write their letter.")
@@ -212,7 +213,7 @@ def recommender_resend(request: HttpRequest, reference: str, pk: int) -> HttpRes
     recommendation = _own_recommendation(request, reference, pk)
     try:
         services.recommendation_send(recommendation=recommendation, actor=request.user)
-    except services.TransitionError as exc:
+    except TransitionError as exc:
         messages.error(request, exc.messages[0])
     else:
         messages.success(request, f"We sent {recommendation.name} a new link; the old one no longer works.")
@@ -224,7 +225,7 @@ def recommender_cancel(request: HttpRequest, reference: str, pk: int) -> HttpRes
     recommendation = _own_recommendation(request, reference, pk)
     try:
         services.recommendation_cancel(recommendation=recommendation, actor=request.user)
-    except services.TransitionError as exc:
+    except TransitionError as exc:
         messages.error(request, exc.messages[0])
     else:
         messages.success(
@@ -240,7 +241,7 @@ def mou_request(request: HttpRequest, reference: str) -> HttpResponse:
     if form.is_valid():
         try:
             mou = services.mou_request(application=application, actor=request.user, **form.cleaned_data)
-        except services.TransitionError as exc:
+        except TransitionError as exc:
             form.add_error(None, exc.messages[0])
         else:
             messages.success(request, f"We emailed {mou.signer_name} a link to review and sign the MOU.")
@@ -255,7 +256,7 @@ def mou_resend(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     mou = get_object_or_404(MOU, pk=pk, application=application)
     try:
         services.mou_send(mou=mou, actor=request.user)
-    except services.TransitionError as exc:
+    except TransitionError as exc:
         messages.error(request, exc.messages[0])
     else:
         messages.success(request, f"We sent {mou.signer_name} a new link; the old one no longer works.")
@@ -297,7 +298,7 @@ def interview_pick(request: HttpRequest, reference: str) -> HttpResponse:
         else:
             try:
                 services.slot_book(slot=slot, application=application, actor=request.user)
-            except services.TransitionError as exc:
+            except TransitionError as exc:
                 messages.error(request, exc.messages[0])
             else:
                 messages.success(request, "Your interview is booked. We emailed you a calendar invitation.")

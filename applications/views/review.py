@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pac.permissions import is_eec_staff
+from pac.workflow import TransitionError
 
 from .. import services
 from ..forms import ConflictForm, ScoreForm
@@ -84,7 +85,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         if request.method == "POST" and form.is_valid():
             try:
                 services.assignment_declare_conflict(assignment=assignment, **form.cleaned_data)
-            except services.TransitionError as exc:
+            except TransitionError as exc:
                 form.add_error(None, exc.messages[0])
             else:
                 if form.cleaned_data["has_conflict"]:
@@ -131,7 +132,7 @@ def review_score(request: HttpRequest, pk: int, criterion_id: int) -> HttpRespon
                 comment=form.cleaned_data["comment"],
             )
             saved = True
-        except services.TransitionError as exc:
+        except TransitionError as exc:
             form.add_error(None, exc.messages[0])
     if request.htmx:
         return render(
@@ -162,7 +163,7 @@ def review_submit(request: HttpRequest, pk: int) -> HttpResponse:
                     comment=form.cleaned_data["comment"],
                 )
         services.assignment_submit(assignment=assignment, comment=request.POST.get("comment", ""))
-    except services.TransitionError as exc:
+    except TransitionError as exc:
         messages.error(request, exc.messages[0])
         return redirect("applications:review", pk=pk)
     messages.success(request, "Your review is submitted. You can now see the other reviewers' scores.")

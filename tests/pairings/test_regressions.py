@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from applications.services import TransitionError
 from coaching import services as coaching
+from pac.workflow import TransitionError
 from pairings import services
 from pairings.models import Pair
 from tests.pairings.factories import accepted
