@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from pac.workflow import LinkError, TransitionError
+from pac.workflow import LinkError, attempt
 
 from .. import selectors, services
 from ..forms import LetterForm, MOUDeclineForm, MOUSignForm
@@ -50,16 +50,15 @@ def recommend(request: HttpRequest, token: str) -> HttpResponse:
     form = LetterForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.recommendation_receive(
-                token=token,
-                letter_text=form.cleaned_data["letter_text"],
-                letter_file=form.cleaned_data.get("letter_file"),
-            )
+            with attempt(form=form) as step:
+                services.recommendation_receive(
+                    token=token,
+                    letter_text=form.cleaned_data["letter_text"],
+                    letter_file=form.cleaned_data.get("letter_file"),
+                )
         except LinkError as error:
             return _link_problem(request, error)
-        except TransitionError as exc:
-            form.add_error(None, exc.messages[0])
-        else:
+        if step.ok:
             return render(
                 request,
                 "applications/thanks.html",
@@ -89,29 +88,27 @@ def _mou_page(request: HttpRequest, mou: MOU, *, token: str | None) -> HttpRespo
     user = request.user if request.user.is_authenticated else None
     if action == "sign" and sign_form.is_valid():
         try:
-            services.mou_sign(
-                mou=mou,
-                signature_name=sign_form.cleaned_data["signature_name"],
-                confirmed=sign_form.cleaned_data["confirm"],
-                ip=_client_ip(request),
-                user_agent=request.META.get("HTTP_USER_AGENT", ""),
-                user=user,
-                **sign_form.leader_facts(),
-            )
+            with attempt(form=sign_form) as step:  # a problem with the typed name lands on that field
+                services.mou_sign(
+                    mou=mou,
+                    signature_name=sign_form.cleaned_data["signature_name"],
+                    confirmed=sign_form.cleaned_data["confirm"],
+                    ip=_client_ip(request),
+                    user_agent=request.META.get("HTTP_USER_AGENT", ""),
+                    user=user,
+                    **sign_form.leader_facts(),
+                )
         except LinkError as error:
             return _link_problem(request, error)
-        except TransitionError as exc:
-            sign_form.add_error(None, exc)  # a problem with the typed name lands on that field
-        else:
+        if step.ok:
             return _after_answer(request, "Thank you: the MOU is signed.", token=token)
     if action == "decline" and decline_form.is_valid():
         try:
-            services.mou_decline(mou=mou, reason=decline_form.cleaned_data["reason"], user=user)
+            with attempt(form=decline_form) as step:
+                services.mou_decline(mou=mou, reason=decline_form.cleaned_data["reason"], user=user)
         except LinkError as error:
             return _link_problem(request, error)
-        except TransitionError as exc:
-            decline_form.add_error(None, exc.messages[0])
-        else:
+        if step.ok:
             return _after_answer(request, "You declined the MOU; we told the applicant.", token=token)
     text = services.mou_render(
         template=mou.template, application=mou.application, signer_name=mou.signer_name, signer_title=mou.signer_title

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pac.permissions import is_eec_staff
-from pac.workflow import TransitionError
+from pac.workflow import attempt
 
 from .. import services
 from ..forms import ConflictForm, ScoreForm
@@ -83,11 +83,9 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     if assignment.conflict_declared_at is None:
         form = ConflictForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            try:
+            with attempt(form=form) as step:
                 services.assignment_declare_conflict(assignment=assignment, **form.cleaned_data)
-            except TransitionError as exc:
-                form.add_error(None, exc.messages[0])
-            else:
+            if step.ok:
                 if form.cleaned_data["has_conflict"]:
                     messages.info(request, "Thank you. You are recused; another committee member will review it.")
                     return redirect("applications:reviews")
@@ -124,16 +122,14 @@ def review_score(request: HttpRequest, pk: int, criterion_id: int) -> HttpRespon
     form = ScoreForm(request.POST, criterion=criterion)
     saved = False
     if form.is_valid():
-        try:
+        with attempt(form=form) as step:
             services.score_save(
                 assignment=assignment,
                 criterion=criterion,
                 value=form.cleaned_data["value"],
                 comment=form.cleaned_data["comment"],
             )
-            saved = True
-        except TransitionError as exc:
-            form.add_error(None, exc.messages[0])
+        saved = step.ok
     if request.htmx:
         return render(
             request,
@@ -152,7 +148,7 @@ def review_score(request: HttpRequest, pk: int, criterion_id: int) -> HttpRespon
 def review_submit(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = _assignment(request, pk)
     # a reviewer without JavaScript sends every criterion with the submit button: save them first
-    try:
+    with attempt(request) as step:
         for form in _score_forms(assignment, request.POST):
             prefix = f"{form.prefix}-value"
             if prefix in request.POST and form.is_valid():
@@ -163,8 +159,7 @@ def review_submit(request: HttpRequest, pk: int) -> HttpResponse:
                     comment=form.cleaned_data["comment"],
                 )
         services.assignment_submit(assignment=assignment, comment=request.POST.get("comment", ""))
-    except TransitionError as exc:
-        messages.error(request, exc.messages[0])
+    if not step.ok:
         return redirect("applications:review", pk=pk)
     messages.success(request, "Your review is submitted. You can now see the other reviewers' scores.")
     return redirect("applications:review", pk=pk)

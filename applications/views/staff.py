@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pac import annotations
 from pac.models import ProgramYear, Region, RegionTarget
 from pac.views import program_year_for, staff_required
-from pac.workflow import TransitionError
+from pac.workflow import TransitionError, attempt
 
 from .. import selectors, services
 from ..forms import (
@@ -167,13 +167,11 @@ def _scores_by_assignment(assignments):
 
 
 def _run(request: HttpRequest, action, success: str) -> bool:
-    try:
+    with attempt(request) as step:
         action()
-    except TransitionError as exc:
-        messages.error(request, exc.messages[0])
-        return False
-    messages.success(request, success)
-    return True
+    if step.ok:
+        messages.success(request, success)
+    return step.ok
 
 
 @require_POST
