@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pac.models import Person, ProgramYear
 from pac.views import program_year_for, staff_required
-from pac.workflow import LinkError, TransitionError
+from pac.workflow import LinkError, TransitionError, attempt
 
 from ..models import Invitation, SurveyRound
 from . import selectors, services
@@ -63,7 +63,7 @@ def survey_send(request: HttpRequest) -> HttpResponse:
         initial["coach"] = int(coach_id)
     form = RoundSendForm(request.POST or None, program_year=year, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with attempt(form=form) as step:
             survey_round = services.round_send(
                 program_year=year,
                 actor=request.user,
@@ -72,9 +72,7 @@ def survey_send(request: HttpRequest) -> HttpResponse:
                 audiences=form.cleaned_data["audiences"],
                 closes_on=form.cleaned_data["closes_on"],
             )
-        except TransitionError as exc:
-            form.add_error(None, exc.messages[0])
-        else:
+        if step.ok:
             count = survey_round.invitations.count()
             messages.success(
                 request,
