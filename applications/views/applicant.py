@@ -16,7 +16,7 @@ from pac.workflow import attempt
 from .. import services
 from ..forms import ApplicationForm, MOURequestForm, ReasonForm, RecommenderForm
 from ..models import MOU, Application, InterviewSlot, Recommendation, ScreeningCheck, Stage
-from ..permissions import applications_visible_to
+from ..permissions import applications_visible_to, review_is_blind
 from ..roles import ROLE_SPECS, ApplicantRole, missing_before_submission
 from ..selectors import application_for_checklist, applications_of, checklist, current_mou
 from ..uploads import document_response
@@ -252,9 +252,7 @@ def resume(request: HttpRequest, reference: str) -> FileResponse:
     application = get_object_or_404(Application.objects.select_related("applicant"), reference=reference)
     if not request.user.has_perm("applications.view_resume", application) or not application.resume:
         raise Http404("No resume")
-    from .review import is_blind_for
-
-    if is_blind_for(request.user, application) or not application.resume_name:
+    if review_is_blind(request.user, application) or not application.resume_name:
         return document_response(application.resume, f"resume-{application.reference}")
     return document_response(application.resume, application.resume_name)
 

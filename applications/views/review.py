@@ -7,13 +7,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pac.permissions import is_eec_staff
 from pac.workflow import attempt
 
 from .. import services
 from ..forms import ConflictForm, ScoreForm
 from ..models import Application, Committee, Recommendation, ReviewAssignment
-from ..permissions import assignments_visible_to
+from ..permissions import assignments_visible_to, review_is_blind
 from ..selectors import current_mou, reviewer_queue
 from ..uploads import document_response
 
@@ -44,10 +43,6 @@ def _assignment(request: HttpRequest, pk: int) -> ReviewAssignment:
     )
 
 
-def is_blind_for(user, application: Application) -> bool:
-    return application.program_year.tier2_blind and not is_eec_staff(user)
-
-
 def packet_context(user, application: Application) -> dict:
     """The application packet as a reviewer sees it. Blind review hides who the applicant is."""
     recommendations = list(
@@ -57,7 +52,7 @@ def packet_context(user, application: Application) -> dict:
     application._prefetched_objects_cache = {"mous": mous}
     return {
         "application": application,
-        "blind": is_blind_for(user, application),
+        "blind": review_is_blind(user, application),
         "letters": recommendations,
         "mou": current_mou(application),
         "tags": list(application.tags.all()),
@@ -93,7 +88,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request,
             "applications/review_conflict.html",
-            {"assignment": assignment, "form": form, "blind": is_blind_for(request.user, application)},
+            {"assignment": assignment, "form": form, "blind": review_is_blind(request.user, application)},
             status=400 if form.errors else 200,
         )
     context = {
@@ -175,5 +170,5 @@ def letter(request: HttpRequest, reference: str, pk: int):
     )
     if not recommendation.letter_file:
         raise Http404("This letter was written in PAC, not uploaded")
-    name = recommendation.letter_filename if not is_blind_for(request.user, application) else f"letter-{pk}"
+    name = recommendation.letter_filename if not review_is_blind(request.user, application) else f"letter-{pk}"
     return document_response(recommendation.letter_file, name or f"letter-{pk}")
