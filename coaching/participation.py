@@ -181,7 +181,7 @@ _PAIR_RANK = {Pair.Status.ACTIVE: 0, Pair.Status.PROPOSED: 1, Pair.Status.ENDED:
 
 def roster(program_year: ProgramYear, *, role: str = "", region_id: int | None = None) -> list[RosterRow]:
     """The year's Mentees and MAs with their participation and pair: the staff participation page.
-    A fixed number of queries (nine) for any number of people."""
+    A fixed number of queries (eight) for any number of people."""
     rows = _mentees_of(program_year, region_id)
     if role in MENTEE_ROLES:
         rows = rows.filter(role=role)
