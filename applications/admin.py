@@ -535,3 +535,19 @@ class InterviewSlotAdmin(RecordAdmin):
     ]
     readonly_fields = ["application", "booked_at", "created_at"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    INVITATION_FIELDS = ("starts_at", "duration_minutes", "location", "video_link", "panel")
+
+    def save_related(self, request, form, formsets, change):
+        """A booked slot whose time, place or panel changed: the applicant and the panel get the
+        changed calendar invitation, anyone taken off the panel a cancellation (the panel is saved
+        here, after ``save_model``, so this is the first moment the slot is whole)."""
+        super().save_related(request, form, formsets, change)
+        if not change or not form.instance.application_id or not set(self.INVITATION_FIELDS) & set(form.changed_data):
+            return
+        from . import services
+
+        before = set(form.initial.get("panel") or [])
+        removed = [u for u in before if u not in set(form.cleaned_data.get("panel") or [])]
+        if services.slot_details_changed(slot=form.instance, removed_panel=removed):
+            messages.info(request, "The applicant and the panel are sent the changed calendar invitation.")

@@ -281,4 +281,7 @@ class DocumentJobAdmin(admin.ModelAdmin):
         return False
 
 
-from . import beat_admin  # noqa: E402,F401  (the Periodic tasks page, with PAC's own schedules protected)
+from . import (  # noqa: E402,F401
+    beat_admin,  # the Periodic tasks page, with PAC's own schedules protected
+    calendar_admin,  # calendar feed addresses: who has one, and stopping one
+)

@@ -230,3 +230,7 @@ class InterviewSlot(models.Model):
     @property
     def where(self) -> str:
         return self.location or self.video_link or "to be confirmed"
+
+    @property
+    def has_started(self) -> bool:
+        return self.starts_at <= timezone.now()
