@@ -23,8 +23,12 @@ SESSION_KEY = "pac_calendar_new_token"
 UPCOMING_SHOWN = 8
 
 
+def feed_url(token: str) -> str:
+    return absolute_url(reverse("pac:calendar_feed", args=[token]))
+
+
 def _feed_urls(token: str) -> dict[str, str]:
-    https = absolute_url(reverse("pac:calendar_feed", args=[token]))
+    https = feed_url(token)
     return {"https": https, "webcal": "webcal://" + https.split("://", 1)[-1]}
 
 
@@ -34,7 +38,7 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
     feed = calendar_feed_active(request.user)
     today = timezone.localdate()
     events = events_for(request.user, Window.around(today))
-    upcoming = [e for e in events if e.day >= today]
+    upcoming = [e for e in events if e.last_day >= today]  # including a window that is open now
     return render(
         request,
         "pac/calendar.html",

@@ -134,8 +134,23 @@ def test_seed_demo_loads_the_whole_program_and_is_idempotent(capsys, django_capt
         assert model.objects.exists()
         assert not model.objects.exclude(pk__in=model.history.values("id")).exists(), model
 
+    # ct1's private calendar address is printed with the logins, and its calendar has their program dates
+    import re
+
+    from pac.calendar import events_for
+    from pac.calendar_feeds import calendar_feed_user
+    from pac.calendar_models import CalendarFeed
+
+    [token] = re.findall(r"Calendar feed of ct1@pac\.demo\s+http://\S+/calendar/([\w-]{43})\.ics", out)
+    ct1 = calendar_feed_user(token)
+    assert ct1 is not None and ct1.email == "ct1@pac.demo"
+    uids = [e.uid for e in events_for(ct1)]
+    for kind in ("pac-meeting-", "pac-report-due-", "pac-observation"):
+        assert any(uid.startswith(kind) for uid in uids), kind
+
     counts = (Program.objects.count(), User.objects.count(), Application.objects.count(), Participation.objects.count())
     call_command("seed_demo", "--quiet-logins")
+    assert CalendarFeed.objects.count() == 1 and calendar_feed_user(token) == ct1
     assert DocumentJob.objects.count() == 1
     assert (
         Program.objects.count(),
