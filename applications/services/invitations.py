@@ -14,11 +14,12 @@ from collections.abc import Iterable
 from django.urls import reverse
 
 from pac.calendar import Attendee
+from pac.links import absolute_url
 from pac.models import User
 
 from ..ics import CANCEL, REQUEST, interview_ics
 from ..models import Application, InterviewSlot
-from .common import _notify, absolute_url
+from .common import _notify
 
 FILENAME = "pac-interview.ics"
 
@@ -56,11 +57,12 @@ def interview_invitations_send(
     is the slot the interview was in before (a rebooking); ``dropped`` are panel members who are no
     longer on it, and are sent a cancellation. Returns the sequence sent."""
     sequence = _next_sequence(application)
+    update = moved_from is not None or changed
     context = {"application": application, "slot": slot, "moved_from": moved_from, "changed": changed}
     _notify(
         "interview_booked",
         to=[application.applicant.email],
-        context=context,
+        context={**context, "subject_lead": "Your PAC interview has changed" if update else "Your PAC interview"},
         key=f"application:{application.pk}:interview:{sequence}:applicant",
         attachments=_attachment(slot, application, [_applicant(application)], method=REQUEST, for_panel=False),
     )
@@ -68,7 +70,11 @@ def interview_invitations_send(
         _notify(
             "interview_panel_booked",
             to=[u.email for u in panel],
-            context={**context, "url": absolute_url(reverse("applications:reviews"))},
+            context={
+                **context,
+                "subject_lead": "PAC interview changed" if update else "PAC interview panel",
+                "url": absolute_url(reverse("applications:reviews")),
+            },
             key=f"application:{application.pk}:interview:{sequence}:panel",
             attachments=_attachment(slot, application, _people(panel), method=REQUEST, for_panel=True),
         )
