@@ -203,19 +203,26 @@ def _seed_current(ctx, observers, tools, dimensions, staff) -> None:
 
 
 def _panel_with_a_coach(ctx, past) -> list:
-    """The Advisory Panel of last year and this year: two review committee members and one
-    Consultant Teacher (ct1), so a panel member has a six-month review of their own, from which
-    they are recused. Returns last year's panel."""
-    from applications.models import Committee, CommitteeMember
+    """The Advisory Panel of last year and this year: two review committee members (the first
+    chairs it) and one Consultant Teacher (ct1), so a panel member has a six-month review of their
+    own, from which they are recused. Returns the members, chair first."""
+    from pac.models import AdvisoryPanel, AdvisoryPanelMembership
 
     coach = ctx.people["ct"][0].user
     members = [p.user for p in ctx.people.get("reviewer", []) if p.user_id][::2][:2] + [coach]
     for year in (past, ctx.program_year):
-        committee, _ = Committee.objects.get_or_create(program_year=year, name="Statewide review committee")
-        for user in members:
-            CommitteeMember.objects.update_or_create(
-                committee=committee, user=user, defaults={"kind": CommitteeMember.Kind.ADVISORY_PANEL}
+        panel, _ = AdvisoryPanel.objects.get_or_create(program_year=year)
+        for index, user in enumerate(members):
+            AdvisoryPanelMembership.objects.update_or_create(
+                panel=panel,
+                user=user,
+                defaults={
+                    "role": AdvisoryPanelMembership.Role.CHAIR if index == 0 else AdvisoryPanelMembership.Role.MEMBER,
+                    "term_starts_on": past.starts_on,
+                    "represents": "Consultant Teachers" if user == coach else "",
+                },
             )
+    ctx.logins.append(("Advisory Panel chair", members[0].email))
     ctx.logins.append(("Advisory Panel (also a CT)", coach.email))
     return members
 

@@ -14,11 +14,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from applications.services import TransitionError
 from pac.models import ProgramYear
 from pac.permissions import is_eec_staff
+from pac.selectors import is_on_advisory_panel
 from pac.views import staff_required
 
 from . import coach_reviews
 from .models import CoachReview, PanelRecommendation, Recommendation
-from .permissions import advisory_panel_users
 
 
 class RecommendationForm(forms.Form):
@@ -39,7 +39,7 @@ class DecisionForm(forms.Form):
 
 
 def _visible(request: HttpRequest, year: ProgramYear) -> bool:
-    return is_eec_staff(request.user) or advisory_panel_users(year).filter(pk=request.user.pk).exists()
+    return is_eec_staff(request.user) or is_on_advisory_panel(request.user, year)
 
 
 @require_http_methods(["GET"])

@@ -33,7 +33,7 @@ from pairings.models import Pair
 from tests.applications.factories import ApplicationFactory, MOUFactory, committee_with_members, make_in_review
 from tests.coaching.factories import active_pair, meeting
 from tests.evaluation.factories import certified_observer, record
-from tests.factories import ParticipationFactory
+from tests.factories import ParticipationFactory, panel_seat
 
 pytestmark = pytest.mark.django_db
 
@@ -264,6 +264,7 @@ def _world(program_year, staff_user, reviewer, observer, evaluator, facilitator)
     _, members = committee_with_members(program_year, 3)
     for member in members:
         role_grant(user=member, role=StaffRole.REVIEWER)
+    panel_seat(program_year, members[0])  # the reviewer also sits on the year's Advisory Panel
     application, _ = make_in_review(ApplicationFactory(program_year=program_year), members=members)
     draft = ApplicationFactory(program_year=program_year)
     MOUFactory(application=draft)

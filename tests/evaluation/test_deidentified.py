@@ -17,10 +17,9 @@ from coaching import services as coaching
 from evaluation.deidentified import DATASETS, pseudonym, safe_cell
 from evaluation.models import Answer, Invitation, Question, Response, Survey, SurveyRound
 from pac.models import Person, Program, User
-from tests.applications.factories import CommitteeFactory, CommitteeMemberFactory
 from tests.coaching.factories import active_pair
 from tests.evaluation.factories import record
-from tests.factories import UserFactory
+from tests.factories import UserFactory, panel_seat
 
 pytestmark = pytest.mark.django_db
 
@@ -179,8 +178,7 @@ def test_spreadsheet_formulas_are_neutralised():
     ],
 )
 def test_who_may_download(client, cohort, staff_user, evaluator, observer, program_year, who, expected):
-    panel = UserFactory()
-    CommitteeMemberFactory(committee=CommitteeFactory(program_year=program_year), user=panel, kind="advisory_panel")
+    panel = panel_seat(program_year)
     users = {
         "staff": staff_user,
         "evaluator": evaluator,
