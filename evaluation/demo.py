@@ -1,7 +1,8 @@
 """Demo data for evaluation: observer certificates; last year's completed cohort observed pre and
 post (modest gains on average, a few declines); this year's pre observations for most pairs, the
 rest scheduled (some overdue), and post observations scheduled for the spring; last year's six-month
-coach reviews; then survey responses (evaluation/surveys/demo.py). Observations go through the recording service, so the
+coach reviews; then survey responses (evaluation/surveys/demo.py) and formative interviews
+(evaluation/interviews/demo.py). Observations go through the recording service, so the
 demo's scores obey the same rules as real ones."""
 
 from __future__ import annotations
@@ -41,9 +42,11 @@ def seed(ctx: DemoContext) -> None:
             _seed_current(ctx, observers, tools, dimensions, staff)
             if past is not None:
                 _seed_past_reviews(ctx, past, staff)
+    from .interviews import demo as interview_demo
     from .surveys import demo as survey_demo
 
     survey_demo.seed(ctx)
+    interview_demo.seed(ctx)
     _seed_documents(ctx)
 
 

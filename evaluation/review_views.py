@@ -18,6 +18,7 @@ from pac.selectors import is_on_advisory_panel
 from pac.views import staff_required
 
 from . import coach_reviews
+from .interviews.selectors import interviews_for_review
 from .models import CoachReview, PanelRecommendation, Recommendation
 
 
@@ -114,6 +115,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "review": review,
             "figures": coach_reviews.review_figures(review, include_free_text=staff),
+            "interviews": interviews_for_review(review),
             "recommendations": coach_reviews.counted_recommendations(review)
             .select_related("member")
             .order_by("submitted_at"),

@@ -132,6 +132,17 @@ def test_seed_demo_loads_the_whole_program_and_is_idempotent(capsys, django_capt
     for panel_year in (past, year):
         chair = advisory_panel_chair(panel_year)
         assert chair is not None and chair not in panel_coaches
+    # formative interviews: recorded with answers and still to hold this year; last year's reviews show some
+    from evaluation.models import FormativeInterview
+
+    this_year = FormativeInterview.objects.filter(program_year=year)
+    assert this_year.filter(status="recorded", answers__isnull=False).exists()
+    assert this_year.filter(status="scheduled", interviewer__in=panel_coaches).exists()  # ct1 holds one
+    assert this_year.filter(status="scheduled", interviewee__user__in=panel_coaches).exists()  # and gives one
+    assert FormativeInterview.objects.filter(
+        program_year=past, coach__coach_reviews__program_year=past, interviewee_role="mentee"
+    ).exists()
+    assert not FormativeInterview.objects.filter(interviewer=F("interviewee__user")).exists()
 
     # every demo record has its history (its creation record, written in bulk once the seed is made)
     for model in (Application, ReviewAssignment, Person, Pair, Meeting, ThirtyDayReport, Observation):
