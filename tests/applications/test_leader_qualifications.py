@@ -20,6 +20,7 @@ from django.urls import reverse
 from applications import screening, services
 from applications.models import MOU, Application, ScreeningCheck, Stage
 from applications.roles import ApplicantRole
+from pac.workflow import TransitionError
 from tests.applications.factories import ApplicationFactory, RecommendationFactory, committee_with_members
 from tests.applications.test_screening import complete_facts, make
 
@@ -129,7 +130,7 @@ def _requested(program_type="center", role="ct"):
 
 
 def _link(mou: MOU) -> str:
-    from applications.models import new_token
+    from pac.workflow import new_token
 
     token, digest = new_token()
     MOU.objects.filter(pk=mou.pk).update(token_hash=digest)
@@ -160,7 +161,7 @@ def test_the_service_stores_the_leaders_facts_and_history_keeps_them():
 @pytest.mark.django_db
 def test_the_service_refuses_an_unknown_position():
     mou = _requested()
-    with pytest.raises(services.TransitionError):
+    with pytest.raises(TransitionError):
         services.mou_sign(mou=mou, signature_name="Dana Director", confirmed=True, ip=None, leader_position="boss")
     mou.refresh_from_db()
     assert mou.status == MOU.Status.REQUESTED
