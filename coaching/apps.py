@@ -8,4 +8,5 @@ class CoachingConfig(AppConfig):
     verbose_name = "Coaching"
 
     def ready(self) -> None:
-        from . import annotations, documents, my_work, permissions, receivers  # noqa: F401  (registers rules, panels, navigation, documents, links, receivers)
+        # registers rules, panels, navigation, documents, links, calendar feed sources and receivers
+        from . import annotations, calendar, documents, my_work, permissions, receivers  # noqa: F401

@@ -129,4 +129,5 @@ class CoachReviewAdmin(RecordAdmin):
         return False
 
 
+from .interviews import admin as _interviews_admin  # noqa: E402, F401
 from .surveys import admin as _surveys_admin  # noqa: E402, F401

@@ -28,13 +28,14 @@ from pac.links import absolute_url
 from pac.models import ProgramYear, User
 from pac.permissions import is_eec_staff
 from pac.roles import StaffRole
+from pac.selectors import advisory_panel_users
 from pac.services import email_queue
 from pac.workflow import TransitionError
 from pairings.models import Kind, Pair
 
 from .models import Answer, CoachReview, DomainResult, Invitation, Observation, PanelRecommendation, Question
 from .models import Recommendation as Choice
-from .permissions import advisory_panel_users, coach_reviews_visible_to
+from .permissions import coach_reviews_visible_to
 
 REVIEW_AFTER_DAYS = 182
 LIVE = (Pair.Status.ACTIVE, Pair.Status.ENDED)

@@ -1,7 +1,8 @@
 """Demo data for evaluation: observer certificates; last year's completed cohort observed pre and
 post (modest gains on average, a few declines); this year's pre observations for most pairs, the
 rest scheduled (some overdue), and post observations scheduled for the spring; last year's six-month
-coach reviews; then survey responses (evaluation/surveys/demo.py). Observations go through the recording service, so the
+coach reviews; then survey responses (evaluation/surveys/demo.py) and formative interviews
+(evaluation/interviews/demo.py). Observations go through the recording service, so the
 demo's scores obey the same rules as real ones."""
 
 from __future__ import annotations
@@ -41,9 +42,11 @@ def seed(ctx: DemoContext) -> None:
             _seed_current(ctx, observers, tools, dimensions, staff)
             if past is not None:
                 _seed_past_reviews(ctx, past, staff)
+    from .interviews import demo as interview_demo
     from .surveys import demo as survey_demo
 
     survey_demo.seed(ctx)
+    interview_demo.seed(ctx)
     _seed_documents(ctx)
 
 
@@ -203,19 +206,26 @@ def _seed_current(ctx, observers, tools, dimensions, staff) -> None:
 
 
 def _panel_with_a_coach(ctx, past) -> list:
-    """The Advisory Panel of last year and this year: two review committee members and one
-    Consultant Teacher (ct1), so a panel member has a six-month review of their own, from which
-    they are recused. Returns last year's panel."""
-    from applications.models import Committee, CommitteeMember
+    """The Advisory Panel of last year and this year: two review committee members (the first
+    chairs it) and one Consultant Teacher (ct1), so a panel member has a six-month review of their
+    own, from which they are recused. Returns the members, chair first."""
+    from pac.models import AdvisoryPanel, AdvisoryPanelMembership
 
     coach = ctx.people["ct"][0].user
     members = [p.user for p in ctx.people.get("reviewer", []) if p.user_id][::2][:2] + [coach]
     for year in (past, ctx.program_year):
-        committee, _ = Committee.objects.get_or_create(program_year=year, name="Statewide review committee")
-        for user in members:
-            CommitteeMember.objects.update_or_create(
-                committee=committee, user=user, defaults={"kind": CommitteeMember.Kind.ADVISORY_PANEL}
+        panel, _ = AdvisoryPanel.objects.get_or_create(program_year=year)
+        for index, user in enumerate(members):
+            AdvisoryPanelMembership.objects.update_or_create(
+                panel=panel,
+                user=user,
+                defaults={
+                    "role": AdvisoryPanelMembership.Role.CHAIR if index == 0 else AdvisoryPanelMembership.Role.MEMBER,
+                    "term_starts_on": past.starts_on,
+                    "represents": "Consultant Teachers" if user == coach else "",
+                },
             )
+    ctx.logins.append(("Advisory Panel chair", members[0].email))
     ctx.logins.append(("Advisory Panel (also a CT)", coach.email))
     return members
 

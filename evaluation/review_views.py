@@ -13,12 +13,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from pac.models import ProgramYear
 from pac.permissions import is_eec_staff
+from pac.selectors import is_on_advisory_panel
 from pac.views import staff_required
 from pac.workflow import attempt
 
 from . import coach_reviews
+from .interviews.selectors import interviews_for_review
 from .models import CoachReview, PanelRecommendation, Recommendation
-from .permissions import advisory_panel_users
 
 
 class RecommendationForm(forms.Form):
@@ -39,7 +40,7 @@ class DecisionForm(forms.Form):
 
 
 def _visible(request: HttpRequest, year: ProgramYear) -> bool:
-    return is_eec_staff(request.user) or advisory_panel_users(year).filter(pk=request.user.pk).exists()
+    return is_eec_staff(request.user) or is_on_advisory_panel(request.user, year)
 
 
 @require_http_methods(["GET"])
@@ -110,6 +111,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "review": review,
             "figures": coach_reviews.review_figures(review, include_free_text=staff),
+            "interviews": interviews_for_review(review),
             "recommendations": coach_reviews.counted_recommendations(review)
             .select_related("member")
             .order_by("submitted_at"),

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from . import documents, export_views, pair_report, review_views, views
+from .interviews import urls as interview_urls
 from .surveys import urls as survey_urls
 
 app_name = "evaluation"
@@ -22,4 +23,5 @@ urlpatterns = [
     path("coach-reviews/open/", review_views.reviews_open_now, name="coach_reviews_open"),
     path("coach-reviews/<int:pk>/", review_views.review_detail, name="coach_review"),
     path("surveys/", include(survey_urls.urlpatterns)),
+    path("interviews/", include(interview_urls.urlpatterns)),
 ]

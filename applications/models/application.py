@@ -146,6 +146,9 @@ class Application(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     screened_at = models.DateTimeField(null=True, blank=True)
     tier3_not_needed_reason = models.CharField(max_length=300, blank=True)
+    # the SEQUENCE of the interview's calendar invitation (UID pac-interview-<id>): one more on every
+    # booking, move, change or cancellation, so calendar programs apply them in order (applications/ics.py)
+    interview_sequence = models.PositiveIntegerField(default=0, editable=False)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     decision_note = models.TextField(blank=True)

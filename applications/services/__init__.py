@@ -33,7 +33,13 @@ from .components import (
     recommendation_send,
 )
 from .decisions import DECISIONS, application_decide, applications_decide_bulk
-from .interviews import application_advance_to_interview, application_skip_interview, slot_book
+from .interviews import (
+    application_advance_to_interview,
+    application_skip_interview,
+    slot_book,
+    slot_cancel,
+    slot_details_changed,
+)
 from .mou_templates import TemplateSaved, mou_template_create, mou_template_edit
 from .review import (
     assignment_add,
@@ -95,5 +101,7 @@ __all__ = [
     "screening_facts",
     "screening_override",
     "slot_book",
+    "slot_cancel",
+    "slot_details_changed",
     "tier2_complete",
 ]

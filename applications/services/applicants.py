@@ -34,6 +34,7 @@ from .common import (
     withdraw_reviews,
 )
 from .decisions import _end_participations
+from .invitations import interview_cancellations_send
 from .tier1 import application_screen
 
 
@@ -246,6 +247,10 @@ def application_withdraw(*, application: Application, actor: User, reason: str =
             application=application, status__in=[ReviewAssignment.Status.ASSIGNED, ReviewAssignment.Status.IN_PROGRESS]
         )
     )
+    for slot in InterviewSlot.objects.filter(application=application, starts_at__gt=timezone.now()):
+        interview_cancellations_send(
+            application=application, slot=slot, reason="The application was withdrawn.", pick_again=False
+        )
     release_slots(InterviewSlot.objects.filter(application=application))
     _end_participations(application, reason="Application withdrawn")
     return application

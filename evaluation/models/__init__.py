@@ -1,6 +1,7 @@
-"""Evaluation models: CLASS observations and reference figures, surveys about coaches, and the
-six-month coach review."""
+"""Evaluation models: CLASS observations and reference figures, surveys about coaches, formative
+interviews, and the six-month coach review."""
 
+from .interviews import FormativeInterview, InterviewAnswer, InterviewProtocol, InterviewQuestion
 from .observations import (
     Cycle,
     CycleScore,
@@ -27,7 +28,11 @@ __all__ = [
     "DimensionResult",
     "Domain",
     "DomainResult",
+    "FormativeInterview",
     "Instrument",
+    "InterviewAnswer",
+    "InterviewProtocol",
+    "InterviewQuestion",
     "Invitation",
     "Observation",
     "ObserverCertificate",

@@ -17,10 +17,10 @@ from evaluation.models import Answer, CoachReview, Invitation, Question, Respons
 from evaluation.tasks import coach_reviews_open_task
 from pac.models import OutboundEmail, Tag
 from pac.workflow import TransitionError
-from tests.applications.factories import ApplicationFactory, CommitteeFactory, CommitteeMemberFactory
+from tests.applications.factories import ApplicationFactory
 from tests.coaching.factories import active_pair
 from tests.evaluation.factories import record
-from tests.factories import ProgramYearFactory, UserFactory
+from tests.factories import ProgramYearFactory, UserFactory, panel_seat
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -28,8 +28,7 @@ TODAY = timezone.localdate
 
 @pytest.fixture
 def panel(program_year):
-    committee = CommitteeFactory(program_year=program_year)
-    return [CommitteeMemberFactory(committee=committee, kind="advisory_panel").user for _ in range(3)]
+    return [panel_seat(program_year) for _ in range(3)]
 
 
 @pytest.fixture
@@ -197,9 +196,7 @@ def test_who_sees_coach_reviews(client, review, due_pair, panel, staff_user, eva
         "leader": due_pair.leader.user,
         "evaluator": evaluator,
         "observer": observer,
-        "other_panel": CommitteeMemberFactory(
-            committee=CommitteeFactory(program_year=other_year), kind="advisory_panel"
-        ).user,
+        "other_panel": panel_seat(other_year),
         "nobody": UserFactory(),
     }
     client.force_login(users[who])

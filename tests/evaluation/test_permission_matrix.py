@@ -12,10 +12,9 @@ from django.utils import timezone
 
 from evaluation import services
 from evaluation.models import Instrument
-from tests.applications.factories import CommitteeFactory, CommitteeMemberFactory
 from tests.coaching.factories import active_pair
 from tests.evaluation.factories import certified_observer, record
-from tests.factories import UserFactory
+from tests.factories import UserFactory, panel_seat
 
 pytestmark = pytest.mark.django_db
 
@@ -50,8 +49,7 @@ def world(program_year, staff_user, evaluator):
         instrument=Instrument.objects.get(code="pre_k"),
     )
     observation = record(pair, "pre", 4, observer=observer)
-    panel = UserFactory()
-    CommitteeMemberFactory(committee=CommitteeFactory(program_year=program_year), user=panel, kind="advisory_panel")
+    panel = panel_seat(program_year)
     users = {
         "observer": observer.user,
         "coach": pair.coach.user,
