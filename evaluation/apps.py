@@ -11,7 +11,15 @@ class EvaluationConfig(AppConfig):
         import importlib
 
         # registers rules, My work panels, navigation, tasks and annotations of each part
-        for module in ("permissions", "my_work", "tasks", "documents", "pair_report", "annotations"):
+        for module in (
+            "permissions",
+            "my_work",
+            "tasks",
+            "documents",
+            "pair_report",
+            "annotations",
+            "second_year",  # carries waiting decisions into a program year when staff create it
+        ):
             importlib.import_module(f"{self.name}.{module}")
         for part in ("surveys",):
             for module in ("permissions", "my_work", "tasks"):

@@ -9,14 +9,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from applications.services import TransitionError
 from pac.models import ProgramYear
 from pac.permissions import is_eec_staff
 from pac.views import staff_required
+from pac.workflow import attempt
 
-from . import coach_reviews
+from . import coach_reviews, second_year
 from .models import CoachReview, PanelRecommendation, Recommendation
 from .permissions import advisory_panel_users
 
@@ -88,25 +89,21 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if not can_recommend:
             raise PermissionDenied("Only the year's Advisory Panel members recommend, until staff decide.")
         if recommendation_form.is_valid():
-            try:
+            with attempt(form=recommendation_form) as step:
                 coach_reviews.recommendation_record(
                     review=review, member=request.user, **recommendation_form.cleaned_data
                 )
-            except TransitionError as exc:
-                recommendation_form.add_error(None, exc.messages[0])
-            else:
+            if step.ok:
                 messages.success(request, "Your recommendation is saved.")
                 return redirect("evaluation:coach_review", pk=review.pk)
     if action == "decide":
         if not staff:
             raise PermissionDenied("EEC staff record the decision.")
         if decision_form.is_valid():
-            try:
-                coach_reviews.decision_record(review=review, actor=request.user, **decision_form.cleaned_data)
-            except TransitionError as exc:
-                decision_form.add_error(None, exc.messages[0])
-            else:
-                messages.success(request, "Decision recorded.")
+            with attempt(form=decision_form) as step:
+                decided = coach_reviews.decision_record(review=review, actor=request.user, **decision_form.cleaned_data)
+            if step.ok:
+                messages.success(request, _decided_message(decided))
                 return redirect("evaluation:coach_review", pk=review.pk)
     return render(
         request,
@@ -122,6 +119,80 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_recommend": can_recommend,
             "is_staff": staff,
             "majority": coach_reviews.majority(review),
+            "progress": second_year.progress_of([review])[0] if review.decision else None,
+            "earlier_decisions": _earlier_decisions(review),
         },
         status=400 if (recommendation_form.errors or decision_form.errors) else 200,
     )
+
+
+def _decided_message(review: CoachReview) -> str:
+    outcome = review.outcome
+    if outcome.status == outcome.Status.WAITING:
+        return (
+            "Decision recorded and the coach emailed. It is carried into the next program year when that year is "
+            "created in PAC."
+        )
+    if outcome.decision == Recommendation.CONTINUE:
+        return f"Decision recorded: the coach continues in {outcome.next_year}; the coach and their leader are emailed."
+    return (
+        f"Decision recorded: the coach's role ends on {outcome.role_ends_on:%B %-d, %Y}; the coach and their leader "
+        "are emailed."
+    )
+
+
+def _earlier_decisions(review: CoachReview) -> list:
+    """Each decision recorded before the current one (a revision keeps them in the history)."""
+    if not review.decided_at:
+        return []
+    seen, earlier = set(), []
+    for version in review.history.exclude(decided_at=None).select_related("decided_by").order_by("-history_date"):
+        if version.decided_at == review.decided_at or version.decided_at in seen:
+            continue
+        seen.add(version.decided_at)
+        earlier.append(version)
+    return earlier
+
+
+@require_http_methods(["GET"])
+@staff_required
+def second_year_list(request: HttpRequest) -> HttpResponse:
+    """Staff: what each decided review of a year has done (renewals, renewed MOUs, pairing in the next
+    year; roles ending), and the decisions still waiting for a program year."""
+    year_id = request.GET.get("year", "")
+    year = ProgramYear.objects.filter(pk=year_id).first() if year_id.isdigit() else None
+    year = year or _latest_year_with_decisions() or ProgramYear.objects.current()
+    if year is None:
+        raise Http404("No program year yet.")
+    return render(
+        request,
+        "evaluation/second_year.html",
+        {
+            "year": year,
+            "years": ProgramYear.objects.all(),
+            "rows": second_year.progress_of(second_year.decided_reviews(year)),
+            "next_year": second_year.next_year_after(year),
+            "counts": second_year.staff_counts(),
+        },
+    )
+
+
+def _latest_year_with_decisions() -> ProgramYear | None:
+    """The latest year whose decisions are still being carried out (or the latest with any)."""
+    return ProgramYear.objects.filter(coach_reviews__outcome__isnull=False).order_by("-starts_on").distinct().first()
+
+
+@require_POST
+@staff_required
+def second_year_carry_out(request: HttpRequest) -> HttpResponse:
+    """Staff ask PAC to carry out now the decisions waiting for a program year that exists (this
+    also happens when a year is created, and every morning)."""
+    carried = second_year.outcomes_carry_out(actor=request.user)
+    if carried:
+        messages.success(
+            request, f"Carried {carried} decision{'s' if carried != 1 else ''} into the next program year."
+        )
+    else:
+        messages.info(request, "Nothing to carry out: no decision is waiting for a program year that exists.")
+    year = request.POST.get("year", "")
+    return redirect(f"{reverse('evaluation:second_year')}?year={year}" if year.isdigit() else "evaluation:second_year")

@@ -8,7 +8,9 @@ from .application import (
     Stage,
     YesNoNA,
     hash_token,
+    mou_open_q,
     new_token,
+    ready_to_pair_q,
 )
 from .review import Committee, CommitteeMember, Criterion, InterviewSlot, ReviewAssignment, Rubric, Score, Tier
 
@@ -30,5 +32,7 @@ __all__ = [
     "Tier",
     "YesNoNA",
     "hash_token",
+    "mou_open_q",
     "new_token",
+    "ready_to_pair_q",
 ]

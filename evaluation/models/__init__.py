@@ -14,7 +14,7 @@ from .observations import (
     ReferenceFigure,
     ScheduledObservation,
 )
-from .reviews import CoachReview, PanelRecommendation, Recommendation
+from .reviews import CoachReview, PanelRecommendation, Recommendation, ReviewOutcome
 from .surveys import Answer, Audience, Invitation, Question, Response, Survey, SurveyRound
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "Recommendation",
     "ReferenceFigure",
     "Response",
+    "ReviewOutcome",
     "ScheduledObservation",
     "Survey",
     "SurveyRound",
