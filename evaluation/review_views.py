@@ -85,6 +85,8 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"recommendation": mine.recommendation, "comments": mine.comments} if mine else None,
     )
     decision_form = DecisionForm(request.POST if action == "decide" else None)
+    if review.decision:
+        decision_form.fields["note"].help_text = "Required: say why the decision is revised."
     if action == "recommend":
         if not can_recommend:
             raise PermissionDenied("Only the year's Advisory Panel members recommend, until staff decide.")

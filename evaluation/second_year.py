@@ -369,6 +369,11 @@ class Progress:
         )
 
     @property
+    def pair_kind(self) -> str:
+        """The pairing suggestion's tab for this coach."""
+        return "ca_ma" if self.review.role == "ca" else "ct_mentee"
+
+    @property
     def state(self) -> str:
         """One line: what the decision has done so far."""
         outcome = self.outcome
