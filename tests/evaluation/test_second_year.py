@@ -369,3 +369,24 @@ def test_a_problem_is_kept_for_staff_and_the_decision_stands(review, coach_pair,
     review.refresh_from_db()
     assert review.decision == "continue"
     assert second_year.staff_counts() == {"waiting": 1, "problems": 1, "unsigned": 0}
+
+
+def test_a_declined_renewed_mou_can_go_to_someone_else(review, coach_pair, program_year, staff_user):
+    next_year = make_next_year(program_year)
+    renewal = decide(review, staff_user, "continue").renewal
+    first = renewal.mous.get()
+    applications.mou_decline(mou=applications.mou_for_token(mou_token(first.signer_email)), reason="I am retiring.")
+    declined = emails_to(coach_pair.coach.email)[-1]
+    assert "Your second year needs a signed MOU before EEC pairs you again." in " ".join(declined.body_text.split())
+    assert coach_pair.coach_id not in pool_coaches(next_year)
+    # the coach asks the new director from their second year (no application window binds it)
+    applications.mou_request(
+        application=renewal,
+        actor=coach_pair.coach.user,
+        signer_name="Ana Souza",
+        signer_email="ana.souza@example.org",
+        signer_title="Center Director",
+    )
+    sign(mou_token("ana.souza@example.org"), name="Ana Souza")
+    assert coach_pair.coach_id in pool_coaches(next_year)
+    assert second_year.staff_counts()["unsigned"] == 0

@@ -206,3 +206,11 @@ def test_the_overview_makes_the_same_queries_for_few_and_many_decisions(
         page = client.get(url)
     assert len(page.context["rows"]) == 8
     assert len(small.captured_queries) == len(large.captured_queries)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_the_leader_opens_the_renewed_mou_from_their_list(client, world, role):
+    mou = world["review"].outcome.renewal.mous.get()
+    client.force_login(world["users"][role])
+    status = client.get(reverse("applications:mou_sign_mine", args=[mou.pk])).status_code
+    assert status == (200 if role == "leader" else 404)
