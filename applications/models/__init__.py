@@ -7,9 +7,7 @@ from .application import (
     ScreeningCheck,
     Stage,
     YesNoNA,
-    hash_token,
     mou_open_q,
-    new_token,
     ready_to_pair_q,
 )
 from .review import Committee, CommitteeMember, Criterion, InterviewSlot, ReviewAssignment, Rubric, Score, Tier
@@ -31,8 +29,6 @@ __all__ = [
     "Stage",
     "Tier",
     "YesNoNA",
-    "hash_token",
     "mou_open_q",
-    "new_token",
     "ready_to_pair_q",
 ]

@@ -10,7 +10,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from pac.links import absolute_url
 from pac.models import Person, User
+from pac.workflow import LinkError, TransitionError, hash_token
 
 from ..models import (
     MOU,
@@ -18,7 +20,6 @@ from ..models import (
     MOUTemplate,
     Recommendation,
     Stage,
-    hash_token,
     mou_open_q,
 )
 from ..roles import LeaderPosition, Relationship
@@ -26,15 +27,12 @@ from ..signatures import signature_problem
 from ..uploads import store_document
 from .common import (
     COMPONENT_STAGES,
-    LinkError,
-    TransitionError,
     _applicant_email,
     _check_applicant_window,
     _check_components_open,
     _check_mou_changeable,
     _lock,
     _notify,
-    absolute_url,
     require_applicant_name,
 )
 from .tier1 import application_screen

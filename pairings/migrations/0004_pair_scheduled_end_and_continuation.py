@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pairings', '0001_initial'),
+        ('pairings', '0003_default_confidentiality_text'),
     ]
 
     operations = [
