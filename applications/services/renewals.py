@@ -18,10 +18,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from pac.models import ProgramYear, User
+from pac.workflow import TransitionError
 
 from ..models import MOU, Application, ApplicationEvent, Stage
 from .applicants import application_withdraw
-from .common import TransitionError, require_applicant_name
+from .common import require_applicant_name
 from .components import mou_send, mou_template_for
 from .decisions import record_participations
 

@@ -16,11 +16,11 @@ from django.utils import timezone
 
 from applications import services as applications
 from applications.models import MOU, Application, Stage
-from applications.services import LinkError
 from evaluation import coach_reviews, second_year
 from evaluation.models import CoachReview, ReviewOutcome
 from evaluation.tasks import coach_reviews_open_task
 from pac.models import OutboundEmail, Participation
+from pac.workflow import LinkError
 from pairings import selectors as pairing_selectors
 from pairings import services as pairings
 from pairings.models import Capacity, Pair
