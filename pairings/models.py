@@ -94,6 +94,14 @@ class Pair(models.Model):
     ended_on = models.DateField(null=True, blank=True)
     end_kind = models.CharField(max_length=10, choices=EndKind.choices, blank=True)
     end_reason = models.TextField(blank=True)
+    # an end set ahead (a coach who does not continue after their six-month review: their pairs end
+    # with the program year); the daily sweep ends the pair once the day has passed
+    end_scheduled_on = models.DateField(null=True, blank=True)
+    end_scheduled_reason = models.CharField(max_length=300, blank=True)
+    # a second year's pair that continues a pair of the year before (the coach and the same mentee)
+    continued_from = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="continuations"
+    )
     proposed_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     confirmed_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     confirmed_at = models.DateTimeField(null=True, blank=True)

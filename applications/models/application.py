@@ -41,6 +41,24 @@ class Stage(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+# the stages in which an application's recommendations and MOU may still change
+MOU_OPEN_STAGES = (Stage.DRAFT, Stage.SUBMITTED, Stage.SCREENED_OUT)
+
+
+def mou_open_q(prefix: str = "") -> models.Q:
+    """``Application.mou_open`` as a filter (``prefix`` reaches the application from another model)."""
+    return models.Q(**{f"{prefix}renewal_of__isnull": True, f"{prefix}stage__in": MOU_OPEN_STAGES}) | models.Q(
+        **{f"{prefix}renewal_of__isnull": False, f"{prefix}stage": Stage.ACCEPTED}
+    )
+
+
+def ready_to_pair_q() -> models.Q:
+    """``Application.ready_to_pair`` for accepted applications, as a filter: any first-year
+    acceptance, and a renewal once its renewed MOU is complete."""
+    complete = MOU.objects.filter(application=models.OuterRef("pk"), status__in=MOU.COMPLETE)
+    return models.Q(renewal_of__isnull=True) | models.Q(models.Exists(complete))
+
+
 class YesNoNA(models.TextChoices):
     YES = "yes", "Yes"
     NO = "no", "No"
@@ -160,6 +178,17 @@ class Application(models.Model):
     reopened_reason = models.TextField(blank=True)
     reopened_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     reopened_at = models.DateTimeField(null=True, blank=True)
+    # a second year: a coach who continues after a favourable six-month review is carried into the
+    # next program year without a new application (applications.services.application_renew); the
+    # renewal is accepted from the start and only needs its leader's or supervisor's renewed MOU
+    renewal_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="renewals",
+        help_text="The accepted application of the year before, which this second year continues.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -194,6 +223,25 @@ class Application(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.stage in self.EDITABLE_STAGES
+
+    @property
+    def is_renewal(self) -> bool:
+        return self.renewal_of_id is not None
+
+    @property
+    def mou_open(self) -> bool:
+        """Whether its MOU may still be requested, re-sent, signed, declined or waived: while the
+        application gathers its components, and for an accepted second year (the renewed MOU)."""
+        if self.is_renewal:
+            return self.stage == Stage.ACCEPTED
+        return self.stage in MOU_OPEN_STAGES
+
+    def ready_to_pair(self) -> bool:
+        """Accepted, and for a second year also its renewed MOU signed (or marked not applicable):
+        the leader's agreement comes before a coach is paired again, as it does in the first year."""
+        if self.stage != Stage.ACCEPTED:
+            return False
+        return not self.is_renewal or self.mous.filter(status__in=MOU.COMPLETE).exists()
 
     def window_open(self, on: datetime.date | None = None) -> bool:
         """Whether the applicant may change or submit it today: within the year's application
@@ -343,6 +391,8 @@ class MOU(LinkRequest):
         DECLINED = "declined", "Declined"
         WAIVED = "waived", "Not applicable"
         SUPERSEDED = "superseded", "Replaced by a newer MOU"
+
+    COMPLETE = (Status.SIGNED, Status.WAIVED)
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="mous")
     signer_name = models.CharField("leader's or supervisor's name", max_length=200, blank=True)

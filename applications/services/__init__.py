@@ -40,6 +40,7 @@ from .interviews import (
     slot_cancel,
     slot_details_changed,
 )
+from .renewals import application_renew, renewal_for
 from .review import (
     assignment_add,
     assignment_declare_conflict,
@@ -61,6 +62,7 @@ __all__ = [
     "application_advance_to_interview",
     "application_check_editable",
     "application_decide",
+    "application_renew",
     "application_reopen",
     "application_screen",
     "application_skip_interview",
@@ -91,6 +93,7 @@ __all__ = [
     "recommendation_for_token",
     "recommendation_receive",
     "recommendation_send",
+    "renewal_for",
     "reviews_remind",
     "rubric_for",
     "score_save",

@@ -46,7 +46,7 @@ def application_decide(*, application: Application, actor: User, decision: str, 
     application.decision_note = note.strip()
     application.save(update_fields=["decided_at", "decided_by", "decision_note"])
     if decision == Stage.ACCEPTED:
-        _record_participations(application)
+        record_participations(application)
     _notify(
         f"decision_{decision}",
         to=_applicant_email(application),
@@ -69,7 +69,8 @@ def applications_decide_bulk(
     return done, errors
 
 
-def _record_participations(application: Application) -> None:
+def record_participations(application: Application) -> None:
+    """The roles an accepted application gives (idempotent): the applicant's, and the MOU signer's."""
     spec = application.spec
     reference = application.reference
     participation_record(

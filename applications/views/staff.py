@@ -143,6 +143,7 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
             "skip_form": ReasonForm(label="Why Tier 3 is not needed"),
             "tier2_complete": services.tier2_complete(application),
             "components_open": application.stage in services.COMPONENT_STAGES,
+            "mou_open": application.mou_open,
             "window_open": application.window_open(),
             "reopen_form": ReopenForm(),
             "scores": _scores_by_assignment(assignments),
