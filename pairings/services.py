@@ -115,9 +115,9 @@ def pair_propose(
 @transaction.atomic
 def pair_discard(*, pair: Pair, actor: User) -> Pair:
     pair = Pair.objects.select_for_update().get(pk=pair.pk)
-    if pair.status != Pair.Status.PROPOSED:
-        raise TransitionError("Only a proposed pair can be discarded; end an active pair instead.")
-    pair.status = Pair.Status.DISCARDED
+    pair.status = Pair.workflow.require(
+        "discard", pair.status, refusal="Only a proposed pair can be discarded; end an active pair instead."
+    )
     pair.ended_by = actor
     pair.save(update_fields=["status", "ended_by"])
     return pair
@@ -131,8 +131,11 @@ def pair_confirm(*, pair: Pair, actor: User) -> Pair:
         .select_related("coach_application", "mentee_application")
         .get(pk=pair.pk)
     )
-    if pair.status != Pair.Status.PROPOSED:
-        raise TransitionError(f"This pair is {pair.get_status_display().lower()}; only a proposed pair is confirmed.")
+    status = Pair.workflow.require(
+        "confirm",
+        pair.status,
+        refusal=f"This pair is {pair.get_status_display().lower()}; only a proposed pair is confirmed.",
+    )
     for application in (pair.coach_application, pair.mentee_application):
         if application.stage != Stage.ACCEPTED:
             raise TransitionError(
@@ -140,7 +143,7 @@ def pair_confirm(*, pair: Pair, actor: User) -> Pair:
                 f"longer an accepted applicant (“{application.get_stage_display()}”); discard "
                 "this pair."
             )
-    pair.status = Pair.Status.ACTIVE
+    pair.status = status
     pair.confirmed_by = actor
     pair.confirmed_at = timezone.now()
     pair.started_on = timezone.localdate()
@@ -190,13 +193,12 @@ def pair_end(*, pair: Pair, actor: User, end_kind: str, reason: str = "") -> Pai
     """End an active pair: completed, or ended early with a reason. History is kept; the mentee
     can then be paired again."""
     pair = Pair.objects.select_for_update().get(pk=pair.pk)
-    if pair.status != Pair.Status.ACTIVE:
-        raise TransitionError("Only an active pair can be ended.")
+    status = Pair.workflow.require("end", pair.status, refusal="Only an active pair can be ended.")
     if end_kind not in Pair.EndKind.values:
         raise TransitionError("Say whether the pair completed its year or ended early.")
     if end_kind == Pair.EndKind.EARLY and not reason.strip():
         raise TransitionError("Give the reason the pair is ending early.")
-    pair.status = Pair.Status.ENDED
+    pair.status = status
     pair.end_kind = end_kind
     pair.end_reason = reason.strip()
     pair.ended_on = timezone.localdate()
