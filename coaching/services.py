@@ -443,8 +443,7 @@ def _reminders_heal() -> int:
     orphans = list(
         Reminder.objects.filter(
             email__isnull=True, created_at__gte=since, recipient__reminder_emails=Person.ReminderEmails.EACH
-        )
-        .select_related("recipient")
+        ).select_related("recipient")
     )
     if not orphans:
         return 0
@@ -452,9 +451,7 @@ def _reminders_heal() -> int:
     def digest_key(reminder: Reminder) -> str:
         return f"digest:{reminder.recipient_id}:{timezone.localdate(reminder.created_at):%Y-%m-%d}"
 
-    digested = set(
-        OutboundEmail.objects.filter(key__in={digest_key(r) for r in orphans}).values_list("key", flat=True)
-    )
+    digested = set(OutboundEmail.objects.filter(key__in={digest_key(r) for r in orphans}).values_list("key", flat=True))
     healed = 0
     for reminder in orphans:
         if digest_key(reminder) in digested:
