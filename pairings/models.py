@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from applications.models import Application
 from pac.models import Person, ProgramYear, User
+from pac.workflow import Transition, Workflow
 
 DEFAULT_CAPACITY = 2
 MAX_CAPACITY = 4
@@ -68,6 +69,18 @@ class Pair(models.Model):
         EARLY = "early", "Ended early"
 
     LIVE = (Status.PROPOSED, Status.ACTIVE)
+    # every step a pair's status can take, and from where (drawn in docs/workflows.md)
+    workflow = Workflow(
+        "Pair",
+        Status,
+        [
+            Transition("confirm", (Status.PROPOSED,), Status.ACTIVE, "staff confirm it"),
+            Transition("discard", (Status.PROPOSED,), Status.DISCARDED, "staff discard the proposal"),
+            Transition("end", (Status.ACTIVE,), Status.ENDED, "completed, or ended early"),
+        ],
+        initial=Status.PROPOSED,
+        noun="pair",
+    )
 
     program_year = models.ForeignKey(ProgramYear, on_delete=models.PROTECT, related_name="pairs")
     kind = models.CharField(max_length=10, choices=Kind.choices)

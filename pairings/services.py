@@ -131,9 +131,9 @@ def pair_propose(
 @transaction.atomic
 def pair_discard(*, pair: Pair, actor: User) -> Pair:
     pair = Pair.objects.select_for_update().get(pk=pair.pk)
-    if pair.status != Pair.Status.PROPOSED:
-        raise TransitionError("Only a proposed pair can be discarded; end an active pair instead.")
-    pair.status = Pair.Status.DISCARDED
+    pair.status = Pair.workflow.require(
+        "discard", pair.status, refusal="Only a proposed pair can be discarded; end an active pair instead."
+    )
     pair.ended_by = actor
     pair.save(update_fields=["status", "ended_by"])
     return pair
@@ -147,8 +147,11 @@ def pair_confirm(*, pair: Pair, actor: User) -> Pair:
         .select_related("coach_application", "mentee_application")
         .get(pk=pair.pk)
     )
-    if pair.status != Pair.Status.PROPOSED:
-        raise TransitionError(f"This pair is {pair.get_status_display().lower()}; only a proposed pair is confirmed.")
+    status = Pair.workflow.require(
+        "confirm",
+        pair.status,
+        refusal=f"This pair is {pair.get_status_display().lower()}; only a proposed pair is confirmed.",
+    )
     for application in (pair.coach_application, pair.mentee_application):
         if application.stage != Stage.ACCEPTED:
             raise TransitionError(
@@ -161,7 +164,7 @@ def pair_confirm(*, pair: Pair, actor: User) -> Pair:
     check_ready_to_confirm(
         mentee=pair.mentee, program_year=pair.program_year, role_label=pair.mentee_application.get_role_display()
     )
-    pair.status = Pair.Status.ACTIVE
+    pair.status = status
     pair.confirmed_by = actor
     pair.confirmed_at = timezone.now()
     pair.started_on = timezone.localdate()
@@ -213,13 +216,12 @@ def pair_end(
     """End an active pair: completed, or ended early with a reason. History is kept; the mentee
     can then be paired again. ``on`` dates an end that was scheduled (by default, today)."""
     pair = Pair.objects.select_for_update().get(pk=pair.pk)
-    if pair.status != Pair.Status.ACTIVE:
-        raise TransitionError("Only an active pair can be ended.")
+    status = Pair.workflow.require("end", pair.status, refusal="Only an active pair can be ended.")
     if end_kind not in Pair.EndKind.values:
         raise TransitionError("Say whether the pair completed its year or ended early.")
     if end_kind == Pair.EndKind.EARLY and not reason.strip():
         raise TransitionError("Give the reason the pair is ending early.")
-    pair.status = Pair.Status.ENDED
+    pair.status = status
     pair.end_kind = end_kind
     pair.end_reason = reason.strip()
     pair.ended_on = on or timezone.localdate()

@@ -13,7 +13,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from pac.models import Person, Program, ProgramYear, Tag, User
-from pac.workflow import new_token
+from pac.workflow import Transition, Workflow, new_token
 
 from ..roles import ApplicantRole, LeaderPosition, Relationship, spec_for
 
@@ -82,6 +82,35 @@ class Application(models.Model):
         Stage.INTERVIEW,
         Stage.AWAITING_DECISION,
         Stage.WAITLISTED,
+    )
+    # every step an application's stage can take, and from where (drawn in docs/workflows.md)
+    workflow = Workflow(
+        "Application",
+        Stage,
+        [
+            Transition("submit", (Stage.DRAFT,), Stage.SUBMITTED, "the applicant submits"),
+            Transition(
+                "return_incomplete", (Stage.SUBMITTED, Stage.SCREENED_OUT), Stage.DRAFT, "Tier 1 returns it unfinished"
+            ),
+            Transition("screen_out", (Stage.SUBMITTED,), Stage.SCREENED_OUT, "Tier 1 finds a qualification unmet"),
+            Transition("screen_in", (Stage.SCREENED_OUT,), Stage.SUBMITTED, "a Tier 1 override"),
+            Transition("pass_tier1", (Stage.SUBMITTED,), Stage.IN_REVIEW, "Tier 1 passed"),
+            Transition("advance_to_interview", (Stage.IN_REVIEW,), Stage.INTERVIEW, "staff advance it to Tier 3"),
+            Transition("skip_interview", (Stage.IN_REVIEW,), Stage.AWAITING_DECISION, "Tier 3 not needed"),
+            Transition("interview_scored", (Stage.INTERVIEW,), Stage.AWAITING_DECISION, "the panel scored it"),
+            Transition("accept", (Stage.AWAITING_DECISION, Stage.WAITLISTED), Stage.ACCEPTED, "accept"),
+            Transition("waitlist", (Stage.AWAITING_DECISION,), Stage.WAITLISTED, "waitlist"),
+            Transition("decline", (Stage.AWAITING_DECISION, Stage.WAITLISTED), Stage.DECLINED, "decline"),
+            Transition(
+                "withdraw",
+                OPEN_STAGES + (Stage.ACCEPTED, Stage.SCREENED_OUT),
+                Stage.WITHDRAWN,
+                "the applicant withdraws",
+            ),
+        ],
+        initial=Stage.DRAFT,
+        noun="application",
+        field="stage",
     )
     # the structured answers about workplace and qualifications, in the order the form asks them
     ANSWER_FIELDS = (

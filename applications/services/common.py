@@ -45,14 +45,14 @@ def _notify(template: str, *, to: Iterable[str], context: dict, key: str | None 
     )
 
 
-def _transition(
-    application: Application, to: str, *, actor: User | None, allowed_from: Iterable[str], note: str = ""
-) -> Application:
-    if application.stage not in allowed_from:
-        raise TransitionError(
-            f"Application {application.reference} is “{application.get_stage_display()}”; it cannot move to "
-            f"“{Stage(to).label}” from there."
-        )
+def _transition(application: Application, step: str, *, actor: User | None, note: str = "") -> Application:
+    """Take ``step`` of the application's workflow (``Application.workflow``), recording the event."""
+    to = Application.workflow.require(
+        step,
+        application.stage,
+        refusal=f"Application {application.reference} is “{application.get_stage_display()}”; it cannot move to "
+        f"“{Stage(Application.workflow.target(step)).label}” from there.",
+    )
     ApplicationEvent.objects.create(
         application=application, from_stage=application.stage, to_stage=to, actor=actor, note=note
     )
