@@ -166,7 +166,7 @@ class Goal(models.Model):
 
     @property
     def horizon_word(self) -> str:
-        """"Long-term" or "Short-term", as a badge or a heading says it."""
+        """ "Long-term" or "Short-term", as a badge or a heading says it."""
         return self.get_horizon_display().split(" (")[0]
 
 

@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from applications.services import TransitionError, absolute_url
+from pac.links import absolute_url
 from pac.models import OutboundEmail, Person, User
 from pac.permissions import is_eec_staff
 from pac.services import email_queue
+from pac.workflow import TransitionError
 from pairings.models import Pair
 
 from . import schedule
@@ -441,8 +442,7 @@ def _reminders_heal() -> int:
     orphans = list(
         Reminder.objects.filter(
             email__isnull=True, created_at__gte=since, recipient__reminder_emails=Person.ReminderEmails.EACH
-        )
-        .select_related("recipient")
+        ).select_related("recipient")
     )
     if not orphans:
         return 0
@@ -450,9 +450,7 @@ def _reminders_heal() -> int:
     def digest_key(reminder: Reminder) -> str:
         return f"digest:{reminder.recipient_id}:{timezone.localdate(reminder.created_at):%Y-%m-%d}"
 
-    digested = set(
-        OutboundEmail.objects.filter(key__in={digest_key(r) for r in orphans}).values_list("key", flat=True)
-    )
+    digested = set(OutboundEmail.objects.filter(key__in={digest_key(r) for r in orphans}).values_list("key", flat=True))
     healed = 0
     for reminder in orphans:
         if digest_key(reminder) in digested:

@@ -8,8 +8,8 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from applications.services import TransitionError
 from pac.models import Person, User
+from pac.workflow import TransitionError
 from pairings.models import Pair
 
 from .models import (

@@ -13,11 +13,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from applications.services import TransitionError
 from pac.models import ProgramYear
 from pac.permissions import is_eec_staff
 from pac.tables import staff_list
 from pac.views import program_year_for, staff_required
+from pac.workflow import TransitionError
 from pairings.models import Pair
 
 from . import selectors, services

@@ -36,19 +36,15 @@ class CapacityAdmin(RecordAdmin):
     list_select_related = ["coach", "program_year"]
 
     def save_model(self, request, obj, form, change):
-        from django.contrib import messages
-
-        from applications.services import TransitionError
+        from pac.workflow import attempt
 
         from .services import capacity_set
 
-        try:
+        with attempt(request):
             row = capacity_set(
                 program_year=obj.program_year, coach=obj.coach, capacity=obj.capacity, actor=request.user, note=obj.note
             )
             obj.pk = row.pk
-        except TransitionError as exc:
-            messages.error(request, exc.messages[0])
 
 
 @admin.register(RegionWaiver)

@@ -13,9 +13,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from applications.models import MOU, Application, Stage
-from applications.services import TransitionError
 from pac.models import Person, ProgramYear, User
 from pac.services import email_queue
+from pac.workflow import TransitionError
 
 from . import matching
 from .models import DEFAULT_CAPACITY, KIND_ROLES, Capacity, Kind, Pair, RegionWaiver

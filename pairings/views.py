@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from applications.models import Application, Stage
-from applications.services import TransitionError
 from pac import annotations
 from pac.models import Person
 from pac.tables import staff_list
 from pac.views import program_year_for, staff_required
+from pac.workflow import TransitionError
 
 from . import selectors, services
 from .filters import PairFilter

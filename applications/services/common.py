@@ -11,10 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pac.contact import eec_contact
-from pac.links import absolute_url  # noqa: F401  (the workflow modules import it from here)
 from pac.models import User
 from pac.services import email_queue
-from pac.workflow import LinkError, TransitionError  # noqa: F401  (shared by every app; re-exported here)
+from pac.workflow import TransitionError
 
 from ..models import Application, ApplicationEvent, ReviewAssignment, Stage
 
@@ -126,5 +125,3 @@ def _check_applicant_window(
     """The window binds the applicant; staff acting on the application are not held to it."""
     if actor is not None and actor.pk == application.applicant.user_id:
         _check_window(application, now=now)
-
-
