@@ -30,13 +30,14 @@ _FORMULA_START = re.compile(r"^[=+\-@\t\r]")
 
 class StaffTable(tables.Table):
     """The base of every staff list's table: its caption (what the rows are, for screen readers)
-    and Bootstrap's compact table."""
+    and Bootstrap's compact table. Cells do not wrap: on a phone the table scrolls inside its own
+    region (templates/lists/table.html) and each row stays one line."""
 
     caption = ""
     noun, noun_plural = "row", "rows"  # "12 applications." above the table
 
     class Meta:
-        attrs = {"class": "table table-sm align-middle"}
+        attrs = {"class": "table table-sm align-middle text-nowrap"}
         template_name = "lists/table.html"
         order_by_field = "sort"
         page_field = "page"
