@@ -14,7 +14,7 @@ from pac.workflow import attempt
 from pairings.models import Pair
 from pairings.permissions import pairs_visible_to
 
-from . import selectors, services
+from . import participation, selectors, services
 from .filters import ReportFilter
 from .forms import GoalForm, GoalNoteForm, MeetingForm, MeetingWithdrawForm, ReportForm, ReturnForm, TrainingEventForm
 from .models import Goal, Meeting, Reminder, TrainingEvent
@@ -348,18 +348,8 @@ def training(request: HttpRequest) -> HttpResponse:
 
 
 def expected_attendees(event: TrainingEvent) -> list:
-    """Coaches of the year's active pairs (in the event's region, for a PLC), and their leaders."""
-    pairs = Pair.objects.filter(program_year=event.program_year, status=Pair.Status.ACTIVE).select_related(
-        "coach", "leader", "mentee__program"
-    )
-    if event.region_id:
-        pairs = pairs.filter(mentee__program__region=event.region)
-    people = {}
-    for pair in pairs:
-        people[pair.coach.pk] = (pair.coach, "Coach")
-        if pair.leader_id and event.kind != TrainingEvent.Kind.TRAINING:
-            people.setdefault(pair.leader.pk, (pair.leader, "Leader"))
-    return sorted(people.values(), key=lambda p: (p[1], p[0].last_name, p[0].first_name))
+    """Coaches and leaders, and Mentees and MAs when the event is for them (coaching.participation)."""
+    return participation.expected_attendees(event)
 
 
 @require_http_methods(["GET", "POST"])

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
@@ -12,31 +9,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from pac.links import client_ip
 from pac.workflow import LinkError, attempt
 
 from .. import selectors, services
 from ..forms import LetterForm, MOUDeclineForm, MOUSignForm
 from ..models import MOU
 
+_client_ip = client_ip  # the signer's address (shared with every signing page)
+
 
 def _link_problem(request: HttpRequest, error: LinkError) -> HttpResponse:
     return render(request, "applications/link_problem.html", {"message": str(error)}, status=error.status)
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    """The signer's address. Behind a reverse proxy (PAC_TRUST_X_FORWARDED_FOR) REMOTE_ADDR is the
-    proxy's, and the proxy's X-Forwarded-For carries the client; otherwise that header is not trusted."""
-    candidates = []
-    if settings.PAC_TRUST_X_FORWARDED_FOR:
-        # our proxy appends the address it saw on the right; anything left of it came from the client
-        candidates.append(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip())
-    candidates.append(request.META.get("REMOTE_ADDR", ""))
-    for candidate in candidates:
-        try:
-            return str(ipaddress.ip_address(candidate))
-        except ValueError:
-            continue
-    return None
 
 
 @login_not_required
