@@ -15,12 +15,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from pac.models import ProgramYear
 from pac.permissions import is_eec_staff
 from pac.selectors import is_on_advisory_panel
+from pac.tables import staff_list
 from pac.views import staff_required
 from pac.workflow import attempt
 
 from . import coach_reviews, second_year
+from .filters import CoachReviewFilter
 from .interviews.selectors import interviews_for_review
 from .models import CoachReview, PanelRecommendation, Recommendation
+from .tables import CoachReviewTable
 
 
 class RecommendationForm(forms.Form):
@@ -50,13 +53,24 @@ def review_list(request: HttpRequest) -> HttpResponse:
     year = ProgramYear.objects.filter(pk=year_id).first() if year_id.isdigit() else ProgramYear.objects.current()
     if year is None or not _visible(request, year):
         raise PermissionDenied("Coach reviews are for EEC staff and the year's Advisory Panel members.")
+    filters = CoachReviewFilter(request.GET, queryset=coach_reviews.reviews_visible_to(request.user, year))
+    table = CoachReviewTable(filters.qs)
+    export = staff_list(
+        request,
+        table,
+        export_name=f"coach reviews {year}",
+        may_export=request.user.has_perm("evaluation.export_coach_reviews"),
+    )
+    if export is not None:
+        return export
     return render(
         request,
         "evaluation/reviews.html",
         {
             "year": year,
             "years": ProgramYear.objects.all(),
-            "reviews": coach_reviews.reviews_visible_to(request.user, year),
+            "filter": filters,
+            "table": table,
             "is_staff": is_eec_staff(request.user),
         },
     )
