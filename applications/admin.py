@@ -142,6 +142,8 @@ class ApplicationAdmin(RecordAdmin):
         "decided_by",
         "decision_note",
         "withdrawn_reason",
+        # a second year is made by evaluation's six-month review decision (services.application_renew)
+        "renewal_of",
         # reopened on the staff application page (services.application_reopen), with a reason
         "reopened_until",
         "reopened_reason",
@@ -153,7 +155,21 @@ class ApplicationAdmin(RecordAdmin):
         "resume_name",
     ]
     fieldsets = (
-        (None, {"fields": ("reference", "staff_page", "program_year", "role", "applicant", "created_by", "stage")}),
+        (
+            None,
+            {
+                "fields": (
+                    "reference",
+                    "staff_page",
+                    "program_year",
+                    "role",
+                    "applicant",
+                    "created_by",
+                    "stage",
+                    "renewal_of",
+                )
+            },
+        ),
         ("Workplace", {"fields": ("program", "program_type", "qris_level", "qris_status", "fcc_system_member")}),
         (
             "Qualifications",

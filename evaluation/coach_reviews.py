@@ -33,6 +33,7 @@ from pac.services import email_queue
 from pac.workflow import TransitionError
 from pairings.models import Kind, Pair
 
+from . import second_year
 from .models import Answer, CoachReview, DomainResult, Invitation, Observation, PanelRecommendation, Question
 from .models import Recommendation as Choice
 from .permissions import coach_reviews_visible_to
@@ -147,6 +148,8 @@ def decision_record(*, review: CoachReview, actor: User, decision: str, note: st
         raise TransitionError("EEC staff record the decision.")
     if decision not in Choice.values:
         raise TransitionError("Choose continue or do not continue.")
+    if review.decision and not note.strip():
+        raise TransitionError("Say in the note why the decision is revised.")
     leaning = majority(review)
     if not note.strip() and (not leaning or leaning != decision):
         raise TransitionError(
@@ -156,6 +159,9 @@ def decision_record(*, review: CoachReview, actor: User, decision: str, note: st
     review.decision, review.decision_note = decision, note.strip()
     review.decided_by, review.decided_at = actor, timezone.now()
     review.save()
+    # the decision is carried out at once: the next year's renewal and renewed MOU, or the notice
+    # and the pairs' end; a revision first undoes the earlier decision's (evaluation/second_year.py)
+    second_year.decision_carry_out(review=review, actor=actor)
     return review
 
 

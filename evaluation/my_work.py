@@ -120,3 +120,35 @@ navigation.register(
         group=navigation.EVALUATION,
     )
 )
+
+
+@my_work.register
+def second_year_panel(request: HttpRequest) -> my_work.Panel | None:
+    """A coach's own six-month review decision and what it has done: their second year (the
+    renewed MOU, pairing) or the end of their role. The review page itself stays the panel's."""
+    from . import second_year
+
+    progress = second_year.coach_progress(request.user)
+    if progress is None:
+        return None
+    return my_work.Panel(
+        title="Your second year" if progress.outcome.decision == "continue" else "Your six-month review",
+        template="evaluation/panels/second_year.html",
+        context={"progress": progress, "outcome": progress.outcome, "review": progress.review},
+        order=11,
+    )
+
+
+@my_work.register
+def staff_second_year_panel(request: HttpRequest) -> my_work.Panel | None:
+    """Staff: decisions waiting for a program year, renewed MOUs not yet signed, problems."""
+    if not request.user.has_perm("evaluation.manage_second_year"):
+        return None
+    from . import second_year
+
+    counts = second_year.staff_counts()
+    if not any(counts.values()):
+        return None
+    return my_work.Panel(
+        title="Second year", template="evaluation/panels/staff_second_year.html", context=counts, order=24
+    )

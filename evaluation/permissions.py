@@ -58,7 +58,13 @@ rules.add_perm("evaluation.view_cohort_analytics", is_eec_staff | is_evaluator)
 rules.add_perm("evaluation.export_deidentified", is_eec_staff | is_evaluator)
 # six-month coach reviews: staff and the year's Advisory Panel, except the coach under review
 rules.add_perm("evaluation.view_coach_review", ~is_reviewed_coach & (is_eec_staff | is_year_panel_member))
+# the observations and coach-review lists as CSV (the same columns as the pages): EEC staff only,
+# though observers, pair members and the Advisory Panel see the pages
+rules.add_perm("evaluation.export_observations", is_eec_staff)
+rules.add_perm("evaluation.export_coach_reviews", is_eec_staff)
 rules.add_perm("evaluation.recommend_coach_review", ~is_reviewed_coach & is_year_panel_member & review_undecided)
+# the second year: staff record and revise decisions and follow what they did (evaluation/second_year.py)
+rules.add_perm("evaluation.manage_second_year", is_eec_staff)
 
 
 def coach_reviews_visible_to(user, program_year) -> QuerySet[CoachReview]:

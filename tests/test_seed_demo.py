@@ -160,8 +160,22 @@ def test_seed_demo_loads_the_whole_program_and_is_idempotent(capsys, django_capt
     ).exists()
     assert not FormativeInterview.objects.filter(interviewer=F("interviewee__user")).exists()
 
+    # the second year (issue 13): this year's first decisions carried out through the real workflow: a
+    # CT continues next year with a renewed MOU for their leader to sign; another's pairs end with the year
+    from evaluation.models import ReviewOutcome
+
+    outcomes = {o.decision: o for o in ReviewOutcome.objects.filter(review__program_year=year)}
+    assert set(outcomes) == {"continue", "discontinue"}
+    renewal = outcomes["continue"].renewal
+    assert renewal.program_year.starts_on > year.starts_on and renewal.renewal_of.program_year == year
+    waiting = renewal.mous.get(status="requested")
+    assert User.objects.filter(email=waiting.signer_email).exists(), "the leader can sign in to sign it"
+    assert Pair.objects.filter(
+        program_year=year, coach=outcomes["discontinue"].review.coach, end_scheduled_on=year.ends_on
+    ).exists()
+
     # every demo record has its history (its creation record, written in bulk once the seed is made)
-    for model in (Application, ReviewAssignment, Person, Pair, Meeting, ThirtyDayReport, Observation):
+    for model in (Application, ReviewAssignment, Person, Pair, Meeting, ThirtyDayReport, Observation, ReviewOutcome):
         assert model.objects.exists()
         assert not model.objects.exclude(pk__in=model.history.values("id")).exists(), model
 

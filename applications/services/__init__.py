@@ -41,6 +41,7 @@ from .interviews import (
     slot_details_changed,
 )
 from .mou_templates import TemplateSaved, mou_template_create, mou_template_edit
+from .renewals import application_renew, renewal_for
 from .review import (
     assignment_add,
     assignment_declare_conflict,
@@ -63,6 +64,7 @@ __all__ = [
     "application_advance_to_interview",
     "application_check_editable",
     "application_decide",
+    "application_renew",
     "application_reopen",
     "application_screen",
     "application_skip_interview",
@@ -95,6 +97,7 @@ __all__ = [
     "recommendation_for_token",
     "recommendation_receive",
     "recommendation_send",
+    "renewal_for",
     "reviews_remind",
     "rubric_for",
     "score_save",

@@ -161,7 +161,7 @@ def application_submit(*, application: Application, actor: User, now: datetime.d
             + "; ".join(m.label for m in missing)
             + "."
         )
-    _transition(application, Stage.SUBMITTED, actor=actor, allowed_from=[Stage.DRAFT], note="Submitted by applicant")
+    _transition(application, "submit", actor=actor, note="Submitted by applicant")
     application.submitted_at = now or timezone.now()
     application.save(update_fields=["submitted_at"])
     # keep the directory current with what the applicant stated
@@ -233,13 +233,7 @@ def application_reopen(*, application: Application, actor: User, until: datetime
 @transaction.atomic
 def application_withdraw(*, application: Application, actor: User, reason: str = "") -> Application:
     application = _lock(application)
-    _transition(
-        application,
-        Stage.WITHDRAWN,
-        actor=actor,
-        allowed_from=Application.OPEN_STAGES + (Stage.ACCEPTED, Stage.SCREENED_OUT),
-        note=reason or "Withdrawn",
-    )
+    _transition(application, "withdraw", actor=actor, note=reason or "Withdrawn")
     application.withdrawn_reason = reason[:300]
     application.save(update_fields=["withdrawn_reason"])
     withdraw_reviews(

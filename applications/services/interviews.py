@@ -38,7 +38,7 @@ def application_advance_to_interview(*, application: Application, actor: User) -
             f"{application.reference} has fewer than {REVIEWERS_PER_APPLICATION} submitted "
             "reviews; finish Tier 2 first."
         )
-    _transition(application, Stage.INTERVIEW, actor=actor, allowed_from=[Stage.IN_REVIEW], note="Advanced to Tier 3")
+    _transition(application, "advance_to_interview", actor=actor, note="Advanced to Tier 3")
     _notify(
         "interview_invited",
         to=_applicant_email(application),
@@ -61,13 +61,7 @@ def application_skip_interview(*, application: Application, actor: User, reason:
             f"{application.reference} has fewer than {REVIEWERS_PER_APPLICATION} submitted "
             "reviews; finish Tier 2 first."
         )
-    _transition(
-        application,
-        Stage.AWAITING_DECISION,
-        actor=actor,
-        allowed_from=[Stage.IN_REVIEW],
-        note=f"Tier 3 not needed: {reason}".strip(),
-    )
+    _transition(application, "skip_interview", actor=actor, note=f"Tier 3 not needed: {reason}".strip())
     application.tier3_not_needed_reason = (reason or "Not needed")[:300]
     application.save(update_fields=["tier3_not_needed_reason"])
     return application

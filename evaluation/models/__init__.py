@@ -15,7 +15,7 @@ from .observations import (
     ReferenceFigure,
     ScheduledObservation,
 )
-from .reviews import CoachReview, PanelRecommendation, Recommendation
+from .reviews import CoachReview, PanelRecommendation, Recommendation, ReviewOutcome
 from .surveys import Answer, Audience, Invitation, Question, Response, Survey, SurveyRound
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "Recommendation",
     "ReferenceFigure",
     "Response",
+    "ReviewOutcome",
     "ScheduledObservation",
     "Survey",
     "SurveyRound",

@@ -45,6 +45,8 @@ def holds_invitation(user, invitation: Invitation | None) -> bool:
 
 rules.add_perm("evaluation.send_survey", is_eec_staff)
 rules.add_perm("evaluation.view_survey_rates", is_eec_staff)
+# the rounds list as CSV: the page's columns (rates, never answers)
+rules.add_perm("evaluation.export_survey_rounds", is_eec_staff)
 rules.add_perm("evaluation.remind_survey", is_eec_staff)
 rules.add_perm("evaluation.view_survey_results", is_eec_staff | (on_panel_for_round & ~is_round_coach))
 rules.add_perm("evaluation.view_survey_free_text", is_eec_staff)

@@ -57,6 +57,8 @@ def _pages(pair):
         "report": ("get", reverse("coaching:report", args=[report.pk])),
         "confirm meeting": ("post", reverse("coaching:meeting_confirm", args=[pair.pk, meeting.pk])),
         "overview": ("get", reverse("coaching:overview")),
+        "reports": ("get", reverse("coaching:reports")),
+        "reports csv": ("get", reverse("coaching:reports") + "?_export=csv"),
     }
 
 
@@ -70,6 +72,8 @@ EXPECTED = {
         "report": 200,
         "confirm meeting": 302,
         "overview": 403,
+        "reports": 403,
+        "reports csv": 403,
     },
     "mentee": {
         "workspace": 200,
@@ -79,6 +83,8 @@ EXPECTED = {
         "report": 404,
         "confirm meeting": 302,
         "overview": 403,
+        "reports": 403,
+        "reports csv": 403,
     },
     "leader": {
         "workspace": 200,
@@ -88,6 +94,8 @@ EXPECTED = {
         "report": 404,
         "confirm meeting": 302,
         "overview": 403,
+        "reports": 403,
+        "reports csv": 403,
     },
     "staff": {
         "workspace": 200,
@@ -97,6 +105,8 @@ EXPECTED = {
         "report": 200,
         "confirm meeting": 302,
         "overview": 200,
+        "reports": 200,
+        "reports csv": 200,
     },
 }
 OUTSIDER = {
@@ -107,6 +117,8 @@ OUTSIDER = {
     "report": 404,
     "confirm meeting": 404,
     "overview": 403,
+    "reports": 403,
+    "reports csv": 403,
 }
 
 

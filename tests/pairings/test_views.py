@@ -56,6 +56,7 @@ def test_only_staff_open_the_pairing_pages(client, active_pair, reviewer, who):
     client.force_login(user)
     for page in STAFF_PAGES:
         assert client.get(reverse(page)).status_code == 403, page
+    assert client.get(reverse("pairings:list") + "?_export=csv").status_code == 403
     for step in SUGGESTION_STEPS:
         data = {"pair": active_pair.pk, "proposed": [active_pair.pk], "reason": "x"}
         assert client.post(reverse(step), data).status_code == 403, step

@@ -55,6 +55,7 @@ def _pages(survey_round, s, year):
     mentee = survey_round.invitations.get(audience="mentee")
     return {
         "rounds": reverse("evaluation:survey_rounds"),
+        "rounds csv": reverse("evaluation:survey_rounds") + "?_export=csv",
         "round rates": reverse("evaluation:survey_round", args=[survey_round.pk]),
         "send": reverse("evaluation:survey_send"),
         "results": reverse("evaluation:survey_results", args=[s.coach.pk]) + f"?year={year.pk}",
@@ -93,7 +94,8 @@ def test_roles_by_pages(client, s, sent, program_year, staff_user, evaluator, pl
     pages = _pages(sent, s, program_year)
     got = {name: client.get(url).status_code for name, url in pages.items()}
     # the personal link is the credential: it opens for whoever holds it
-    assert got == {**MATRIX[role], "respond by link": 200}
+    # the rounds as CSV go with the rounds page
+    assert got == {**MATRIX[role], "rounds csv": MATRIX[role]["rounds"], "respond by link": 200}
 
 
 @pytest.mark.parametrize("role", ["panel member", "coach", "mentee", "evaluator", "plain user"])
