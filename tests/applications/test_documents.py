@@ -369,9 +369,17 @@ def test_signed_mou_pdf_has_the_text_signed_and_the_signature_record(client, sig
 def test_signed_mou_pdf_prints_the_version_signed_even_after_the_template_changes(client, signed):
     mou = signed["mou"]
     signed_text = mou.signed_text
-    template = mou.template
-    template.body = "A COMPLETELY NEW MOU BODY {applicant_name}"
-    template.save()
+    from applications.services import mou_template_edit
+
+    # staff's edit of a signed version becomes the next version; the signed one is kept as it was
+    saved = mou_template_edit(
+        template=mou.template,
+        title=mou.template.title,
+        body="A COMPLETELY NEW MOU BODY {applicant_name}",
+        is_active=True,
+        actor=signed["staff"],
+    )
+    assert saved.template.version == mou.template.version + 1
     client.force_login(signed["staff"])
     text = pdf_text(client.get(reverse("applications:mou_pdf", args=[mou.pk])).content)
     assert "A COMPLETELY NEW MOU BODY" not in text
