@@ -126,5 +126,3 @@ def _check_applicant_window(
     """The window binds the applicant; staff acting on the application are not held to it."""
     if actor is not None and actor.pk == application.applicant.user_id:
         _check_window(application, now=now)
-
-

@@ -11,6 +11,7 @@ from .observations import (
     Instrument,
     Observation,
     ObserverCertificate,
+    PrePostCycle,
     ReferenceFigure,
     ScheduledObservation,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "Observation",
     "ObserverCertificate",
     "PanelRecommendation",
+    "PrePostCycle",
     "Question",
     "Recommendation",
     "ReferenceFigure",

@@ -47,6 +47,8 @@ def contact_eec(context, lead: str = "contact EEC staff"):
         contact.tel,
         contact.phone,
     )
+
+
 @register.filter
 def midsentence(label) -> str:
     """A choice label as it reads inside a sentence: "Granted by EEC" becomes "granted by EEC",
@@ -57,6 +59,8 @@ def midsentence(label) -> str:
     if not text or (len(first) > 1 and first.isupper()) or text.startswith(PROGRAM_WORDS):
         return text
     return text[0].lower() + text[1:]
+
+
 PROGRAM_WORDS = ("Consultant ", "Mentee", "Program/Instructional Leader", "Program Leader", "Instructional Leader")
 
 
