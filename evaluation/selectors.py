@@ -38,7 +38,7 @@ ANALYSED_STATUSES = (Pair.Status.ACTIVE, Pair.Status.ENDED)
 # --- instruments ---------------------------------------------------------------------------
 
 
-BAND_TOOLS = [("infant", "infant"), ("toddler", "toddler"), ("preschool", "pre_k"), ("school_age", "k3")]
+BAND_TOOLS = [("infant", "infant"), ("toddler", "toddler"), ("preschool", "pre_k"), ("k3", "k3")]
 
 
 def default_tool_codes(age_group_codes: set[str], *, family_child_care: bool = False) -> tuple[str, str | None]:
