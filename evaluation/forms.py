@@ -215,7 +215,9 @@ class ScheduleForm(forms.ModelForm):
             "to let the observer choose at the first visit; it cannot change once an observation is recorded."
         )
         self.fields.update(tools)
-        self.order_fields(["pair", "time_point", "window_opens", "due_by", "observer", "instrument"])
+        self.order_fields(
+            ["pair", "time_point", "window_opens", "due_by", "observer", "instrument", "second_instrument"]
+        )
 
     def clean(self):
         data = _clean_tools(self, super().clean())

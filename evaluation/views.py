@@ -161,7 +161,8 @@ def observation_record(request: HttpRequest, pk: int, time_point: str) -> HttpRe
                 classroom=form.cleaned_data["classroom"],
             )
         if step.ok:
-            messages.success(request, f"Observation saved: {observation}.")
+            also = f" Its {cycle.second_instrument.name} cycles are saved beside it." if cycle.is_mixed_age else ""
+            messages.success(request, f"Observation saved: {observation}.{also}")
             return redirect("evaluation:observation", pk=observation.pk)
     return render(
         request,
@@ -291,7 +292,8 @@ def schedule(request: HttpRequest) -> HttpResponse:
             cycle = selectors.pre_post_cycle_of(chosen)
             if cycle:
                 initial.update(instrument=cycle.instrument_id, second_instrument=cycle.second_instrument_id)
-    form = ScheduleForm(request.POST if action == "one" else None, initial=initial, pairs=pairs)
+    # its own ids: the bulk form on the same page has fields of the same names
+    form = ScheduleForm(request.POST if action == "one" else None, initial=initial, pairs=pairs, auto_id="id_one_%s")
     bulk = BulkScheduleForm(request.POST if action == "bulk" else None, pairs=pairs)
     if action == "one" and form.is_valid():
         with attempt(form=form) as step:
