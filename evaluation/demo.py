@@ -75,15 +75,16 @@ def _pairs(year: ProgramYear, statuses):
     )
 
 
-def _tools_for(pair: Pair, tools, index: int) -> list[Instrument]:
-    """The pair's pre/post cycle's tools: every other family child care room is a mixed-age room,
-    observed on the tools of its two youngest age bands (Infant and Toddler), alternating cycles."""
+def _tools_for(pair: Pair, tools, fcc_rooms: list[int]) -> list[Instrument]:
+    """The pair's pre/post cycle's tools: every other family child care room (the first, the third
+    ...; ``fcc_rooms`` counts them) is a mixed-age room, observed on the tools of its two youngest age
+    bands (Infant and Toddler), alternating cycles."""
     program = pair.mentee.program
     codes = {a.code for a in program.age_groups.all()} if program else set()
-    fcc = bool(program and program.is_family_child_care)
-    if fcc and index % 2 == 0:
+    if program and program.is_family_child_care:
+        fcc_rooms.append(pair.pk)
         first, second = default_tool_codes(codes, family_child_care=True)
-        if second:
+        if second and len(fcc_rooms) % 2 == 1:
             return [tools[first], tools[second]]
     return [tools[default_instrument_code(codes)]]
 
@@ -148,10 +149,11 @@ def _levels(rng: random.Random, tools, dimensions) -> dict[str, float]:
 
 def _seed_past(ctx, past, observers, tools, dimensions) -> None:
     """Every completed pair but a few has a pre (October) and a post (May) observation."""
+    fcc_rooms: list[int] = []
     for index, pair in enumerate(_pairs(past, [Pair.Status.ENDED, Pair.Status.ACTIVE])):
         if index % 9 == 8:  # a few pairs were never observed after the start
             continue
-        pair_tools = _tools_for(pair, tools, index)
+        pair_tools = _tools_for(pair, tools, fcc_rooms)
         _cycle(ctx, pair, pair_tools)
         levels = _levels(ctx.rng, pair_tools, dimensions)
         nc = NEGATIVE_CLIMATE_LEVEL + abs(ctx.rng.gauss(0, 0.3))
@@ -182,8 +184,9 @@ def _seed_current(ctx, observers, tools, dimensions, staff) -> None:
     today = timezone.localdate()
     year = ctx.program_year
     post_opens = year.ends_on - datetime.timedelta(days=75)
+    fcc_rooms: list[int] = []
     for index, pair in enumerate(_pairs(year, [Pair.Status.ACTIVE])):
-        pair_tools = _tools_for(pair, tools, index)
+        pair_tools = _tools_for(pair, tools, fcc_rooms)
         tool, second = pair_tools[0], (pair_tools[1] if len(pair_tools) == 2 else None)
         observer = _observer_for(pair, observers, index, pair_tools)
         started = pair.started_on or year.starts_on
