@@ -9,7 +9,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_SYSTEM_CERTS := true
 PORT ?= 8000
 
-.PHONY: run test install install-dev migrate demo lint worker beat clean benchmark-documents
+.PHONY: run test install install-dev migrate demo lint worker beat clean benchmark
 
 $(PY):
 	@$(PYTHON) -m venv $(VENV) || { echo "Could not create a virtual environment. On Debian/Ubuntu: sudo apt-get install python3-venv"; exit 1; }
@@ -36,8 +36,9 @@ run: demo
 test: install-dev
 	$(PY) -m pytest
 
-## Time the PDF documents (30-day report, pair progress, cohort report for 1,000 pairs); figures in README
-benchmark-documents: install-dev
+## Time the pairing suggestion and the PDF documents; the figures are written to docs/benchmarks/
+benchmark: install-dev
+	$(PY) -m pairings.benchmark --write docs/benchmarks/pairing.md
 	$(PY) -m pytest tests/benchmarks/bench_documents.py -s -q -p no:randomly
 
 lint: install-dev

@@ -24,9 +24,11 @@ from django.utils.text import capfirst, get_valid_filename
 from pac.documents import registry
 from pac.documents.registry import Built, DocumentKind, Progress
 from pac.documents.render import download_name, pdf_render
+from pac.models import User
 from pac.permissions import is_eec_staff
 
 from .models import MOU, Application, Committee, CommitteeMember, Recommendation, ReviewAssignment, ScreeningCheck
+from .permissions import review_is_blind
 from .selectors import current_mou
 
 ZIP = "application/zip"
@@ -51,11 +53,6 @@ def application_for_packet(queryset: QuerySet[Application]) -> QuerySet[Applicat
         ),
         "tags",
     )
-
-
-def is_blind(user, application: Application) -> bool:
-    """Blind Tier 2 review hides who the applicant is from everyone but EEC staff."""
-    return application.program_year.tier2_blind and not is_eec_staff(user)
 
 
 # --- the packet ------------------------------------------------------------------------------------
@@ -345,6 +342,7 @@ def committee_applications(committee: Committee, *, reviewer_id: int | None = No
 def committee_bundle(params: dict, progress: Progress) -> Built:
     committee = Committee.objects.select_related("program_year").get(pk=params["committee"])
     reviewer_id = params.get("reviewer")
+    reviewer = User.objects.filter(pk=reviewer_id).first() if reviewer_id is not None else None
     applications = list(committee_applications(committee, reviewer_id=reviewer_id))
     buffer = io.BytesIO()
     rows = []
@@ -352,8 +350,8 @@ def committee_bundle(params: dict, progress: Progress) -> Built:
     with zipfile.ZipFile(buffer, "w") as archive:
         for number, application in enumerate(applications, start=1):
             progress(int((number - 1) * 100 / max(total, 1)), f"Packet {number} of {total}")
-            # a reviewer's bundle is blind in a blind-review year; staff bundles never are
-            blind = reviewer_id is not None and application.program_year.tier2_blind
+            # a member's bundle is blind when their packet page is; a staff bundle (no reviewer) never is
+            blind = reviewer_id is not None and review_is_blind(reviewer, application)
             folder = f"{_safe_name(application.reference, fallback=f'application-{number}')}/"
             # staff (auditors) also get the signed MOU; a reviewer's bundle holds only what the packet shows
             own = _add_application(archive, application, blind=blind, with_mou=reviewer_id is None, folder=folder)

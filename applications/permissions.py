@@ -82,6 +82,17 @@ def is_reviewer_like(user) -> bool:
     return is_reviewer(user) or ReviewAssignment.objects.filter(reviewer=user).exists()
 
 
+def review_is_blind(user, application: Application) -> bool:
+    """Whether ``user`` sees ``application`` under blind Tier 2 review: in a program year with blind
+    review, everyone but EEC staff (reviewers, committee members, the applicant downloading their own
+    resume) sees a reference number instead of the applicant's name, email, program, recommenders and
+    file names. Every page, download and bundle asks this one question; ``user`` None (an account PAC
+    no longer knows) sees it blind."""
+    if not application.program_year.tier2_blind:
+        return False
+    return user is None or not is_eec_staff(user)
+
+
 def applications_visible_to(user) -> QuerySet[Application]:
     """Applications whose applicant page the user may open."""
     if is_eec_staff(user):

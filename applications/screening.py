@@ -412,7 +412,8 @@ def leader_in_pq_registry(app, facts: Facts) -> Outcome:
         "qualification",
         bool(given),
         "The Program/Instructional Leader must be registered in the EEC PQ Registry; "
-        + (f"the leader gave PQ Registry ID {given}." if given else "the leader gave no PQ Registry ID."),
+        # the ID itself is shown with the MOU's facts, which blind review hides; never in the message
+        + ("the leader gave a PQ Registry ID." if given else "the leader gave no PQ Registry ID."),
     )
 
 

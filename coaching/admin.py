@@ -11,6 +11,7 @@ from .models import (
     ReminderSettings,
     ReportTemplate,
     ThirtyDayReport,
+    TrainingRecommendation,
 )
 
 
@@ -98,4 +99,18 @@ class ReminderAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(TrainingRecommendation)
+class TrainingRecommendationAdmin(RecordAdmin):
+    """Read-only: training is recommended and its outcome recorded on the pair's workspace."""
+
+    list_display = ["title", "pair", "status", "completed_on", "recommended_at"]
+    list_filter = ["status", "pair__program_year"]
+    search_fields = ["title", "pair__mentee__last_name", "pair__coach__last_name"]
+    list_select_related = ["pair__coach", "pair__mentee"]
+    readonly_fields = [f.name for f in TrainingRecommendation._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
         return False

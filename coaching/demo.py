@@ -4,6 +4,7 @@ check-ins, goals with progress notes, and 30-day reports (most on time, some lat
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -11,8 +12,15 @@ from pac.demo import DemoContext
 from pac.models import OutboundEmail, Tag
 from pairings.models import Kind, Pair
 
-from . import services
-from .models import Goal, Meeting, PlanEducator, ThirtyDayReport
+from . import participation, services
+from .models import Goal, Meeting, PlanEducator, ThirtyDayReport, TrainingRecommendation
+
+TRAININGS = [
+    "Introduction to CLASS for educators",
+    "Language-rich interactions in the classroom",
+    "Partnering with families",
+    "Positive behavior guidance",
+]
 
 GOALS = [
     ("class-cd", "Ask more open-ended questions during small-group time"),
@@ -98,6 +106,24 @@ def seed(ctx: DemoContext) -> None:
                 text="Good first attempt; children responded well.",
                 noted_on=min(pair.started_on + datetime.timedelta(days=40), today),
             )
+            if k == 0:  # the plan's recommended training, tracked for the Mentee or MA (issue 13)
+                training = participation.training_recommend(
+                    pair=pair,
+                    actor=coach,
+                    goal=goal,
+                    title=TRAININGS[index % len(TRAININGS)],
+                    details="StrongStart Professional Development Center, online",
+                )
+                done_on = pair.started_on + datetime.timedelta(days=45)
+                if index % 3 != 2 and done_on <= today:
+                    participation.training_outcome(
+                        recommendation=training,
+                        actor=pair.mentee.user,
+                        status=TrainingRecommendation.Status.COMPLETED,
+                        completed_on=done_on,
+                        hours=Decimal(3),
+                        today=today,
+                    )
         for report in services.reports_ensure(pair=pair, today=today):
             if report.due_on > today:
                 continue
@@ -140,6 +166,7 @@ def _seed_attendance(ctx: DemoContext, pairs, staff, today) -> None:
             title="PAC pre-service orientation",
             held_on=year.starts_on,
             hours=6,
+            audience=TrainingEvent.Audience.EVERYONE,  # every role attends orientation (the model)
             created_by=staff,
         )
     ]
@@ -183,6 +210,25 @@ def _seed_attendance(ctx: DemoContext, pairs, staff, today) -> None:
                 rows.append(
                     Attendance(event=event, person=pair.leader, attended=ctx.rng.random() < 0.4, recorded_by=staff)
                 )
+    # the year's Mentees and MAs at orientation (all but a few, and mentee1, whose My work shows it) and
+    # at a training day staff opened to them
+    for_mentees = TrainingEvent.objects.create(
+        program_year=year,
+        kind=TrainingEvent.Kind.TRAINING,
+        audience=TrainingEvent.Audience.MENTEES,
+        title="CLASS introduction for Mentees and Mentee Administrators",
+        held_on=year.starts_on + datetime.timedelta(days=14),
+        hours=3,
+        created_by=staff,
+    )
+    mentees = participation.expected_attendees(events[0])
+    for n, (person, label) in enumerate(mentees):
+        if label == "Coach" or label == "Leader":
+            continue
+        missed = person.email == ctx.email("mentee1") or n % 9 == 4
+        rows.append(Attendance(event=events[0], person=person, attended=not missed, recorded_by=staff))
+        if for_mentees.held_on <= today:
+            rows.append(Attendance(event=for_mentees, person=person, attended=n % 3 != 1, recorded_by=staff))
     Attendance.objects.bulk_create(rows, ignore_conflicts=True)
 
 

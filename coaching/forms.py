@@ -152,7 +152,7 @@ class TrainingEventForm(forms.ModelForm):
         from .models import TrainingEvent
 
         model = TrainingEvent
-        fields = ["kind", "title", "region", "held_on", "hours", "facilitator"]
+        fields = ["kind", "title", "audience", "region", "held_on", "hours", "facilitator"]
         widgets = {"held_on": forms.DateInput(attrs={"type": "date"})}
 
     def __init__(self, *args, user, **kwargs):
@@ -167,6 +167,13 @@ class TrainingEventForm(forms.ModelForm):
             self.fields["facilitator"].queryset = Person.objects.filter(user=user)
             self.fields["region"].queryset = Region.objects.filter(facilitators__user=user)
             self.fields["region"].required = True
+            del self.fields["audience"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == "plc" and "audience" in self.fields:
+            cleaned["audience"] = "coaches"  # the PLC is the coaches' and leaders' (the model)
+        return cleaned
 
 
 class CoachReportsForm(forms.Form):

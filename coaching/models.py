@@ -394,6 +394,15 @@ class TrainingEvent(models.Model):
         TRAINING = "training", "Ongoing training day"
         PLC = "plc", "Professional Learning Community"
 
+    class Audience(models.TextChoices):
+        """Who is expected at the event (and listed on its attendance sheet). The model asks every role
+        to attend pre-service orientation; ongoing training days are the coaches'; a PLC is always for
+        coaches and leaders."""
+
+        COACHES = "coaches", "Coaches and leaders"
+        MENTEES = "mentees", "Mentees and Mentee Administrators"
+        EVERYONE = "everyone", "Everyone in the program year"
+
     program_year = models.ForeignKey("pac.ProgramYear", on_delete=models.PROTECT, related_name="training_events")
     kind = models.CharField(max_length=12, choices=Kind.choices)
     title = models.CharField(max_length=200)
@@ -408,6 +417,13 @@ class TrainingEvent(models.Model):
     held_on = models.DateField()
     hours = models.DecimalField(max_digits=4, decimal_places=1, validators=[MinValueValidator(0.5)])
     facilitator = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    audience = models.CharField(
+        "who attends",
+        max_length=10,
+        choices=Audience.choices,
+        default=Audience.COACHES,
+        help_text="Orientation is for everyone; a PLC is always for coaches and leaders.",
+    )
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
 
     history = HistoricalRecords()
@@ -433,3 +449,59 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} at {self.event}: {'present' if self.attended else 'absent'}"
+
+
+class TrainingRecommendation(models.Model):
+    """A training or course recommended to a pair's Mentee or MA: the model asks them to "participate in
+    recommended training as determined by" the coach, the Mentee and the Program/Instructional Leader.
+    Its outcome (completed on a date, or not taken, with the reason) is recorded by any of them or
+    staff; it is never deleted."""
+
+    class Status(models.TextChoices):
+        RECOMMENDED = "recommended", "Recommended"
+        COMPLETED = "completed", "Completed"
+        NOT_TAKEN = "not_taken", "Not taken"
+
+    pair = models.ForeignKey(Pair, on_delete=models.PROTECT, related_name="training_recommendations")
+    goal = models.ForeignKey(
+        Goal,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="training_recommendations",
+        help_text="The goal of the plan it serves, if any.",
+    )
+    title = models.CharField("training or course", max_length=200)
+    details = models.CharField("where and when", max_length=300, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.RECOMMENDED, db_index=True)
+    completed_on = models.DateField(null=True, blank=True)
+    hours = models.DecimalField(
+        max_digits=5, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0.5)]
+    )
+    not_taken_reason = models.CharField("why it was not taken", max_length=300, blank=True)
+    recommended_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recommended_at = models.DateTimeField(default=timezone.now)
+    outcome_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    outcome_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["status", "-recommended_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="completed") | models.Q(completed_on__isnull=False),
+                name="completed_training_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="not_taken") | ~models.Q(not_taken_reason=""),
+                name="training_not_taken_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.RECOMMENDED

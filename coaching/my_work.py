@@ -8,8 +8,9 @@ from django.urls import reverse
 from pac import my_work, navigation
 from pac.models import ProgramYear
 from pac.permissions import is_eec_staff, is_plc_facilitator
+from pairings.participation import signing_participations
 
-from . import selectors
+from . import participation, selectors
 from .models import Reminder
 from .permissions import can_keep_attendance
 
@@ -61,6 +62,25 @@ def mentee_panel(request: HttpRequest) -> my_work.Panel | None:
 
 
 @my_work.register
+def participation_panel(request: HttpRequest) -> my_work.Panel | None:
+    """A Mentee's or MA's own participation: the confidentiality acknowledgement to sign, orientation to
+    attend (marked when the year requires both before their pair is confirmed), training recommended."""
+    roles = signing_participations(request.user)
+    items = participation.mentee_todo(request.user, roles=roles)
+    if not roles and not items:
+        return None
+    return my_work.Panel(
+        title="Your participation",
+        template="coaching/panels/participation.html",
+        context={
+            "items": items,
+            "empty": "You have signed the confidentiality acknowledgement and attended orientation.",
+        },
+        order=13,
+    )
+
+
+@my_work.register
 def leader_panel(request: HttpRequest) -> my_work.Panel | None:
     """A Program/Instructional Leader's monthly check-ins with their pairs."""
     pairs = _role_pairs(request, "leader")
@@ -97,7 +117,11 @@ def staff_coaching_panel(request: HttpRequest) -> my_work.Panel | None:
     return my_work.Panel(
         title="Coaching",
         template="coaching/panels/staff.html",
-        context={"year": year, **selectors.staff_coaching_flags(year)},
+        context={
+            "year": year,
+            **selectors.staff_coaching_flags(year),
+            "participation_missing": participation.participation_missing_count(year),
+        },
         order=22,
     )
 
@@ -135,6 +159,15 @@ navigation.register(
         "coaching:training",
         order=46,
         check=lambda r: can_keep_attendance(r.user),
+        group=navigation.PAIRING_AND_COACHING,
+    )
+)
+navigation.register(
+    navigation.NavItem(
+        "Mentee participation",
+        "coaching:participation",
+        order=47,
+        permission="pairings.manage",
         group=navigation.PAIRING_AND_COACHING,
     )
 )

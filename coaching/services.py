@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from applications.services import TransitionError, absolute_url
+from pac.links import absolute_url
 from pac.models import OutboundEmail, Person, User
 from pac.permissions import is_eec_staff
 from pac.services import email_queue
+from pac.workflow import TransitionError
 from pairings.models import Kind, Pair
 
 from . import schedule

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import document_views, plan_views, views
+from . import document_views, participation_views, plan_views, views
 
 app_name = "coaching"
 
@@ -22,4 +22,11 @@ urlpatterns = [
     path("training/", views.training, name="training"),
     path("training/<int:event_id>/", views.attendance, name="attendance"),
     path("reminders/<int:reminder_id>/read/", views.reminder_read, name="reminder_read"),
+    path("pairs/<int:pk>/trainings/new/", participation_views.training_recommend, name="training_recommend"),
+    path(
+        "pairs/<int:pk>/trainings/<int:recommendation_id>/",
+        participation_views.training_outcome,
+        name="training_outcome",
+    ),
+    path("staff/participation/", participation_views.roster, name="participation"),
 ]

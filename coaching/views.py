@@ -8,12 +8,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from applications.services import TransitionError
 from pac.views import program_year_for, staff_required
+from pac.workflow import attempt
 from pairings.models import Pair
 from pairings.permissions import pairs_visible_to
 
-from . import selectors, services
+from . import participation, selectors, services
 from .forms import GoalForm, GoalNoteForm, MeetingForm, MeetingWithdrawForm, ReportForm, ReturnForm, TrainingEventForm
 from .models import Goal, Meeting, Reminder, TrainingEvent
 from .permissions import can_keep_attendance, reports_visible_to
@@ -78,11 +78,9 @@ def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("The pair's coach logs its meetings.")
     form = MeetingForm(request.POST or None, has_leader=bool(pair.leader_id))
     if request.method == "POST" and form.is_valid():
-        try:
+        with attempt(form=form) as step:
             meeting = services.meeting_log(pair=pair, actor=request.user, **form.cleaned_data)
-        except TransitionError as exc:
-            form.add_error(None, exc.messages[0])
-        else:
+        if step.ok:
             _saved_message(request, meeting, "Meeting saved.")
             return redirect("coaching:workspace", pk=pk)
     return render(
@@ -111,14 +109,12 @@ def meeting_edit(request: HttpRequest, pk: int, meeting_id: int) -> HttpResponse
     pair, meeting = _meeting_to_correct(request, pk, meeting_id)
     form = MeetingForm(request.POST or None, instance=meeting, has_leader=bool(pair.leader_id))
     if request.method == "POST" and form.is_valid():
-        try:
+        with attempt(form=form) as step:
             was_confirmed = meeting.mentee_confirmed_at is not None
             fields = dict(form.cleaned_data)
             # the service reads the stored meeting afresh (the form changed this instance in memory only)
             meeting = services.meeting_update(meeting=meeting, actor=request.user, **fields)
-        except TransitionError as exc:
-            form.add_error(None, exc.messages[0])
-        else:
+        if step.ok:
             text = "Meeting corrected."
             if was_confirmed and meeting.mentee_confirmed_at is None:
                 text += " The mentee is asked to confirm it again."
@@ -138,11 +134,9 @@ def meeting_withdraw(request: HttpRequest, pk: int, meeting_id: int) -> HttpResp
     pair, meeting = _meeting_to_correct(request, pk, meeting_id)
     form = MeetingWithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with attempt(form=form) as step:
             services.meeting_withdraw(meeting=meeting, actor=request.user, reason=form.cleaned_data["reason"])
-        except TransitionError as exc:
-            form.add_error(None, exc.messages[0])
-        else:
+        if step.ok:
             messages.success(request, "Meeting withdrawn. It stays on record and no longer counts.")
             return redirect("coaching:workspace", pk=pk)
     return render(
@@ -157,11 +151,9 @@ def meeting_withdraw(request: HttpRequest, pk: int, meeting_id: int) -> HttpResp
 def meeting_confirm(request: HttpRequest, pk: int, meeting_id: int) -> HttpResponse:
     pair = _pair(request, pk)
     meeting = get_object_or_404(Meeting, pk=meeting_id, pair=pair)
-    try:
+    with attempt(request) as step:
         services.meeting_confirm(meeting=meeting, actor=request.user)
-    except TransitionError as exc:
-        messages.error(request, exc.messages[0])
-    else:
+    if step.ok:
         messages.success(request, "Thank you for confirming the meeting.")
     return redirect("coaching:workspace", pk=pk)
 
@@ -177,7 +169,7 @@ def goal_edit(request: HttpRequest, pk: int, goal_id: int | None = None) -> Http
     form = GoalForm(request.POST if posted and not note else None, instance=goal)
     note_form = GoalNoteForm(request.POST if posted and note else None)
     if request.method == "POST":
-        try:
+        with attempt(form=note_form if note else form):  # a refusal goes on the form that was sent
             if note and goal is None:
                 messages.error(request, "Save the goal before adding progress notes.")
                 return render(
@@ -194,8 +186,6 @@ def goal_edit(request: HttpRequest, pk: int, goal_id: int | None = None) -> Http
                 goal = services.goal_save(pair=pair, actor=request.user, goal=goal, **form.cleaned_data)
                 messages.success(request, "Goal saved.")
                 return redirect("coaching:workspace", pk=pk)
-        except TransitionError as exc:
-            (note_form if request.POST.get("action") == "note" else form).add_error(None, exc.messages[0])
     return render(
         request,
         "coaching/goal_form.html",
@@ -249,7 +239,7 @@ def report(request: HttpRequest, report_id: int) -> HttpResponse:
     return_form = ReturnForm(request.POST if not is_coach and request.POST.get("action") == "return" else None)
     if request.method == "POST":
         action = request.POST.get("action")
-        try:
+        with attempt(request) as step:
             if is_coach and form.is_valid():
                 answers = dict(form.cleaned_data)
                 if action == "submit":
@@ -267,8 +257,7 @@ def report(request: HttpRequest, report_id: int) -> HttpResponse:
                 services.report_return(report=report, actor=request.user, comment=return_form.cleaned_data["comment"])
                 messages.success(request, "Report returned to the coach for revision.")
                 return redirect("coaching:report", report_id=report.pk)
-        except TransitionError as exc:
-            messages.error(request, exc.messages[0])
+        if not step.ok:
             report.refresh_from_db()
     return render(
         request,
@@ -339,18 +328,8 @@ def training(request: HttpRequest) -> HttpResponse:
 
 
 def expected_attendees(event: TrainingEvent) -> list:
-    """Coaches of the year's active pairs (in the event's region, for a PLC), and their leaders."""
-    pairs = Pair.objects.filter(program_year=event.program_year, status=Pair.Status.ACTIVE).select_related(
-        "coach", "leader", "mentee__program"
-    )
-    if event.region_id:
-        pairs = pairs.filter(mentee__program__region=event.region)
-    people = {}
-    for pair in pairs:
-        people[pair.coach.pk] = (pair.coach, "Coach")
-        if pair.leader_id and event.kind != TrainingEvent.Kind.TRAINING:
-            people.setdefault(pair.leader.pk, (pair.leader, "Leader"))
-    return sorted(people.values(), key=lambda p: (p[1], p[0].last_name, p[0].first_name))
+    """Coaches and leaders, and Mentees and MAs when the event is for them (coaching.participation)."""
+    return participation.expected_attendees(event)
 
 
 @require_http_methods(["GET", "POST"])
@@ -363,13 +342,11 @@ def attendance(request: HttpRequest, event_id: int) -> HttpResponse:
     expected = expected_attendees(event)
     if request.method == "POST":
         present = {int(pk) for pk in request.POST.getlist("present") if pk.isdigit()}
-        try:
+        with attempt(request) as step:
             services.attendance_record(
                 event=event, actor=request.user, present=present, expected=[person for person, _ in expected]
             )
-        except TransitionError as exc:
-            messages.error(request, exc.messages[0])
-        else:
+        if step.ok:
             messages.success(request, f"Attendance saved: {len(present)} present.")
         return redirect("coaching:attendance", event_id=event.pk)
     recorded = dict(event.attendance.values_list("person_id", "attended"))

@@ -23,13 +23,13 @@ from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from applications.services import TransitionError
 from coaching.models import Goal, Meeting, ThirtyDayReport
 from pac.links import absolute_url
 from pac.models import ProgramYear, User
 from pac.permissions import is_eec_staff
 from pac.roles import StaffRole
 from pac.services import email_queue
+from pac.workflow import TransitionError
 from pairings.models import Kind, Pair
 
 from .models import Answer, CoachReview, DomainResult, Invitation, Observation, PanelRecommendation, Question

@@ -122,8 +122,8 @@ def pair_progress_filename(pair: Pair) -> str:
 # --- long reports: a document job ---------------------------------------------------------------
 
 KIND = "evaluation.pair_progress"
-# Measured (README, Performance): 4 goals, 16 meetings and 4 reports (weight 44) lay out in about
-# 0.5 s; 8 goals, 40 meetings and 10 reports (weight 104) in about 1.1 s. Above this weight the
+# Measured (docs/performance.md, docs/benchmarks/documents.md): 4 goals, 16 meetings and 4 reports
+# (weight 44) lay out in about 0.5 s; 8 goals, 40 meetings and 10 reports (weight 104) in about 1.1 s. Above this weight the
 # report is prepared in the background rather than holding the request.
 IN_REQUEST_WEIGHT = 60
 

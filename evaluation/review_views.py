@@ -11,10 +11,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from applications.services import TransitionError
 from pac.models import ProgramYear
 from pac.permissions import is_eec_staff
 from pac.views import staff_required
+from pac.workflow import attempt
 
 from . import coach_reviews
 from .models import CoachReview, PanelRecommendation, Recommendation
@@ -88,24 +88,20 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if not can_recommend:
             raise PermissionDenied("Only the year's Advisory Panel members recommend, until staff decide.")
         if recommendation_form.is_valid():
-            try:
+            with attempt(form=recommendation_form) as step:
                 coach_reviews.recommendation_record(
                     review=review, member=request.user, **recommendation_form.cleaned_data
                 )
-            except TransitionError as exc:
-                recommendation_form.add_error(None, exc.messages[0])
-            else:
+            if step.ok:
                 messages.success(request, "Your recommendation is saved.")
                 return redirect("evaluation:coach_review", pk=review.pk)
     if action == "decide":
         if not staff:
             raise PermissionDenied("EEC staff record the decision.")
         if decision_form.is_valid():
-            try:
+            with attempt(form=decision_form) as step:
                 coach_reviews.decision_record(review=review, actor=request.user, **decision_form.cleaned_data)
-            except TransitionError as exc:
-                decision_form.add_error(None, exc.messages[0])
-            else:
+            if step.ok:
                 messages.success(request, "Decision recorded.")
                 return redirect("evaluation:coach_review", pk=review.pk)
     return render(

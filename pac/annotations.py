@@ -52,3 +52,14 @@ def prior_decisions(person_ids, before) -> dict:
     """{person id: the staff decision of their latest six-month review before the program year
     ``before``} (evaluation provides it); {} when no app does."""
     return ask(PRIOR_DECISIONS, person_ids, before, default=None) or {}
+
+
+ORIENTATION_ATTENDED = "orientation_attended"
+
+
+def orientation_attended(person_ids, program_year) -> set[int] | None:
+    """The ids, among ``person_ids``, of those recorded present at the program year's pre-service
+    orientation (coaching keeps attendance and provides it). None when no app does: a caller that
+    enforces attendance must then refuse, not let everyone through."""
+    found = ask(ORIENTATION_ATTENDED, person_ids, program_year, default=None)
+    return None if found is None else set(found)

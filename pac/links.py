@@ -46,3 +46,22 @@ class RequestBaseURLMiddleware:
             return self.get_response(request)
         finally:
             _request_base_url.reset(token)
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The address a signer signed from. Behind a reverse proxy (PAC_TRUST_X_FORWARDED_FOR) REMOTE_ADDR
+    is the proxy's, and the proxy's X-Forwarded-For carries the client; otherwise that header is not
+    trusted."""
+    import ipaddress
+
+    candidates = []
+    if settings.PAC_TRUST_X_FORWARDED_FOR:
+        # our proxy appends the address it saw on the right; anything left of it came from the client
+        candidates.append(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip())
+    candidates.append(request.META.get("REMOTE_ADDR", ""))
+    for candidate in candidates:
+        try:
+            return str(ipaddress.ip_address(candidate))
+        except ValueError:
+            continue
+    return None

@@ -48,7 +48,8 @@ def new_token() -> tuple[str, str]:
 class attempt:  # noqa: N801 - used as a statement, like contextlib's helpers
     """Run a service step; a ``TransitionError`` becomes the person's message instead of an error page.
 
-    With ``form`` the message goes on the form (shown above its fields, what was typed kept);
+    With ``form`` the message goes on the form (shown above its fields, what was typed kept; a
+    refusal that names a field, ``TransitionError({"signature_name": ...})``, goes on that field);
     otherwise, with ``request``, it is flashed. ``step.ok`` tells whether the step went through and
     ``step.error`` holds the refusal's message."""
 
@@ -67,7 +68,7 @@ class attempt:  # noqa: N801 - used as a statement, like contextlib's helpers
             return False
         self.error = exc.messages[0]
         if self.form is not None:
-            self.form.add_error(None, self.error)
+            self.form.add_error(None, exc if hasattr(exc, "error_dict") else self.error)
         else:
             messages.error(self.request, self.error)
         return True

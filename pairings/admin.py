@@ -1,8 +1,16 @@
 from django.contrib import admin
 
 from pac.admin import RecordAdmin
+from pac.workflow import attempt
 
-from .models import Capacity, Pair, RegionWaiver
+from .models import (
+    Capacity,
+    ConfidentialityAcknowledgement,
+    ConfidentialityText,
+    ConfirmationRequirement,
+    Pair,
+    RegionWaiver,
+)
 
 
 @admin.register(Pair)
@@ -36,19 +44,15 @@ class CapacityAdmin(RecordAdmin):
     list_select_related = ["coach", "program_year"]
 
     def save_model(self, request, obj, form, change):
-        from django.contrib import messages
-
-        from applications.services import TransitionError
+        from pac.workflow import attempt
 
         from .services import capacity_set
 
-        try:
+        with attempt(request):
             row = capacity_set(
                 program_year=obj.program_year, coach=obj.coach, capacity=obj.capacity, actor=request.user, note=obj.note
             )
             obj.pk = row.pk
-        except TransitionError as exc:
-            messages.error(request, exc.messages[0])
 
 
 @admin.register(RegionWaiver)
@@ -63,3 +67,80 @@ class RegionWaiverAdmin(RecordAdmin):
         if not obj.granted_by_id:
             obj.granted_by = request.user
         super().save_model(request, obj, form, change)
+
+
+# --- before a pair is confirmed: each year's requirement, the acknowledgement's text and signatures ---
+
+
+@admin.register(ConfirmationRequirement)
+class ConfirmationRequirementAdmin(RecordAdmin):
+    """Per program year: require orientation attendance and the confidentiality acknowledgement before
+    staff confirm a pair (pairings.participation.check_ready_to_confirm)."""
+
+    list_display = ["program_year", "participation_required", "note"]
+    list_filter = ["participation_required"]
+    search_fields = ["program_year__name", "note"]
+    list_select_related = ["program_year"]
+
+    def save_model(self, request, obj, form, change):
+        from .participation import requirement_set
+
+        with attempt(request) as step:
+            row = requirement_set(
+                program_year=obj.program_year, required=obj.participation_required, actor=request.user, note=obj.note
+            )
+        if step.ok:
+            obj.pk = row.pk
+
+
+@admin.register(ConfidentialityText)
+class ConfidentialityTextAdmin(RecordAdmin):
+    """The wording Mentees and MAs sign. Saving changes to a version someone has signed keeps that version
+    and saves a new one (pairings.participation.confidentiality_text_save)."""
+
+    list_display = ["title", "version", "is_active", "created_at", "signatures"]
+    search_fields = ["title", "body"]
+    fields = ["title", "body", "version", "is_active", "created_at", "created_by"]
+    readonly_fields = ["version", "is_active", "created_at", "created_by"]
+
+    @admin.display(description="signed")
+    def signatures(self, obj: ConfidentialityText) -> int:
+        return obj.acknowledgements.count()
+
+    def save_model(self, request, obj, form, change):
+        from django.contrib import messages
+
+        from .participation import confidentiality_text_save
+
+        stored = ConfidentialityText.objects.get(pk=obj.pk) if change else None
+        with attempt(request) as step:
+            saved, new_version = confidentiality_text_save(
+                text=stored, title=obj.title, body=obj.body, actor=request.user
+            )
+        if not step.ok:
+            return
+        obj.pk, obj.version = saved.pk, saved.version
+        if change and new_version:
+            self.message_user(
+                request,
+                f"Version {stored.version} has been signed, so it was kept unchanged (and is no longer active); "
+                f"your changes were saved as version {saved.version}.",
+                messages.WARNING,
+            )
+
+
+@admin.register(ConfidentialityAcknowledgement)
+class ConfidentialityAcknowledgementAdmin(RecordAdmin):
+    """Read-only: Mentees and MAs sign online; a signature never changes and is never deleted."""
+
+    list_display = ["person", "program_year", "role", "text", "signed_at", "signature_name"]
+    list_filter = ["program_year", "role", "text"]
+    search_fields = ["person__first_name", "person__last_name", "person__email", "signature_name"]
+    list_select_related = ["person", "program_year", "text"]
+    readonly_fields = [f.name for f in ConfidentialityAcknowledgement._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

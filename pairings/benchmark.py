@@ -1,6 +1,7 @@
 """Time the pairing suggestion on a realistic, deterministic pool.
 
     python -m pairings.benchmark [--coaches 1000] [--mentees 1500] [--seed 2026] [--waived 0.0] [--repeat 3]
+                                 [--write docs/benchmarks/pairing.md]
 
 Builds a random pool (the same one for the same seed) of coaches with capacity 1 or 2 and mentees
 spread over the six regions, with random areas of need/expertise (from about 40 tags), age groups,
@@ -12,9 +13,13 @@ database and no Django settings are needed.
 from __future__ import annotations
 
 import argparse
+import datetime
+import os
+import platform
 import random
 import time
 from collections import Counter
+from pathlib import Path
 
 from pairings import matching
 from pairings.matching import Candidate
@@ -87,6 +92,26 @@ def run(
     }
 
 
+def write_figures(path: str | Path, *, title: str, command: str, header: list[str], rows: list[list[str]]) -> Path:
+    """Write a benchmark's figures as a Markdown table, with when, where and how they were measured,
+    so the documentation quotes a file the benchmark wrote rather than figures copied by hand."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [
+        f"# {title}",
+        "",
+        f"Written by `{command}` on {datetime.date.today().isoformat()}: Python {platform.python_version()} "
+        f"on {platform.machine()}, {os.cpu_count()} CPU cores. Do not edit by hand; run the command again.",
+        "",
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
+        *("| " + " | ".join(row) + " |" for row in rows),
+        "",
+    ]
+    path.write_text("\n".join(lines))
+    return path
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(prog="python -m pairings.benchmark", description=__doc__.splitlines()[0])
     parser.add_argument("--coaches", type=int, default=1000)
@@ -99,8 +124,27 @@ def main(argv: list[str] | None = None) -> dict:
         help="share of mentees with a region waiver (any waiver makes one problem of all regions)",
     )
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--write", metavar="PATH", help="also write the figures to this Markdown file")
     args = parser.parse_args(argv)
     result = run(args.coaches, args.mentees, seed=args.seed, waived_rate=args.waived, repeat=args.repeat)
+    if args.write:
+        write_figures(
+            args.write,
+            title="Pairing suggestion benchmark",
+            command="make benchmark",
+            header=["pool", "matched", "unmatched", "mean score", "best time", "all runs"],
+            rows=[
+                [
+                    f"{result['coaches']} coaches ({result['free_places']} free places), {result['mentees']} mentees "
+                    f"({result['waived']} with a region waiver), seed {args.seed}",
+                    str(result["matched"]),
+                    str(result["unmatched"]),
+                    str(result["mean_score"]),
+                    f"{result['best_seconds']:.3f} s",
+                    ", ".join(f"{t:.3f} s" for t in result["all_seconds"]),
+                ]
+            ],
+        )
     print(
         f"pool: {result['coaches']} coaches ({result['free_places']} free places), {result['mentees']} mentees "
         f"({result['waived']} with a region waiver), {len(REGIONS)} regions, {len(TAG_IDS)} tags, seed {args.seed}"

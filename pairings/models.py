@@ -154,3 +154,11 @@ class RegionWaiver(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mentee} may be paired outside their region ({self.program_year})"
+
+
+# the confidentiality acknowledgement and each year's confirmation requirement (their own module)
+from pairings.participation_models import (  # noqa: E402,F401
+    ConfidentialityAcknowledgement,
+    ConfidentialityText,
+    ConfirmationRequirement,
+)

@@ -13,12 +13,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from applications.models import MOU, Application, Stage
-from applications.services import TransitionError
 from pac.models import Person, ProgramYear, User
 from pac.services import email_queue
+from pac.workflow import TransitionError
 
 from . import matching
 from .models import DEFAULT_CAPACITY, KIND_ROLES, Capacity, Kind, Pair, RegionWaiver
+from .participation import check_ready_to_confirm
 from .selectors import _candidate
 
 
@@ -140,6 +141,10 @@ def pair_confirm(*, pair: Pair, actor: User) -> Pair:
                 f"longer an accepted applicant (“{application.get_stage_display()}”); discard "
                 "this pair."
             )
+    # the year may ask the Mentee or MA to attend orientation and sign the acknowledgement first
+    check_ready_to_confirm(
+        mentee=pair.mentee, program_year=pair.program_year, role_label=pair.mentee_application.get_role_display()
+    )
     pair.status = Pair.Status.ACTIVE
     pair.confirmed_by = actor
     pair.confirmed_at = timezone.now()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import participation_views, views
 
 app_name = "pairings"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("staff/targets/", views.targets, name="targets"),
     path("staff/pairs/", views.pair_list, name="list"),
     path("pairs/<int:pk>/", views.pair_detail, name="detail"),
+    path("confidentiality/", participation_views.confidentiality, name="confidentiality"),
 ]

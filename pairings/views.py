@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from applications.models import Application, Stage
-from applications.services import TransitionError
 from pac import annotations
 from pac.models import Person
 from pac.views import program_year_for, staff_required
+from pac.workflow import TransitionError
 
 from . import selectors, services
 from .matching import COMPONENT_LABELS, WEIGHTS

@@ -139,6 +139,7 @@ SEED_MIGRATIONS = [
     "pac.migrations.0002_seed_regions_age_groups",
     "pac.migrations.0004_seed_tags",
     "applications.migrations.0002_seed_templates_and_rubrics",
+    "pairings.migrations.0003_default_confidentiality_text",
     "coaching.migrations.0002_default_report_template",
     "evaluation.migrations.0002_class_instruments",
     "evaluation.migrations.0005_reference_figures_and_coach_survey",

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from applications.models import MOU, Committee, Criterion, Recommendation, ReviewAssignment, ScreeningCheck
-from coaching.models import Goal, Meeting, Reminder, ThirtyDayReport, TrainingEvent
+from coaching.models import Goal, Meeting, Reminder, ThirtyDayReport, TrainingEvent, TrainingRecommendation
 from evaluation.deidentified import DATASETS
 from evaluation.models import CoachReview, Invitation, Observation, SurveyRound
 from pac.documents.models import DocumentJob
@@ -105,6 +105,7 @@ PARAM_MODELS = {
     "goal_id": Goal,
     "report_id": ThirtyDayReport,
     "event_id": TrainingEvent,
+    "recommendation_id": TrainingRecommendation,
     "reminder_id": Reminder,
     "job_id": DocumentJob,
 }
@@ -271,6 +272,7 @@ def _world(program_year, staff_user, reviewer, observer, evaluator, facilitator)
     MOUFactory(application=draft)
     pair = active_pair(program_year, staff_user, with_leader=True)
     meeting(pair, pair.started_on)
+    TrainingRecommendation.objects.create(pair=pair, title="A course", recommended_by=pair.coach.user)
     obs = certified_observer()
     record(pair, "pre", 4, observer=obs)
     leader = MOU.objects.filter(signer_person__isnull=False).first().signer_person.user

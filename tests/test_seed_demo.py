@@ -84,6 +84,22 @@ def test_seed_demo_loads_the_whole_program_and_is_idempotent(capsys, django_capt
     assert ThirtyDayReport.objects.filter(status="returned", pair__program_year=year).exists()
     assert Meeting.objects.filter(pair__program_year=year).exists()
     assert Attendance.objects.filter(event__kind="plc").exists()
+    # Mentees' and MAs' own participation (issue 13): orientation, recommended training, the confidentiality
+    # acknowledgement signed online, and the year's requirement of both before a pair is confirmed
+    from coaching.models import TrainingRecommendation
+    from pairings.models import ConfidentialityAcknowledgement, ConfirmationRequirement
+
+    mentee_roles = Participation.objects.filter(program_year=year, role__in=["mentee", "ma"], ended_on__isnull=True)
+    at_orientation = Attendance.objects.filter(
+        event__program_year=year, event__kind="orientation", attended=True, person__in=mentee_roles.values("person")
+    )
+    assert 0 < at_orientation.count() < mentee_roles.count()
+    signed = ConfidentialityAcknowledgement.objects.filter(program_year=year)
+    assert 0 < signed.count() < mentee_roles.count()
+    assert not signed.filter(person__email="mentee1@pac.demo").exists(), "mentee1's My work asks them to sign"
+    assert ConfirmationRequirement.objects.get(program_year=year).participation_required
+    assert TrainingRecommendation.objects.filter(pair__program_year=year, status="completed").exists()
+    assert TrainingRecommendation.objects.filter(pair__program_year=year, status="recommended").exists()
 
     # every MA's plan names its educator or team, and the MA's goals and observations point at it;
     # some family child care rooms are mixed-age rooms, observed on Infant and Toddler alternately

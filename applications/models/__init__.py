@@ -7,8 +7,6 @@ from .application import (
     ScreeningCheck,
     Stage,
     YesNoNA,
-    hash_token,
-    new_token,
 )
 from .review import Committee, CommitteeMember, Criterion, InterviewSlot, ReviewAssignment, Rubric, Score, Tier
 
@@ -29,6 +27,4 @@ __all__ = [
     "Stage",
     "Tier",
     "YesNoNA",
-    "hash_token",
-    "new_token",
 ]

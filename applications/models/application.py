@@ -13,7 +13,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from pac.models import Person, Program, ProgramYear, Tag, User
-from pac.workflow import hash_token, new_token  # noqa: F401  (re-exported: the link models use them)
+from pac.workflow import new_token
 
 from ..roles import ApplicantRole, LeaderPosition, Relationship, spec_for
 

@@ -14,9 +14,6 @@ from .applicants import (
 from .common import (
     COMPONENT_STAGES,
     REVIEWERS_PER_APPLICATION,
-    LinkError,
-    TransitionError,
-    absolute_url,
     application_url,
 )
 from .components import (
@@ -55,9 +52,6 @@ __all__ = [
     "COMPONENT_STAGES",
     "DECISIONS",
     "REVIEWERS_PER_APPLICATION",
-    "LinkError",
-    "TransitionError",
-    "absolute_url",
     "application_advance_to_interview",
     "application_check_editable",
     "application_decide",

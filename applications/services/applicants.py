@@ -9,7 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from pac.contact import eec_contact
+from pac.links import absolute_url
 from pac.models import Person, Program, ProgramYear, User
+from pac.workflow import TransitionError
 
 from ..models import (
     Application,
@@ -22,13 +24,11 @@ from ..roles import ApplicantRole, missing_before_submission
 from ..uploads import store_document
 from .common import (
     COMPONENT_STAGES,
-    TransitionError,
     _applicant_email,
     _check_window,
     _lock,
     _notify,
     _transition,
-    absolute_url,
     application_url,
     release_slots,
     withdraw_reviews,

@@ -11,10 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pac.contact import eec_contact
-from pac.links import absolute_url  # noqa: F401  (the workflow modules import it from here)
 from pac.models import User
 from pac.services import email_queue
-from pac.workflow import LinkError, TransitionError  # noqa: F401  (shared by every app; re-exported here)
+from pac.workflow import TransitionError
 
 from ..models import Application, ApplicationEvent, ReviewAssignment, Stage
 

@@ -10,7 +10,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from pac.links import absolute_url
 from pac.models import Person, User
+from pac.workflow import LinkError, TransitionError, hash_token
 
 from ..models import (
     MOU,
@@ -18,21 +20,17 @@ from ..models import (
     MOUTemplate,
     Recommendation,
     Stage,
-    hash_token,
 )
 from ..roles import LeaderPosition, Relationship
 from ..signatures import signature_problem
 from ..uploads import store_document
 from .common import (
     COMPONENT_STAGES,
-    LinkError,
-    TransitionError,
     _applicant_email,
     _check_applicant_window,
     _check_components_open,
     _lock,
     _notify,
-    absolute_url,
     require_applicant_name,
 )
 from .tier1 import application_screen

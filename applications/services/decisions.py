@@ -9,13 +9,14 @@ from django.utils import timezone
 
 from pac.models import Participation, ProgramRole, User
 from pac.services import participation_end, participation_record
+from pac.workflow import TransitionError
 
 from ..models import (
     MOU,
     Application,
     Stage,
 )
-from .common import TransitionError, _applicant_email, _lock, _notify, _transition
+from .common import _applicant_email, _lock, _notify, _transition
 
 DECISIONS = {
     Stage.ACCEPTED: [Stage.AWAITING_DECISION, Stage.WAITLISTED],

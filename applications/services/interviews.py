@@ -6,7 +6,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from pac.links import absolute_url
 from pac.models import User
+from pac.workflow import TransitionError
 
 from ..models import (
     Application,
@@ -17,12 +19,10 @@ from ..models import (
 )
 from .common import (
     REVIEWERS_PER_APPLICATION,
-    TransitionError,
     _applicant_email,
     _lock,
     _notify,
     _transition,
-    absolute_url,
     release_slots,
     withdraw_reviews,
 )

@@ -11,7 +11,9 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
+from pac.links import absolute_url
 from pac.models import ProgramYear, User
+from pac.workflow import TransitionError
 
 from ..models import (
     Application,
@@ -24,7 +26,7 @@ from ..models import (
     Tier,
 )
 from ..roles import ApplicantRole
-from .common import REVIEWERS_PER_APPLICATION, TransitionError, _lock, _notify, _transition, absolute_url
+from .common import REVIEWERS_PER_APPLICATION, _lock, _notify, _transition
 
 
 def _eligible_reviewers(application: Application) -> list[tuple[int, int | None]]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from pac.links import absolute_url
 from pac.models import User
+from pac.workflow import TransitionError
 
 from .. import screening
 from ..models import (
@@ -16,7 +18,7 @@ from ..models import (
     Stage,
 )
 from ..roles import missing_before_submission
-from .common import TransitionError, _applicant_email, _lock, _notify, _transition, absolute_url, application_url
+from .common import _applicant_email, _lock, _notify, _transition, application_url
 from .review import assignments_fill
 
 

@@ -11,11 +11,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pac.contact import eec_contact
 from pac.models import ProgramYear
 from pac.views import name_required
+from pac.workflow import attempt
 
 from .. import services
 from ..forms import ApplicationForm, MOURequestForm, ReasonForm, RecommenderForm
 from ..models import MOU, Application, InterviewSlot, Recommendation, ScreeningCheck, Stage
-from ..permissions import applications_visible_to
+from ..permissions import applications_visible_to, review_is_blind
 from ..roles import ROLE_SPECS, ApplicantRole, missing_before_submission
 from ..selectors import application_for_checklist, applications_of, checklist, current_mou
 from ..uploads import document_response
@@ -59,10 +60,9 @@ def start(request: HttpRequest, role: str) -> HttpResponse:
     if year is None:
         messages.error(request, "Applications are not open at the moment.")
         return redirect("applications:mine")
-    try:
+    with attempt(request) as step:
         application = services.application_start(user=request.user, program_year=year, role=role)
-    except services.TransitionError as exc:
-        messages.error(request, exc.messages[0])
+    if not step.ok:
         return redirect("applications:mine")
     messages.success(
         request,
@@ -121,17 +121,15 @@ def edit(request: HttpRequest, reference: str) -> HttpResponse:
         if form.is_valid():
             data = dict(form.cleaned_data)
             resume = data.pop("resume_upload", None)
-            try:
+            with attempt(form=form) as step:
                 services.application_update(application=application, actor=request.user, data=data, resume=resume)
-            except services.TransitionError as exc:
-                # e.g. the window closed while the page was open: show the answers as typed
-                form.add_error(None, exc.messages[0])
-                application.refresh_from_db()
-            else:
+            if step.ok:
                 messages.success(request, "Your answers are saved.")
                 if "continue" in request.POST:
                     return redirect("applications:detail", reference=reference)
                 return redirect("applications:edit", reference=reference)
+            # e.g. the window closed while the page was open: show the answers as typed
+            application.refresh_from_db()
         messages.error(request, "Some answers need attention; nothing you entered has been lost. See the notes below.")
     else:
         form = ApplicationForm(instance=application)
@@ -150,10 +148,9 @@ def edit(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def submit(request: HttpRequest, reference: str) -> HttpResponse:
     application = _own_application(request, reference)
-    try:
+    with attempt(request) as step:
         services.application_submit(application=application, actor=request.user)
-    except services.TransitionError as exc:
-        messages.error(request, exc.messages[0])
+    if not step.ok:
         return redirect("applications:detail", reference=reference)
     application.refresh_from_db()
     if application.stage == Stage.SCREENED_OUT:
@@ -170,13 +167,11 @@ def withdraw(request: HttpRequest, reference: str) -> HttpResponse:
     application = _own_application(request, reference)
     form = ReasonForm(request.POST or None, label="Why are you withdrawing? (optional)")
     if request.method == "POST" and form.is_valid():
-        try:
+        with attempt(request) as step:
             services.application_withdraw(
                 application=application, actor=request.user, reason=form.cleaned_data["reason"]
             )
-        except services.TransitionError as exc:
-            messages.error(request, exc.messages[0])
-        else:
+        if step.ok:
             messages.success(request, f"Application {reference} is withdrawn. It stays in your history.")
         return redirect("applications:detail", reference=reference)
     return render(request, "applications/withdraw.html", {"application": application, "form": form})
@@ -187,13 +182,11 @@ def recommender_add(request: HttpRequest, reference: str) -> HttpResponse:
     application = _own_application(request, reference)
     form = RecommenderForm(request.POST, role=application.role)
     if form.is_valid():
-        try:
+        with attempt(form=form) as step:
             recommendation = services.recommendation_add(
                 application=application, actor=request.user, **form.cleaned_data
             )
-        except services.TransitionError as exc:
-            form.add_error(None, exc.messages[0])
-        else:
+        if step.ok:
             messages.success(request, f"We emailed {recommendation.name} a personal link to write their letter.")
             return redirect("applications:detail", reference=reference)
     application = _own_application(request, reference)
@@ -210,11 +203,9 @@ def _own_recommendation(request, reference: str, pk: int) -> Recommendation:
 @require_POST
 def recommender_resend(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     recommendation = _own_recommendation(request, reference, pk)
-    try:
+    with attempt(request) as step:
         services.recommendation_send(recommendation=recommendation, actor=request.user)
-    except services.TransitionError as exc:
-        messages.error(request, exc.messages[0])
-    else:
+    if step.ok:
         messages.success(request, f"We sent {recommendation.name} a new link; the old one no longer works.")
     return redirect("applications:detail", reference=reference)
 
@@ -222,11 +213,9 @@ def recommender_resend(request: HttpRequest, reference: str, pk: int) -> HttpRes
 @require_POST
 def recommender_cancel(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     recommendation = _own_recommendation(request, reference, pk)
-    try:
+    with attempt(request) as step:
         services.recommendation_cancel(recommendation=recommendation, actor=request.user)
-    except services.TransitionError as exc:
-        messages.error(request, exc.messages[0])
-    else:
+    if step.ok:
         messages.success(
             request, f"{recommendation.name} is removed from your recommenders; their link no longer works."
         )
@@ -238,11 +227,9 @@ def mou_request(request: HttpRequest, reference: str) -> HttpResponse:
     application = _own_application(request, reference)
     form = MOURequestForm(request.POST)
     if form.is_valid():
-        try:
+        with attempt(form=form) as step:
             mou = services.mou_request(application=application, actor=request.user, **form.cleaned_data)
-        except services.TransitionError as exc:
-            form.add_error(None, exc.messages[0])
-        else:
+        if step.ok:
             messages.success(request, f"We emailed {mou.signer_name} a link to review and sign the MOU.")
             return redirect("applications:detail", reference=reference)
     application = _own_application(request, reference)
@@ -253,11 +240,9 @@ def mou_request(request: HttpRequest, reference: str) -> HttpResponse:
 def mou_resend(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     application = _own_application(request, reference)
     mou = get_object_or_404(MOU, pk=pk, application=application)
-    try:
+    with attempt(request) as step:
         services.mou_send(mou=mou, actor=request.user)
-    except services.TransitionError as exc:
-        messages.error(request, exc.messages[0])
-    else:
+    if step.ok:
         messages.success(request, f"We sent {mou.signer_name} a new link; the old one no longer works.")
     return redirect("applications:detail", reference=reference)
 
@@ -267,9 +252,7 @@ def resume(request: HttpRequest, reference: str) -> FileResponse:
     application = get_object_or_404(Application.objects.select_related("applicant"), reference=reference)
     if not request.user.has_perm("applications.view_resume", application) or not application.resume:
         raise Http404("No resume")
-    from .review import is_blind_for
-
-    if is_blind_for(request.user, application) or not application.resume_name:
+    if review_is_blind(request.user, application) or not application.resume_name:
         return document_response(application.resume, f"resume-{application.reference}")
     return document_response(application.resume, application.resume_name)
 
@@ -295,11 +278,9 @@ def interview_pick(request: HttpRequest, reference: str) -> HttpResponse:
         if slot is None:
             messages.error(request, "That time is no longer available; choose another.")
         else:
-            try:
+            with attempt(request) as step:
                 services.slot_book(slot=slot, application=application, actor=request.user)
-            except services.TransitionError as exc:
-                messages.error(request, exc.messages[0])
-            else:
+            if step.ok:
                 messages.success(request, "Your interview is booked. We emailed you a calendar invitation.")
                 return redirect("applications:detail", reference=reference)
     return render(

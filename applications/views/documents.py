@@ -16,7 +16,7 @@ from pac.permissions import is_eec_staff
 
 from .. import documents
 from ..models import MOU, Committee
-from ..permissions import mous_visible_to, packets_visible_to
+from ..permissions import mous_visible_to, packets_visible_to, review_is_blind
 from ..selectors import current_mou
 
 
@@ -27,7 +27,7 @@ def _packet_application(request: HttpRequest, reference: str):
 @require_GET
 def packet_pdf(request: HttpRequest, reference: str) -> HttpResponse:
     application = _packet_application(request, reference)
-    pdf = documents.packet_pdf(application, blind=documents.is_blind(request.user, application))
+    pdf = documents.packet_pdf(application, blind=review_is_blind(request.user, application))
     return pdf_response(pdf, documents.packet_filename(application))
 
 
@@ -37,7 +37,7 @@ def audit_bundle(request: HttpRequest, reference: str) -> HttpResponse:
     mou = current_mou(application)
     content = documents.audit_bundle(
         application,
-        blind=documents.is_blind(request.user, application),
+        blind=review_is_blind(request.user, application),
         with_mou=mou is not None and request.user.has_perm("applications.view_mou", mou),
     )
     response = HttpResponse(content, content_type=documents.ZIP)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
@@ -12,29 +9,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from pac.links import client_ip
+from pac.workflow import LinkError, attempt
+
 from .. import selectors, services
 from ..forms import LetterForm, MOUDeclineForm, MOUSignForm
 from ..models import MOU
 
+_client_ip = client_ip  # the signer's address (shared with every signing page)
 
-def _link_problem(request: HttpRequest, error: services.LinkError) -> HttpResponse:
+
+def _link_problem(request: HttpRequest, error: LinkError) -> HttpResponse:
     return render(request, "applications/link_problem.html", {"message": str(error)}, status=error.status)
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    """The signer's address. Behind a reverse proxy (PAC_TRUST_X_FORWARDED_FOR) REMOTE_ADDR is the
-    proxy's, and the proxy's X-Forwarded-For carries the client; otherwise that header is not trusted."""
-    candidates = []
-    if settings.PAC_TRUST_X_FORWARDED_FOR:
-        # our proxy appends the address it saw on the right; anything left of it came from the client
-        candidates.append(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip())
-    candidates.append(request.META.get("REMOTE_ADDR", ""))
-    for candidate in candidates:
-        try:
-            return str(ipaddress.ip_address(candidate))
-        except ValueError:
-            continue
-    return None
 
 
 @login_not_required
@@ -43,21 +29,20 @@ def _client_ip(request: HttpRequest) -> str | None:
 def recommend(request: HttpRequest, token: str) -> HttpResponse:
     try:
         recommendation = services.recommendation_for_token(token)
-    except services.LinkError as error:
+    except LinkError as error:
         return _link_problem(request, error)
     form = LetterForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.recommendation_receive(
-                token=token,
-                letter_text=form.cleaned_data["letter_text"],
-                letter_file=form.cleaned_data.get("letter_file"),
-            )
-        except services.LinkError as error:
+            with attempt(form=form) as step:
+                services.recommendation_receive(
+                    token=token,
+                    letter_text=form.cleaned_data["letter_text"],
+                    letter_file=form.cleaned_data.get("letter_file"),
+                )
+        except LinkError as error:
             return _link_problem(request, error)
-        except services.TransitionError as exc:
-            form.add_error(None, exc.messages[0])
-        else:
+        if step.ok:
             return render(
                 request,
                 "applications/thanks.html",
@@ -87,29 +72,27 @@ def _mou_page(request: HttpRequest, mou: MOU, *, token: str | None) -> HttpRespo
     user = request.user if request.user.is_authenticated else None
     if action == "sign" and sign_form.is_valid():
         try:
-            services.mou_sign(
-                mou=mou,
-                signature_name=sign_form.cleaned_data["signature_name"],
-                confirmed=sign_form.cleaned_data["confirm"],
-                ip=_client_ip(request),
-                user_agent=request.META.get("HTTP_USER_AGENT", ""),
-                user=user,
-                **sign_form.leader_facts(),
-            )
-        except services.LinkError as error:
+            with attempt(form=sign_form) as step:  # a problem with the typed name lands on that field
+                services.mou_sign(
+                    mou=mou,
+                    signature_name=sign_form.cleaned_data["signature_name"],
+                    confirmed=sign_form.cleaned_data["confirm"],
+                    ip=_client_ip(request),
+                    user_agent=request.META.get("HTTP_USER_AGENT", ""),
+                    user=user,
+                    **sign_form.leader_facts(),
+                )
+        except LinkError as error:
             return _link_problem(request, error)
-        except services.TransitionError as exc:
-            sign_form.add_error(None, exc)  # a problem with the typed name lands on that field
-        else:
+        if step.ok:
             return _after_answer(request, "Thank you: the MOU is signed.", token=token)
     if action == "decline" and decline_form.is_valid():
         try:
-            services.mou_decline(mou=mou, reason=decline_form.cleaned_data["reason"], user=user)
-        except services.LinkError as error:
+            with attempt(form=decline_form) as step:
+                services.mou_decline(mou=mou, reason=decline_form.cleaned_data["reason"], user=user)
+        except LinkError as error:
             return _link_problem(request, error)
-        except services.TransitionError as exc:
-            decline_form.add_error(None, exc.messages[0])
-        else:
+        if step.ok:
             return _after_answer(request, "You declined the MOU; we told the applicant.", token=token)
     text = services.mou_render(
         template=mou.template, application=mou.application, signer_name=mou.signer_name, signer_title=mou.signer_title
@@ -141,7 +124,7 @@ def _after_answer(request: HttpRequest, message: str, *, token: str | None) -> H
 def mou_sign(request: HttpRequest, token: str) -> HttpResponse:
     try:
         mou = services.mou_for_token(token)
-    except services.LinkError as error:
+    except LinkError as error:
         return _link_problem(request, error)
     return _mou_page(request, mou, token=token)
 

@@ -7,12 +7,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pac.permissions import is_eec_staff
+from pac.workflow import attempt
 
 from .. import services
 from ..forms import ConflictForm, ScoreForm
 from ..models import Application, Committee, Recommendation, ReviewAssignment
-from ..permissions import assignments_visible_to
+from ..permissions import assignments_visible_to, review_is_blind
 from ..selectors import current_mou, reviewer_queue
 from ..uploads import document_response
 
@@ -43,10 +43,6 @@ def _assignment(request: HttpRequest, pk: int) -> ReviewAssignment:
     )
 
 
-def is_blind_for(user, application: Application) -> bool:
-    return application.program_year.tier2_blind and not is_eec_staff(user)
-
-
 def packet_context(user, application: Application) -> dict:
     """The application packet as a reviewer sees it. Blind review hides who the applicant is."""
     recommendations = list(
@@ -56,7 +52,7 @@ def packet_context(user, application: Application) -> dict:
     application._prefetched_objects_cache = {"mous": mous}
     return {
         "application": application,
-        "blind": is_blind_for(user, application),
+        "blind": review_is_blind(user, application),
         "letters": recommendations,
         "mou": current_mou(application),
         "tags": list(application.tags.all()),
@@ -82,11 +78,9 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     if assignment.conflict_declared_at is None:
         form = ConflictForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            try:
+            with attempt(form=form) as step:
                 services.assignment_declare_conflict(assignment=assignment, **form.cleaned_data)
-            except services.TransitionError as exc:
-                form.add_error(None, exc.messages[0])
-            else:
+            if step.ok:
                 if form.cleaned_data["has_conflict"]:
                     messages.info(request, "Thank you. You are recused; another committee member will review it.")
                     return redirect("applications:reviews")
@@ -94,7 +88,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request,
             "applications/review_conflict.html",
-            {"assignment": assignment, "form": form, "blind": is_blind_for(request.user, application)},
+            {"assignment": assignment, "form": form, "blind": review_is_blind(request.user, application)},
             status=400 if form.errors else 200,
         )
     context = {
@@ -123,16 +117,14 @@ def review_score(request: HttpRequest, pk: int, criterion_id: int) -> HttpRespon
     form = ScoreForm(request.POST, criterion=criterion)
     saved = False
     if form.is_valid():
-        try:
+        with attempt(form=form) as step:
             services.score_save(
                 assignment=assignment,
                 criterion=criterion,
                 value=form.cleaned_data["value"],
                 comment=form.cleaned_data["comment"],
             )
-            saved = True
-        except services.TransitionError as exc:
-            form.add_error(None, exc.messages[0])
+        saved = step.ok
     if request.htmx:
         return render(
             request,
@@ -151,7 +143,7 @@ def review_score(request: HttpRequest, pk: int, criterion_id: int) -> HttpRespon
 def review_submit(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = _assignment(request, pk)
     # a reviewer without JavaScript sends every criterion with the submit button: save them first
-    try:
+    with attempt(request) as step:
         for form in _score_forms(assignment, request.POST):
             prefix = f"{form.prefix}-value"
             if prefix in request.POST and form.is_valid():
@@ -162,8 +154,7 @@ def review_submit(request: HttpRequest, pk: int) -> HttpResponse:
                     comment=form.cleaned_data["comment"],
                 )
         services.assignment_submit(assignment=assignment, comment=request.POST.get("comment", ""))
-    except services.TransitionError as exc:
-        messages.error(request, exc.messages[0])
+    if not step.ok:
         return redirect("applications:review", pk=pk)
     messages.success(request, "Your review is submitted. You can now see the other reviewers' scores.")
     return redirect("applications:review", pk=pk)
@@ -179,5 +170,5 @@ def letter(request: HttpRequest, reference: str, pk: int):
     )
     if not recommendation.letter_file:
         raise Http404("This letter was written in PAC, not uploaded")
-    name = recommendation.letter_filename if not is_blind_for(request.user, application) else f"letter-{pk}"
+    name = recommendation.letter_filename if not review_is_blind(request.user, application) else f"letter-{pk}"
     return document_response(recommendation.letter_file, name or f"letter-{pk}")

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pac import annotations
 from pac.models import ProgramYear, Region, RegionTarget
 from pac.views import program_year_for, staff_required
+from pac.workflow import TransitionError, attempt
 
 from .. import selectors, services
 from ..forms import (
@@ -166,13 +167,11 @@ def _scores_by_assignment(assignments):
 
 
 def _run(request: HttpRequest, action, success: str) -> bool:
-    try:
+    with attempt(request) as step:
         action()
-    except services.TransitionError as exc:
-        messages.error(request, exc.messages[0])
-        return False
-    messages.success(request, success)
-    return True
+    if step.ok:
+        messages.success(request, success)
+    return step.ok
 
 
 @require_POST
@@ -399,7 +398,7 @@ def results(request: HttpRequest) -> HttpResponse:
                 try:
                     services.application_advance_to_interview(application=result.application, actor=request.user)
                     moved += 1
-                except services.TransitionError as exc:
+                except TransitionError as exc:
                     errors.append(exc.messages[0])
         messages.success(request, f"{moved} application{'s' if moved != 1 else ''} advanced to interview.")
         for error in errors[:10]:

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('coaching', '0008_plan_educator'),
+        ('coaching', '0009_plan_educator'),
         ('evaluation', '0007_survey_reminder_schedule'),
         ('pairings', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

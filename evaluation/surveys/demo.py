@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from pac.demo import DemoContext
 from pac.models import OutboundEmail, ProgramYear
+from pac.workflow import TransitionError
 
 from ..models import Audience, Invitation, Question, Response, Survey, SurveyRound
 from . import services
@@ -76,7 +77,7 @@ def _seed_year(ctx: DemoContext, survey, questions, staff, year: ProgramYear, *,
                 closes_on=today + datetime.timedelta(days=10),
                 actor=staff,
             )
-        except services.TransitionError:
+        except TransitionError:
             continue  # nobody with an email to ask
         services.invitations_send(survey_round=survey_round)
         weaker = index % 9 == 4  # a couple of coaches get more middling answers

@@ -23,11 +23,11 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from simple_history.utils import bulk_create_with_history
 
-from applications.models import hash_token
-from applications.services import LinkError, TransitionError, absolute_url
+from pac.links import absolute_url
 from pac.models import OutboundEmail, Person, ProgramYear, User
 from pac.permissions import is_eec_staff
 from pac.services import email_queue
+from pac.workflow import LinkError, TransitionError, hash_token
 from pairings.models import Pair
 
 from ..models import Answer, Audience, Invitation, Question, Response, Survey, SurveyRound

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pac.models import Person, ProgramYear
 from pac.views import program_year_for, staff_required
+from pac.workflow import LinkError, TransitionError, attempt
 
 from ..models import Invitation, SurveyRound
 from . import selectors, services
@@ -25,7 +26,7 @@ from .permissions import PANEL_MIN_RESPONSES, invitations_of, may_see_some_resul
 from .tasks import round_remind_task
 
 
-def _link_problem(request: HttpRequest, error: services.LinkError) -> HttpResponse:
+def _link_problem(request: HttpRequest, error: LinkError) -> HttpResponse:
     return render(request, "evaluation/surveys/link_problem.html", {"message": str(error)}, status=error.status)
 
 
@@ -62,7 +63,7 @@ def survey_send(request: HttpRequest) -> HttpResponse:
         initial["coach"] = int(coach_id)
     form = RoundSendForm(request.POST or None, program_year=year, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with attempt(form=form) as step:
             survey_round = services.round_send(
                 program_year=year,
                 actor=request.user,
@@ -71,9 +72,7 @@ def survey_send(request: HttpRequest) -> HttpResponse:
                 audiences=form.cleaned_data["audiences"],
                 closes_on=form.cleaned_data["closes_on"],
             )
-        except services.TransitionError as exc:
-            form.add_error(None, exc.messages[0])
-        else:
+        if step.ok:
             count = survey_round.invitations.count()
             messages.success(
                 request,
@@ -192,10 +191,10 @@ def _answer_page(request: HttpRequest, invitation: Invitation, *, via: str) -> H
                 )
             except services.AnswerError as exc:
                 form.add_service_errors(exc.errors)
-            except services.LinkError as exc:  # answered meanwhile, or the round closed: keep what was typed
+            except LinkError as exc:  # answered meanwhile, or the round closed: keep what was typed
                 form.add_error(None, str(exc))
                 status = exc.status
-            except services.TransitionError as exc:
+            except TransitionError as exc:
                 form.add_error(None, exc.messages[0])
             else:
                 return render(
@@ -226,7 +225,7 @@ def survey_respond(request: HttpRequest, token: str) -> HttpResponse:
     """The personal link: no account needed."""
     try:
         invitation = services.invitation_for_token(token, require_open=request.method == "GET")
-    except services.LinkError as error:
+    except LinkError as error:
         return _link_problem(request, error)
     return _answer_page(request, invitation, via="link")
 
@@ -244,6 +243,6 @@ def survey_answer(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         try:
             services.invitation_check_open(invitation)
-        except services.LinkError as error:
+        except LinkError as error:
             return _link_problem(request, error)
     return _answer_page(request, invitation, via="account")

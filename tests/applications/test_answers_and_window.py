@@ -19,6 +19,7 @@ from applications.roles import ROLE_SPECS, missing_before_submission
 from applications.screening import QUALIFICATIONS
 from applications.selectors import checklist
 from pac.models import OutboundEmail
+from pac.workflow import TransitionError
 from tests.applications.factories import (
     ApplicationFactory,
     MOUFactory,
@@ -53,7 +54,7 @@ def emails_to(address: str) -> list[OutboundEmail]:
 
 def test_a_mentee_who_left_the_ipdp_blank_cannot_submit_and_is_told_what_is_missing():
     application = mentee_without_ipdp()
-    with pytest.raises(services.TransitionError) as info:
+    with pytest.raises(TransitionError) as info:
         services.application_submit(application=application, actor=application.created_by)
     assert info.value.messages[0] == (
         "Your application is not complete yet; nothing has been submitted. Still needed: "
@@ -212,7 +213,7 @@ def closed_draft(closed_year, **kwargs) -> Application:
 
 def test_a_draft_from_a_closed_window_cannot_be_submitted(closed_year, contact):
     application = closed_draft(closed_year)
-    with pytest.raises(services.TransitionError) as info:
+    with pytest.raises(TransitionError) as info:
         services.application_submit(application=application, actor=application.created_by)
     assert info.value.messages[0].startswith("Applications for 2026–27 closed on June 30, 2026, so application ")
     assert (
@@ -253,7 +254,7 @@ CHANGES = ["update", "recommendation_add", "recommendation_send", "recommendatio
 @pytest.mark.parametrize("change", CHANGES)
 def test_every_applicant_side_change_is_refused_after_the_window_closed(closed_year, change):
     application = ApplicationFactory(program_year=closed_year)
-    with pytest.raises(services.TransitionError, match="closed on June 30, 2026"):
+    with pytest.raises(TransitionError, match="closed on June 30, 2026"):
         _change(change, application)
     application.refresh_from_db()
     assert application.statement != "Changed"
@@ -306,7 +307,7 @@ def test_a_reopened_application_can_be_submitted_and_the_reopening_is_recorded(c
 
 def test_a_reopening_ends_on_its_date(closed_year):
     application = closed_draft(closed_year, reopened_until=timezone.localdate() - datetime.timedelta(days=1))
-    with pytest.raises(services.TransitionError, match=r"EEC reopened it until"):
+    with pytest.raises(TransitionError, match=r"EEC reopened it until"):
         services.application_submit(application=application, actor=application.created_by)
     application.reopened_until = timezone.localdate()
     application.save()
@@ -316,9 +317,9 @@ def test_a_reopening_ends_on_its_date(closed_year):
 def test_reopening_needs_a_reason_and_a_date_after_the_window(closed_year, staff_user):
     application = closed_draft(closed_year)
     next_week = timezone.localdate() + datetime.timedelta(days=7)
-    with pytest.raises(services.TransitionError, match="Give the reason for reopening"):
+    with pytest.raises(TransitionError, match="Give the reason for reopening"):
         services.application_reopen(application=application, actor=staff_user, until=next_week, reason="   ")
-    with pytest.raises(services.TransitionError, match="Choose a date from today on"):
+    with pytest.raises(TransitionError, match="Choose a date from today on"):
         services.application_reopen(
             application=application,
             actor=staff_user,
@@ -336,14 +337,14 @@ def test_reopening_is_for_one_application_only(closed_year, staff_user):
     services.application_reopen(
         application=reopened, actor=staff_user, until=timezone.localdate() + datetime.timedelta(days=3), reason="Late"
     )
-    with pytest.raises(services.TransitionError, match="closed on June 30, 2026"):
+    with pytest.raises(TransitionError, match="closed on June 30, 2026"):
         services.application_submit(application=other, actor=other.created_by)
     services.application_submit(application=reopened, actor=reopened.created_by)
 
 
 def test_a_decided_application_cannot_be_reopened(closed_year, staff_user):
     application = closed_draft(closed_year, stage=Stage.IN_REVIEW)
-    with pytest.raises(services.TransitionError, match="only a draft or an application still waiting"):
+    with pytest.raises(TransitionError, match="only a draft or an application still waiting"):
         services.application_reopen(
             application=application, actor=staff_user, until=timezone.localdate(), reason="Late"
         )

@@ -9,6 +9,7 @@ from django.urls import reverse
 from applications import services
 from applications.models import MOU
 from applications.signatures import signature_matches
+from pac.workflow import TransitionError
 from tests.applications.factories import ApplicationFactory, MOUFactory
 from tests.factories import UserFactory
 
@@ -55,7 +56,7 @@ def _requested(signer_name="Dana Director"):
 
 def test_the_service_refuses_someone_elses_name_and_keeps_the_mou_waiting():
     mou = _requested()
-    with pytest.raises(services.TransitionError) as info:
+    with pytest.raises(TransitionError) as info:
         services.mou_sign(mou=mou, signature_name="Someone Else", confirmed=True, ip=None)
     assert "Dana Director" in info.value.messages[0] and "Someone Else" in info.value.messages[0]
     mou.refresh_from_db()
@@ -69,7 +70,7 @@ def test_the_service_accepts_the_name_with_other_case_and_accents_and_records_wh
 
 
 def _token(mou: MOU) -> str:
-    from applications.models import new_token
+    from pac.workflow import new_token
 
     token, digest = new_token()
     MOU.objects.filter(pk=mou.pk).update(token_hash=digest)

@@ -16,6 +16,7 @@ from django.urls import reverse
 from applications import services
 from applications.models import Recommendation
 from applications.uploads import DOCX, PDF, validate_document
+from pac.workflow import TransitionError
 from tests.applications.factories import ApplicationFactory, RecommendationFactory
 
 pytestmark = pytest.mark.django_db
@@ -187,7 +188,7 @@ def test_a_docx_named_pdf_is_stored_and_served_as_a_docx(program_year):
 
 def test_the_storing_service_refuses_a_polyglot_even_without_the_form(program_year):
     application = ApplicationFactory(program_year=program_year, resume="", resume_name="")
-    with pytest.raises(services.TransitionError, match="contains web-page code"):
+    with pytest.raises(TransitionError, match="contains web-page code"):
         services.application_update(
             application=application, actor=application.created_by, data={}, resume=upload("cv.pdf", handmade_pdf(HTML))
         )

@@ -187,7 +187,7 @@ def test_recommender_link_works_once_without_an_account(client, program_year, dj
 
 def _token_for(link) -> str:
     """Issue a known token (the emailed one is never stored)."""
-    from applications.models import new_token
+    from pac.workflow import new_token
 
     token, token_hash = new_token()
     type(link).objects.filter(pk=link.pk).update(token_hash=token_hash)

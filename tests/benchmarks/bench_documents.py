@@ -4,7 +4,8 @@
 
 Times each document's builder (best of a few runs, time.perf_counter, after a warm-up render that
 loads the fonts) and its peak Python memory (tracemalloc, in a separate run since tracing slows
-the code down), and prints a table. Nothing here asserts a time: the figures go in the README.
+the code down), prints a table and writes it to ``docs/benchmarks/documents.md`` (the documentation
+quotes that file). Nothing here asserts a time.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import gc
 import time
 import tracemalloc
+from pathlib import Path
 
 import pytest
 
@@ -39,11 +41,34 @@ def measure(label: str, build, *, repeat: int = 3) -> tuple[str, float, float, i
     return label, best, peak / 2**20, size, pages
 
 
+MEASURED: list[list[str]] = []
+FIGURES = Path(__file__).resolve().parents[2] / "docs" / "benchmarks" / "documents.md"
+
+
 def report(rows) -> None:
     print("\n| document | best time | peak Python memory | PDF size | pages |")
     print("|---|---|---|---|---|")
     for label, seconds, mib, size, pages in rows:
-        print(f"| {label} | {seconds:.2f} s | {mib:.0f} MiB | {size / 1024:.0f} KiB | {pages} |")
+        row = [label, f"{seconds:.2f} s", f"{mib:.0f} MiB", f"{size / 1024:.0f} KiB", str(pages)]
+        MEASURED.append(row)
+        print("| " + " | ".join(row) + " |")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _write_figures():
+    yield
+    if MEASURED:
+        from django.db import connection
+
+        from pairings.benchmark import write_figures
+
+        write_figures(
+            FIGURES,
+            title=f"PDF document benchmark ({connection.vendor})",
+            command="make benchmark",
+            header=["document", "best time", "peak Python memory", "PDF size", "pages"],
+            rows=MEASURED,
+        )
 
 
 LONG = (

@@ -8,8 +8,8 @@ from contextlib import contextmanager
 import pytest
 from django.utils import timezone
 
-from applications.services import TransitionError
 from coaching.models import Meeting
+from pac.workflow import TransitionError
 from pairings import services as pairing
 from pairings.models import Pair
 from tests.applications.factories import MOUFactory

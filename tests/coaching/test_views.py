@@ -342,7 +342,10 @@ def test_leader_sees_their_quarterly_plc_expectation(client, two_pairs, staff_us
     client.force_login(pair.leader.user)
     page = client.get(reverse("coaching:workspace", args=[pair.pk])).content.decode()
     assert "Leaders are expected at the regional PLC at least quarterly: 1 of" in page
-    assert "Pre-service orientation" not in page  # the coach's training record is not the leader's business
+    # the coach's training record is not the leader's business (the Mentee's participation is: the model
+    # asks the leader to "support participation in required observations, trainings and other meetings")
+    assert f"Training and PLC ({pair.coach.full_name})" not in page and "Ongoing training:" not in page
+    assert f"Participation ({pair.mentee.full_name})" in page
 
 
 def test_the_reminder_send_time_is_a_periodic_task_staff_can_edit():

@@ -15,6 +15,7 @@ from evaluation import coach_reviews
 from evaluation.models import CoachReview, PanelRecommendation
 from evaluation.my_work import coach_reviews_panel
 from pac.models import OutboundEmail
+from pac.workflow import TransitionError
 from tests.applications.factories import CommitteeFactory, CommitteeMemberFactory
 from tests.coaching.factories import active_pair
 
@@ -60,7 +61,7 @@ def test_the_coach_cannot_recommend_on_their_own_review(client, setting):
     url = reverse("evaluation:coach_review", args=[own.pk])
     response = client.post(url, {"action": "recommend", "recommendation": "continue", "comments": "I am great."})
     assert response.status_code == 404
-    with pytest.raises(coach_reviews.TransitionError, match="recused"):
+    with pytest.raises(TransitionError, match="recused"):
         coach_reviews.recommendation_record(
             review=own, member=coach_member, recommendation="continue", comments="I am great."
         )

@@ -154,9 +154,9 @@ def test_an_observation_stores_cycles_and_computed_results(observation_setup):
 def test_a_lapsed_certificate_or_the_pairs_coach_cannot_observe(observation_setup, staff_user):
     import datetime
 
-    from applications.services import TransitionError
     from evaluation.models import Observation
     from evaluation.services import observation_record
+    from pac.workflow import TransitionError
 
     pair, instrument, observer = observation_setup
     kwargs = {
@@ -181,9 +181,9 @@ def test_a_lapsed_certificate_or_the_pairs_coach_cannot_observe(observation_setu
 def test_a_bad_score_saves_nothing(observation_setup):
     import datetime
 
-    from applications.services import TransitionError
     from evaluation.models import Cycle, Observation
     from evaluation.services import observation_record
+    from pac.workflow import TransitionError
 
     pair, instrument, observer = observation_setup
     with pytest.raises(TransitionError, match="Nothing was saved: cycle 2: LM is missing"):

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from evaluation import services
 from evaluation.models import Instrument, Observation, ScheduledObservation
+from pac.workflow import TransitionError
 from tests.coaching.factories import active_pair
 from tests.evaluation.factories import certified_observer, record
 from tests.factories import UserFactory
@@ -125,7 +126,7 @@ def test_a_future_date_is_refused(client, scheduled):
 
 
 def test_the_pairs_coach_cannot_be_scheduled_as_observer(pair, staff_user):
-    with pytest.raises(services.TransitionError, match="independent"):
+    with pytest.raises(TransitionError, match="independent"):
         services.schedule_save(
             actor=staff_user,
             pair=pair,

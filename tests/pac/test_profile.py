@@ -11,6 +11,7 @@ from django.utils import timezone
 from applications import services
 from applications.models import Application
 from pac.models import Person, User
+from pac.workflow import TransitionError
 from tests.factories import PersonFactory, ProgramYearFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -178,7 +179,7 @@ def test_no_email_is_built_for_an_applicant_without_a_name(open_year, django_cap
         program_year=open_year, role="ct", applicant=applicant, created_by=applicant.user
     )
     mail.outbox.clear()
-    with pytest.raises(services.TransitionError, match="name"):
+    with pytest.raises(TransitionError, match="name"):
         services.recommendation_add(
             application=application,
             actor=applicant.user,
@@ -186,7 +187,7 @@ def test_no_email_is_built_for_an_applicant_without_a_name(open_year, django_cap
             email="pat@example.org",
             relationship="professional_peer",
         )
-    with pytest.raises(services.TransitionError, match="name"):
+    with pytest.raises(TransitionError, match="name"):
         services.mou_render(
             template=services.mou_template_for("ct"), application=application, signer_name="Lee", signer_title=""
         )

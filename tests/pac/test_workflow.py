@@ -46,6 +46,15 @@ def test_a_refused_step_with_a_form_goes_on_the_form_and_keeps_what_was_typed():
     assert form["note"].value() == "kept"
 
 
+def test_a_refusal_that_names_a_field_goes_on_that_field():
+    form = _Form(data={"note": "x"})
+    assert form.is_valid()
+    with attempt(form=form) as step:
+        raise TransitionError({"note": "Type the whole note."})
+    assert step.error == "Type the whole note."
+    assert form.errors == {"note": ["Type the whole note."]}
+
+
 def test_other_errors_are_not_swallowed():
     with pytest.raises(KeyError), attempt(_request()):
         raise KeyError("a bug stays a bug")

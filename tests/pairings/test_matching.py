@@ -469,3 +469,14 @@ def test_matching_module_does_not_need_django():
         [sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_the_benchmark_writes_its_figures_to_the_file_it_is_given(tmp_path):
+    from pairings import benchmark
+
+    target = tmp_path / "figures" / "pairing.md"
+    result = benchmark.main(["--coaches", "20", "--mentees", "30", "--repeat", "1", "--write", str(target)])
+    text = target.read_text()
+    assert "Written by `make benchmark`" in text and "Do not edit by hand" in text
+    assert f"| {result['matched']} | {result['unmatched']} |" in text
+    assert "20 coaches" in text and "30 mentees" in text

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from applications.services import TransitionError
 from coaching import services as coaching
+from pac.workflow import TransitionError
 from pairings import services
 from pairings.models import Pair
 from tests.pairings.factories import accepted
@@ -76,3 +76,20 @@ def test_a_note_before_the_goal_exists_gets_a_message(client, staff_user, progra
     response = client.post(reverse("coaching:goal_new", args=[pair.pk]), {"action": "note", "text": "early"})
     assert response.status_code == 400
     assert "Save the goal before adding progress notes." in response.content.decode()
+
+
+def test_lowering_a_capacity_below_a_live_pair_in_the_admin_says_why(client, staff_user):
+    from django.contrib.messages import get_messages
+
+    from pairings.models import Capacity
+    from tests.pairings.factories import PairFactory
+
+    pair = PairFactory(coach_slot=2)
+    client.force_login(staff_user)
+    response = client.post(
+        reverse("admin:pairings_capacity_add"),
+        {"program_year": pair.program_year_id, "coach": pair.coach_id, "capacity": 1, "note": ""},
+    )
+    assert response.status_code in (200, 302)
+    assert any("before lowering their capacity below 2" in str(m) for m in get_messages(response.wsgi_request))
+    assert not Capacity.objects.filter(coach=pair.coach, capacity=1).exists()

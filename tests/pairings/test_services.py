@@ -13,8 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from applications.models import Stage
-from applications.services import TransitionError
 from pac.models import OutboundEmail, Region, Tag
+from pac.workflow import TransitionError
 from pairings import services
 from pairings.models import Capacity, Kind, Pair, RegionWaiver
 from pairings.selectors import pool, regional_targets

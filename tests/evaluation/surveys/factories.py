@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from applications.models import hash_token
 from evaluation.models import Invitation, Question, Response, Survey, SurveyRound
 from evaluation.surveys import services
 from pac.models import Person, Region, User
+from pac.workflow import hash_token
 from pairings.models import Pair
 from tests.applications.factories import CommitteeFactory, CommitteeMemberFactory
 from tests.coaching.factories import active_pair

@@ -8,10 +8,10 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from applications.models import hash_token
 from evaluation.models import Answer, Invitation, Response, SurveyRound
 from evaluation.surveys import services
 from pac.models import OutboundEmail
+from pac.workflow import LinkError, TransitionError, hash_token
 from pairings.models import Pair
 from tests.applications.factories import CommitteeFactory, CommitteeMemberFactory
 from tests.coaching.factories import active_pair
@@ -86,16 +86,16 @@ def test_a_coach_without_a_program_has_no_facilitator(s, program_year):
 
 
 def test_only_staff_send(s, program_year):
-    with pytest.raises(services.TransitionError, match="Only EEC staff"):
+    with pytest.raises(TransitionError, match="Only EEC staff"):
         send(s, program_year, s.coach.user)
     assert not SurveyRound.objects.exists()
 
 
 def test_send_refuses_a_past_closing_day_and_a_second_open_round(s, program_year, staff_user):
-    with pytest.raises(services.TransitionError, match="from today on"):
+    with pytest.raises(TransitionError, match="from today on"):
         send(s, program_year, staff_user, closes_in_days=-1)
     send(s, program_year, staff_user)
-    with pytest.raises(services.TransitionError, match="already open until"):
+    with pytest.raises(TransitionError, match="already open until"):
         send(s, program_year, staff_user)
     assert SurveyRound.objects.count() == 1
 
@@ -103,7 +103,7 @@ def test_send_refuses_a_past_closing_day_and_a_second_open_round(s, program_year
 def test_send_refuses_when_no_one_can_be_asked(program_year, staff_user):
     pair = active_pair(program_year, staff_user)  # no leader
     survey = small_survey()
-    with pytest.raises(services.TransitionError, match="No one to ask"):
+    with pytest.raises(TransitionError, match="No one to ask"):
         services.round_send(
             survey=survey,
             coach=pair.coach,
@@ -115,7 +115,7 @@ def test_send_refuses_when_no_one_can_be_asked(program_year, staff_user):
 
 
 def test_send_refuses_someone_who_did_not_coach_that_year(program_year, staff_user):
-    with pytest.raises(services.TransitionError, match="no Mentees"):
+    with pytest.raises(TransitionError, match="no Mentees"):
         services.round_send(
             survey=small_survey(),
             coach=PersonFactory(),
@@ -162,7 +162,7 @@ def test_answers_are_saved_once(s, program_year, staff_user):
         (None, "Monthly", ""),
         (None, "", "Great coach"),
     ]
-    with pytest.raises(services.LinkError, match="already answered"):
+    with pytest.raises(LinkError, match="already answered"):
         services.response_submit(invitation=invitation, answers=answers_for(s.survey), via="link")
     assert Response.objects.count() == 1
 
@@ -174,7 +174,7 @@ def test_a_simultaneous_second_answer_hits_the_database_rule(s, program_year, st
     Response.objects.create(invitation=invitation, via="link")  # the other request, not yet marked answered
     with (
         mock.patch.object(Response.objects, "filter") as filter_,
-        pytest.raises(services.LinkError, match="already answered"),
+        pytest.raises(LinkError, match="already answered"),
     ):
         filter_.return_value.exists.return_value = False
         services.response_submit(invitation=invitation, answers=answers_for(s.survey), via="link")
@@ -211,16 +211,16 @@ def test_a_closed_round_takes_no_answers(s, program_year, staff_user):
     survey_round = send(s, program_year, staff_user)
     SurveyRound.objects.filter(pk=survey_round.pk).update(closes_on=timezone.localdate() - datetime.timedelta(days=1))
     invitation = survey_round.invitations.get(audience="mentee")
-    with pytest.raises(services.LinkError, match="closed on"):
+    with pytest.raises(LinkError, match="closed on"):
         services.response_submit(invitation=invitation, answers=answers_for(s.survey), via="link")
-    with pytest.raises(services.LinkError, match="closed on"):
+    with pytest.raises(LinkError, match="closed on"):
         services.invitation_for_token(token_of(invitation))
     assert services.invitation_for_token(token_of(invitation), require_open=False) == invitation
 
 
 def test_signed_in_answers_only_by_the_invited_account(s, program_year, staff_user):
     invitation = send(s, program_year, staff_user).invitations.get(audience="mentee")
-    with pytest.raises(services.TransitionError, match="someone else"):
+    with pytest.raises(TransitionError, match="someone else"):
         services.response_submit(
             invitation=invitation, answers=answers_for(s.survey), via="account", user=s.leader.user
         )
@@ -231,7 +231,7 @@ def test_signed_in_answers_only_by_the_invited_account(s, program_year, staff_us
 
 
 def test_unknown_link(db):
-    with pytest.raises(services.LinkError) as caught:
+    with pytest.raises(LinkError) as caught:
         services.invitation_for_token("guessed")
     assert caught.value.status == 404
 

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('coaching', '0007_goal_horizon'),
+        ('coaching', '0008_mentee_participation_audience_and_recommended_training'),
         ('pairings', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
