@@ -136,6 +136,13 @@ def observation_record(
         raise TransitionError(
             f"This pair's pre/post cycle uses {cycle.tools_label}; pre and post must use the same tool to be compared."
         )
+    already = Observation.objects.filter(
+        pair=pair, time_point=time_point, observed_on=observed_on, observer=observer
+    ).first()
+    if already is not None:  # a second click on Save, or the same visit entered twice
+        raise TransitionError(
+            f"This visit is already recorded ({already}, observed by {observer.full_name}); nothing was saved again."
+        )
     tools = cycle.instruments()
     if len(cycles) < len(tools):
         raise TransitionError(

@@ -99,7 +99,7 @@ def observation_new(request: HttpRequest) -> HttpResponse:
     pairs = _recordable_pairs(request)
     schedule_id = request.GET.get("schedule", "")
     if schedule_id:
-        if not schedule_id.isdigit():
+        if not (schedule_id.isascii() and schedule_id.isdigit()):
             raise Http404("No such scheduled observation.")
         schedule = get_object_or_404(ScheduledObservation.objects.filter(pair__in=pairs), pk=schedule_id)
         return redirect(_record_url(schedule.pair_id, schedule.time_point))
@@ -119,7 +119,7 @@ def _cycle_count(request: HttpRequest, cycle) -> int:
     """The number of CLASS cycles from the query string (the setup form's choice): four unless a
     whole number from 1 to 6 is given; a mixed-age room needs one cycle on each of its tools."""
     raw = request.GET.get("cycles", "")
-    count = int(raw) if raw.isdigit() and 1 <= int(raw) <= MAX_CYCLES else 4
+    count = int(raw) if raw.isascii() and raw.isdigit() and 1 <= int(raw) <= MAX_CYCLES else 4
     return max(count, len(cycle.instruments()))
 
 

@@ -335,3 +335,19 @@ def test_mixed_tools_recorded_before_the_cycle_are_still_flagged(client, staff_u
     client.force_login(staff_user)
     growth = client.get(reverse("evaluation:cohort") + f"?year={program_year.pk}").context["growth"]
     assert growth.mixed_tools == 1 and growth.with_both == 0
+
+
+def test_a_second_click_on_save_records_nothing_twice(client, scheduled):
+    client.force_login(scheduled.observer.user)
+    data = {"observed_on": TODAY().isoformat(), "classroom": "Room 4", **_scores()}
+    assert client.post(_entry_url(scheduled), data).status_code == 302
+    again = client.post(_entry_url(scheduled), data)
+    assert again.status_code == 400 and "This visit is already recorded" in again.content.decode()
+    assert Observation.objects.count() == 1
+
+
+def test_hand_edited_numbers_in_the_address_are_not_errors(client, scheduled):
+    client.force_login(scheduled.observer.user)
+    assert client.get(reverse("evaluation:observation_new") + "?schedule=%C2%B2").status_code == 404  # "²"
+    page = client.get(_entry_url(scheduled).replace("cycles=4", "cycles=%C2%B2"))
+    assert page.status_code == 200 and page.context["form"].cycle_numbers == [1, 2, 3, 4]
