@@ -146,6 +146,8 @@ class ApplicationAdmin(RecordAdmin):
         "decided_by",
         "decision_note",
         "withdrawn_reason",
+        # a second year is made by evaluation's six-month review decision (services.application_renew)
+        "renewal_of",
         # reopened on the staff application page (services.application_reopen), with a reason
         "reopened_until",
         "reopened_reason",
@@ -157,7 +159,21 @@ class ApplicationAdmin(RecordAdmin):
         "resume_name",
     ]
     fieldsets = (
-        (None, {"fields": ("reference", "staff_page", "program_year", "role", "applicant", "created_by", "stage")}),
+        (
+            None,
+            {
+                "fields": (
+                    "reference",
+                    "staff_page",
+                    "program_year",
+                    "role",
+                    "applicant",
+                    "created_by",
+                    "stage",
+                    "renewal_of",
+                )
+            },
+        ),
         ("Workplace", {"fields": ("program", "program_type", "qris_level", "qris_status", "fcc_system_member")}),
         (
             "Qualifications",
@@ -405,15 +421,35 @@ class MOUTemplateAdmin(RecordAdmin):
 # --- committees and rubrics ---------------------------------------------------------------------
 
 
-class CommitteeMemberInline(admin.TabularInline):
+def _with_panel_seat(queryset):
+    """Committee seats marked with whether their holder sits on the year's Advisory Panel (read from
+    the panel, pac.selectors; a committee seat no longer says so itself)."""
+    from django.db.models import Exists, OuterRef
+
+    from pac.selectors import advisory_panel_memberships
+
+    seats = advisory_panel_memberships().filter(
+        user=OuterRef("user"), panel__program_year=OuterRef("committee__program_year")
+    )
+    return queryset.annotate(sits_on_panel=Exists(seats))
+
+
+class PanelSeatColumn:
+    @admin.display(boolean=True, description="on the Advisory Panel")
+    def on_advisory_panel(self, obj: CommitteeMember) -> bool:
+        return getattr(obj, "sits_on_panel", False)
+
+
+class CommitteeMemberInline(PanelSeatColumn, admin.TabularInline):
     model = CommitteeMember
     extra = 0
     can_delete = False
-    fields = ["user", "kind"]
+    fields = ["user", "kind", "on_advisory_panel"]
+    readonly_fields = ["on_advisory_panel"]
     autocomplete_fields = ["user"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("user")
+        return _with_panel_seat(super().get_queryset(request).select_related("user"))
 
 
 @admin.register(Committee)
@@ -427,12 +463,15 @@ class CommitteeAdmin(RecordAdmin):
 
 
 @admin.register(CommitteeMember)
-class CommitteeMemberAdmin(RecordAdmin):
-    list_display = ["user", "committee", "kind"]
+class CommitteeMemberAdmin(PanelSeatColumn, RecordAdmin):
+    list_display = ["user", "committee", "kind", "on_advisory_panel"]
     list_filter = ["kind", "committee__program_year", "committee"]
     search_fields = ["user__email", "user__full_name", "committee__name"]
     list_select_related = ["user", "committee__program_year"]
     autocomplete_fields = ["committee", "user"]
+
+    def get_queryset(self, request):
+        return _with_panel_seat(super().get_queryset(request))
 
 
 class CriterionInline(admin.StackedInline):
@@ -535,3 +574,19 @@ class InterviewSlotAdmin(RecordAdmin):
     ]
     readonly_fields = ["application", "booked_at", "created_at"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    INVITATION_FIELDS = ("starts_at", "duration_minutes", "location", "video_link", "panel")
+
+    def save_related(self, request, form, formsets, change):
+        """A booked slot whose time, place or panel changed: the applicant and the panel get the
+        changed calendar invitation, anyone taken off the panel a cancellation (the panel is saved
+        here, after ``save_model``, so this is the first moment the slot is whole)."""
+        super().save_related(request, form, formsets, change)
+        if not change or not form.instance.application_id or not set(self.INVITATION_FIELDS) & set(form.changed_data):
+            return
+        from . import services
+
+        before = set(form.initial.get("panel") or [])
+        removed = [u for u in before if u not in set(form.cleaned_data.get("panel") or [])]
+        if services.slot_details_changed(slot=form.instance, removed_panel=removed):
+            messages.info(request, "The applicant and the panel are sent the changed calendar invitation.")

@@ -8,5 +8,5 @@ class ApplicationsConfig(AppConfig):
     verbose_name = "Applications and review"
 
     def ready(self) -> None:
-        # registers rules, My work panels and navigation, and the document jobs
-        from . import documents, my_work, permissions  # noqa: F401
+        # registers rules, My work panels and navigation, the document jobs and calendar feed sources
+        from . import calendar, documents, my_work, permissions  # noqa: F401

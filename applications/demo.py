@@ -76,12 +76,9 @@ def _committee(ctx: DemoContext) -> Committee:
     committee, _ = Committee.objects.get_or_create(program_year=ctx.program_year, name="Statewide review committee")
     staff = ctx.people["staff"][0].user
     members = [p.user for p in ctx.people["reviewer"]] + [staff]
-    for index, user in enumerate(members):
-        kind = (
-            CommitteeMember.Kind.EEC
-            if user == staff
-            else (CommitteeMember.Kind.ADVISORY_PANEL if index % 2 == 0 else CommitteeMember.Kind.OTHER)
-        )
+    for user in members:
+        # whether a reviewer also sits on the Advisory Panel is the panel's to say (evaluation/demo.py)
+        kind = CommitteeMember.Kind.EEC if user == staff else CommitteeMember.Kind.OTHER
         CommitteeMember.objects.get_or_create(committee=committee, user=user, defaults={"kind": kind})
     return committee
 

@@ -457,3 +457,9 @@ class BulkDecisionForm(DecisionForm):
     """The decisions page's bulk form: the ticked applications and one decision for all of them."""
 
     reference = ReferencesField(required=False)
+
+
+class SlotCancelForm(forms.Form):
+    """Staff call off a booked interview; the reason is sent to the applicant and the panel."""
+
+    reason = forms.CharField(label="Why it is cancelled (sent to the applicant and the panel)", max_length=300)

@@ -128,3 +128,7 @@ def mous_visible_to(user) -> QuerySet[MOU]:
     return MOU.objects.filter(
         Q(application__applicant__user=user) | Q(signed_by_user=user) | Q(signer_person__user=user)
     )
+
+
+# the staff application list as CSV (the same columns as the page)
+rules.add_perm("applications.export_applications", is_eec_staff)

@@ -131,10 +131,10 @@ def checklist(application: Application) -> list[ChecklistItem]:
 # --- staff lists ---------------------------------------------------------------------------------
 
 
-def staff_applications(
-    *, program_year: ProgramYear, stage: str = "", role: str = "", region: str = "", q: str = ""
-) -> QuerySet[Application]:
-    qs = (
+def staff_applications(*, program_year: ProgramYear) -> QuerySet[Application]:
+    """The year's applications for the staff list, with their letters and Tier 2 reviews counted
+    (one query a page; the list's filters are applications/filters.py)."""
+    return (
         Application.objects.filter(program_year=program_year)
         .select_related("applicant", "program__region")
         .annotate(
@@ -149,20 +149,6 @@ def staff_applications(
         )
         .order_by("program__region__number", "role", "reference")
     )
-    if stage:
-        qs = qs.filter(stage=stage)
-    if role:
-        qs = qs.filter(role=role)
-    if region:
-        qs = qs.filter(program__region__number=region)
-    if q:
-        qs = qs.filter(
-            Q(reference__icontains=q)
-            | Q(applicant__last_name__icontains=q)
-            | Q(applicant__first_name__icontains=q)
-            | Q(applicant__email__icontains=q)
-        )
-    return qs
 
 
 @dataclass

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applicant, documents, links, review, staff
+from .views import applicant, documents, interview_calendar, links, review, staff
 
 app_name = "applications"
 
@@ -26,6 +26,7 @@ urlpatterns = [
     path("staff/assign/", staff.assign_all, name="assign_all"),
     path("staff/results/", staff.results, name="results"),
     path("staff/interviews/", staff.interviews, name="interviews"),
+    path("staff/interviews/<int:slot_id>/cancel/", interview_calendar.slot_cancel, name="interview_cancel"),
     path("staff/decisions/", staff.decisions, name="decisions"),
     path("staff/<str:reference>/", staff.detail, name="staff_detail"),
     path("staff/<str:reference>/checks/<int:check_id>/override/", staff.override, name="staff_override"),

@@ -8,4 +8,5 @@ class CoachingConfig(AppConfig):
     verbose_name = "Coaching"
 
     def ready(self) -> None:
-        from . import annotations, documents, my_work, permissions  # noqa: F401  (registers rules, panels, navigation, documents, links)
+        # registers rules, panels, navigation, documents, links and calendar feed sources
+        from . import annotations, calendar, documents, my_work, permissions  # noqa: F401

@@ -11,6 +11,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from pac.models import OutboundEmail, Person, Tag, User
+from pac.workflow import Transition, Workflow
 from pairings.models import Pair
 
 MEETING_MINUTES = (60, 90)
@@ -286,6 +287,19 @@ class ThirtyDayReport(models.Model):
         RETURNED = "returned", "Returned for revision"
         ACKNOWLEDGED = "acknowledged", "Acknowledged"
 
+    # every step a report's status can take, and from where (drawn in docs/workflows.md)
+    workflow = Workflow(
+        "ThirtyDayReport",
+        Status,
+        [
+            Transition("submit", (Status.DRAFT, Status.RETURNED), Status.SUBMITTED, "the coach submits"),
+            Transition("return", (Status.SUBMITTED,), Status.RETURNED, "EEC returns it for revision"),
+            Transition("acknowledge", (Status.SUBMITTED,), Status.ACKNOWLEDGED, "EEC acknowledges it"),
+        ],
+        initial=Status.DRAFT,
+        noun="30-day report",
+    )
+
     pair = models.ForeignKey(Pair, on_delete=models.PROTECT, related_name="reports")
     period = models.PositiveSmallIntegerField()
     period_start = models.DateField()
@@ -314,7 +328,8 @@ class ThirtyDayReport(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+        """The coach edits a report while it can still be submitted."""
+        return self.workflow.can("submit", self.status)
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()

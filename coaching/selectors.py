@@ -17,6 +17,7 @@ from pairings.models import Kind, Pair
 
 from . import schedule
 from .models import Goal, GoalNote, Meeting, PlanEducator, ThirtyDayReport
+from .permissions import reports_visible_to
 
 OPEN = [ThirtyDayReport.Status.DRAFT, ThirtyDayReport.Status.RETURNED]
 
@@ -125,6 +126,17 @@ def staff_overview(program_year: ProgramYear) -> list[tuple[Pair, list]]:
     for pair in pairs:
         pair.overdue = overdue[pair.pk]
     return [(pair, flags[pair.pk]) for pair in pairs]
+
+
+def reports_for_year(program_year: ProgramYear, *, user) -> QuerySet[ThirtyDayReport]:
+    """The year's 30-day reports the user may see, with what staff's list shows joined (one query a
+    page; the list's filters are coaching/filters.py)."""
+    return (
+        reports_visible_to(user)
+        .filter(pair__program_year=program_year)
+        .select_related("pair__coach", "pair__mentee__program__region")
+        .order_by("due_on", "pair__coach__last_name", "pk")
+    )
 
 
 def reports_awaiting_review(program_year: ProgramYear) -> QuerySet[ThirtyDayReport]:

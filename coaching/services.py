@@ -365,27 +365,28 @@ def report_submit(*, report: ThirtyDayReport, actor: User, answers: dict[str, st
     if empty:
         raise TransitionError("Fill in every section before submitting: " + ", ".join(empty) + ".")
     now = timezone.now()
-    report.status = ThirtyDayReport.Status.SUBMITTED
+    report.status = ThirtyDayReport.workflow.require("submit", report.status)
     report.submitted_at = now
     report.was_late = timezone.localdate(now) > report.due_on
     report.save(update_fields=["status", "submitted_at", "was_late", "updated_at"])
     return report
 
 
-def _check_staff_review(report: ThirtyDayReport, actor: User) -> None:
+def _check_staff_review(report: ThirtyDayReport, actor: User, step: str) -> str:
+    """The status the review ``step`` (acknowledge or return) leads to, if staff may take it now."""
     if not is_eec_staff(actor):
         raise TransitionError("EEC staff review 30-day reports.")
-    if report.status != ThirtyDayReport.Status.SUBMITTED:
-        raise TransitionError(
-            f"This report is {report.get_status_display().lower()}; only a submitted report is reviewed."
-        )
+    return ThirtyDayReport.workflow.require(
+        step,
+        report.status,
+        refusal=f"This report is {report.get_status_display().lower()}; only a submitted report is reviewed.",
+    )
 
 
 @transaction.atomic
 def report_acknowledge(*, report: ThirtyDayReport, actor: User) -> ThirtyDayReport:
     report = ThirtyDayReport.objects.select_for_update(of=("self",)).get(pk=report.pk)
-    _check_staff_review(report, actor)
-    report.status = ThirtyDayReport.Status.ACKNOWLEDGED
+    report.status = _check_staff_review(report, actor, "acknowledge")
     report.reviewed_by, report.reviewed_at = actor, timezone.now()
     report.save(update_fields=["status", "reviewed_by", "reviewed_at", "updated_at"])
     return report
@@ -395,10 +396,10 @@ def report_acknowledge(*, report: ThirtyDayReport, actor: User) -> ThirtyDayRepo
 def report_return(*, report: ThirtyDayReport, actor: User, comment: str) -> ThirtyDayReport:
     """Send a report back to the coach for revision, with a comment; it re-opens for editing."""
     report = ThirtyDayReport.objects.select_for_update(of=("self",)).select_related("pair__coach").get(pk=report.pk)
-    _check_staff_review(report, actor)
+    status = _check_staff_review(report, actor, "return")
     if not comment.strip():
         raise TransitionError("Say what needs revising.")
-    report.status = ThirtyDayReport.Status.RETURNED
+    report.status = status
     report.review_comment = comment.strip()
     report.reviewed_by, report.reviewed_at = actor, timezone.now()
     report.save(update_fields=["status", "review_comment", "reviewed_by", "reviewed_at", "updated_at"])

@@ -19,6 +19,7 @@ urlpatterns = [
     path("reports/<int:report_id>/report.pdf", document_views.report_pdf, name="report_pdf"),
     path("reports/bundle/", document_views.coach_reports, name="coach_reports"),
     path("staff/", views.overview, name="overview"),
+    path("staff/reports/", views.report_list, name="reports"),
     path("training/", views.training, name="training"),
     path("training/<int:event_id>/", views.attendance, name="attendance"),
     path("reminders/<int:reminder_id>/read/", views.reminder_read, name="reminder_read"),

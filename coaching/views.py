@@ -8,15 +8,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pac.tables import staff_list
 from pac.views import program_year_for, staff_required
 from pac.workflow import attempt
 from pairings.models import Pair
 from pairings.permissions import pairs_visible_to
 
 from . import participation, selectors, services
+from .filters import ReportFilter
 from .forms import GoalForm, GoalNoteForm, MeetingForm, MeetingWithdrawForm, ReportForm, ReturnForm, TrainingEventForm
 from .models import Goal, Meeting, Reminder, TrainingEvent
 from .permissions import can_keep_attendance, reports_visible_to
+from .tables import ReportTable
 
 
 def _pair(request: HttpRequest, pk: int) -> Pair:
@@ -275,6 +278,23 @@ def overview(request: HttpRequest) -> HttpResponse:
         "coaching/overview.html",
         {"year": year, "rows": selectors.staff_overview(year), "awaiting": selectors.reports_awaiting_review(year)},
     )
+
+
+@require_GET
+@staff_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    year = program_year_for(request)
+    filters = ReportFilter(request.GET, queryset=selectors.reports_for_year(year, user=request.user))
+    table = ReportTable(filters.qs, caption=f"30-day reports of {year}")
+    export = staff_list(
+        request,
+        table,
+        export_name=f"30-day reports {year}",
+        may_export=request.user.has_perm("coaching.export_reports"),
+    )
+    if export is not None:
+        return export
+    return render(request, "coaching/report_list.html", {"year": year, "filter": filters, "table": table})
 
 
 @require_POST

@@ -12,6 +12,7 @@ from .models import (
     PanelRecommendation,
     PrePostCycle,
     ReferenceFigure,
+    ReviewOutcome,
     ScheduledObservation,
 )
 
@@ -152,4 +153,20 @@ class CoachReviewAdmin(RecordAdmin):
         return False
 
 
+@admin.register(ReviewOutcome)
+class ReviewOutcomeAdmin(RecordAdmin):
+    """What each decision has done (evaluation/second_year.py). Read-only: it follows the decision
+    on the review page; staff carry waiting decisions out on the second-year page."""
+
+    list_display = ["review", "decision", "status", "next_year", "renewal", "role_ends_on", "problem"]
+    list_filter = ["status", "decision", "review__program_year", "next_year"]
+    search_fields = ["review__coach__last_name", "review__coach__first_name", "renewal__reference"]
+    list_select_related = ["review__coach", "review__program_year", "next_year", "renewal"]
+    readonly_fields = [f.name for f in ReviewOutcome._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+from .interviews import admin as _interviews_admin  # noqa: E402, F401
 from .surveys import admin as _surveys_admin  # noqa: E402, F401

@@ -10,10 +10,19 @@ class EvaluationConfig(AppConfig):
     def ready(self) -> None:
         import importlib
 
-        # registers rules, My work panels, navigation, tasks and annotations of each part
-        for module in ("permissions", "my_work", "tasks", "documents", "pair_report", "annotations"):
+        # registers rules, My work panels, navigation, tasks, annotations and calendar sources of each part
+        for module in (
+            "permissions",
+            "my_work",
+            "tasks",
+            "documents",
+            "pair_report",
+            "annotations",
+            "calendar",
+            "second_year",  # carries waiting decisions into a program year when staff create it
+        ):
             importlib.import_module(f"{self.name}.{module}")
-        for part in ("surveys",):
+        for part in ("surveys", "interviews"):
             for module in ("permissions", "my_work", "tasks"):
                 try:
                     importlib.import_module(f"{self.name}.{part}.{module}")

@@ -28,13 +28,15 @@ from pac.links import absolute_url
 from pac.models import ProgramYear, User
 from pac.permissions import is_eec_staff
 from pac.roles import StaffRole
+from pac.selectors import advisory_panel_users
 from pac.services import email_queue
 from pac.workflow import TransitionError
 from pairings.models import Kind, Pair
 
+from . import second_year
 from .models import Answer, CoachReview, DomainResult, Invitation, Observation, PanelRecommendation, Question
 from .models import Recommendation as Choice
-from .permissions import advisory_panel_users, coach_reviews_visible_to
+from .permissions import coach_reviews_visible_to
 
 REVIEW_AFTER_DAYS = 182
 LIVE = (Pair.Status.ACTIVE, Pair.Status.ENDED)
@@ -146,6 +148,8 @@ def decision_record(*, review: CoachReview, actor: User, decision: str, note: st
         raise TransitionError("EEC staff record the decision.")
     if decision not in Choice.values:
         raise TransitionError("Choose continue or do not continue.")
+    if review.decision and not note.strip():
+        raise TransitionError("Say in the note why the decision is revised.")
     leaning = majority(review)
     if not note.strip() and (not leaning or leaning != decision):
         raise TransitionError(
@@ -155,6 +159,9 @@ def decision_record(*, review: CoachReview, actor: User, decision: str, note: st
     review.decision, review.decision_note = decision, note.strip()
     review.decided_by, review.decided_at = actor, timezone.now()
     review.save()
+    # the decision is carried out at once: the next year's renewal and renewed MOU, or the notice
+    # and the pairs' end; a revision first undoes the earlier decision's (evaluation/second_year.py)
+    second_year.decision_carry_out(review=review, actor=actor)
     return review
 
 

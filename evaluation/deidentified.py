@@ -26,7 +26,15 @@ from django.db.models.functions import TruncMonth
 
 from pac.models import ProgramYear
 
-PREFIXES = {"person": "P", "program": "PR", "pair": "PAIR", "observation": "OBS", "round": "SR", "respondent": "R"}
+PREFIXES = {
+    "person": "P",
+    "program": "PR",
+    "pair": "PAIR",
+    "observation": "OBS",
+    "round": "SR",
+    "respondent": "R",
+    "interview": "INT",
+}
 
 
 def pseudonym(kind: str, pk: int | None) -> str:
@@ -270,6 +278,56 @@ def survey_answers(year: ProgramYear) -> tuple[list[str], Iterator[list]]:
     return headers, rows()
 
 
+def interview_answers(year: ProgramYear) -> tuple[list[str], Iterator[list]]:
+    """Closed answers of recorded formative interviews: open answers are the interviewer's notes of
+    what someone said and stay with EEC staff and the Advisory Panel. The interviewer is named only
+    by their capacity (panel or staff)."""
+    from .models import FormativeInterview, InterviewAnswer, InterviewQuestion
+
+    headers = [
+        "interview_id",
+        "interviewee_id",
+        "interviewee_role",
+        "coach_id",
+        "interviewer",
+        "held_month",
+        "protocol",
+        "protocol_version",
+        "question_number",
+        "question",
+        "choice",
+    ]
+    queryset = (
+        InterviewAnswer.objects.filter(
+            interview__program_year=year,
+            interview__status=FormativeInterview.Status.RECORDED,
+            question__kind=InterviewQuestion.Kind.CHOICE,
+        )
+        .exclude(choice="")
+        .select_related("interview", "question__protocol")
+        .order_by("interview__held_on", "interview_id", "question__order", "question_id")
+    )
+
+    def rows():
+        for a in queryset:
+            interview, protocol = a.interview, a.question.protocol
+            yield [
+                pseudonym("interview", interview.pk),
+                pseudonym("person", interview.interviewee_id),
+                interview.interviewee_role,
+                pseudonym("person", interview.coach_id),
+                interview.interviewer_capacity,
+                month(interview.held_on),
+                protocol.audience,
+                protocol.version,
+                a.question.order,
+                a.question.text,
+                a.choice,
+            ]
+
+    return headers, rows()
+
+
 DATASETS = {
     d.slug: d
     for d in [
@@ -296,6 +354,12 @@ DATASETS = {
             "Survey answers",
             "Agreement and single-choice answers about coaches (free text is not exported).",
             survey_answers,
+        ),
+        Dataset(
+            "interview-answers",
+            "Formative interview answers",
+            "Closed answers of formative interviews with coaches, Mentees and MAs (open answers are not exported).",
+            interview_answers,
         ),
     ]
 }

@@ -2,8 +2,11 @@
 post (modest gains on average, a few declines); this year's pre observations for most pairs, the
 rest scheduled (some overdue), and post observations scheduled for the spring; every other family
 child care room observed as a mixed-age room (Infant and Toddler cycles alternating); last year's six-month
-coach reviews; then survey responses (evaluation/surveys/demo.py). Observations go through the recording service, so the
-demo's scores obey the same rules as real ones."""
+coach reviews; then survey responses (evaluation/surveys/demo.py) and formative interviews
+(evaluation/interviews/demo.py); and this year's first decided reviews, carried out through the real
+workflow: one CT continues into next year (their leader has a renewed MOU to sign) and one does not
+(their pairs end with the year). Observations go through the recording service, so the demo's
+scores obey the same rules as real ones."""
 
 from __future__ import annotations
 
@@ -42,10 +45,13 @@ def seed(ctx: DemoContext) -> None:
             _seed_current(ctx, observers, tools, dimensions, staff)
             if past is not None:
                 _seed_past_reviews(ctx, past, staff)
+    from .interviews import demo as interview_demo
     from .surveys import demo as survey_demo
 
     survey_demo.seed(ctx)
+    interview_demo.seed(ctx)
     _seed_documents(ctx)
+    _seed_second_year(ctx)
 
 
 def _certify(observers, ctx: DemoContext) -> None:
@@ -239,19 +245,26 @@ def _seed_current(ctx, observers, tools, dimensions, staff) -> None:
 
 
 def _panel_with_a_coach(ctx, past) -> list:
-    """The Advisory Panel of last year and this year: two review committee members and one
-    Consultant Teacher (ct1), so a panel member has a six-month review of their own, from which
-    they are recused. Returns last year's panel."""
-    from applications.models import Committee, CommitteeMember
+    """The Advisory Panel of last year and this year: two review committee members (the first
+    chairs it) and one Consultant Teacher (ct1), so a panel member has a six-month review of their
+    own, from which they are recused. Returns the members, chair first."""
+    from pac.models import AdvisoryPanel, AdvisoryPanelMembership
 
     coach = ctx.people["ct"][0].user
     members = [p.user for p in ctx.people.get("reviewer", []) if p.user_id][::2][:2] + [coach]
     for year in (past, ctx.program_year):
-        committee, _ = Committee.objects.get_or_create(program_year=year, name="Statewide review committee")
-        for user in members:
-            CommitteeMember.objects.update_or_create(
-                committee=committee, user=user, defaults={"kind": CommitteeMember.Kind.ADVISORY_PANEL}
+        panel, _ = AdvisoryPanel.objects.get_or_create(program_year=year)
+        for index, user in enumerate(members):
+            AdvisoryPanelMembership.objects.update_or_create(
+                panel=panel,
+                user=user,
+                defaults={
+                    "role": AdvisoryPanelMembership.Role.CHAIR if index == 0 else AdvisoryPanelMembership.Role.MEMBER,
+                    "term_starts_on": past.starts_on,
+                    "represents": "Consultant Teachers" if user == coach else "",
+                },
             )
+    ctx.logins.append(("Advisory Panel chair", members[0].email))
     ctx.logins.append(("Advisory Panel (also a CT)", coach.email))
     return members
 
@@ -312,3 +325,59 @@ def _seed_documents(ctx) -> None:
     document_job_request(
         user=staff[0].user, kind=KIND, params=params, title=cohort_report_title(cohort_filter_from_params(params))
     )
+
+
+def _seed_second_year(ctx: DemoContext) -> None:
+    """This year's first two six-month reviews, decided early by staff through the real service
+    (coach_reviews.decision_record), so the second year shows on every page: a CT who continues into
+    next year, whose Program/Instructional Leader has the renewed MOU to sign on My work (they sign
+    it, and staff pair the coach in next year's suggestion), and a CT who does not continue, whose
+    pairs end with the year. Idempotent: nothing is done once a decision has been carried out."""
+    from pac.selectors import advisory_panel_users
+
+    from . import coach_reviews
+    from .models import CoachReview, PanelRecommendation, ReviewOutcome
+
+    year = ctx.program_year
+    if ReviewOutcome.objects.filter(review__program_year=year).exists() or ctx.next_program_year is None:
+        return
+    staff = ctx.people["staff"][0].user
+    panel = list(advisory_panel_users(year).order_by("pk"))
+    chosen = []
+    for coach in ctx.people.get("ct", [])[1:]:  # ct1 sits on the panel: their review is kept for the spring
+        pairs = Pair.objects.filter(program_year=year, coach=coach, status=Pair.Status.ACTIVE, started_on__isnull=False)
+        first = pairs.order_by("started_on").first()
+        mou = coach.applications.filter(program_year=year, role="ct", mous__status="signed").exists()
+        if first and mou and not CoachReview.objects.filter(program_year=year, coach=coach).exists():
+            chosen.append((coach, first))
+        if len(chosen) == 2:
+            break
+    for (coach, first), decision in zip(chosen, ("continue", "discontinue"), strict=False):
+        review = CoachReview.objects.create(
+            program_year=year,
+            coach=coach,
+            role="ct",
+            due_on=first.started_on + datetime.timedelta(days=182),
+        )
+        for member in panel:
+            if member.pk == coach.user_id:
+                continue
+            PanelRecommendation.objects.create(
+                review=review,
+                member=member,
+                recommendation=decision,
+                comments="Monthly coaching, reports on time, goals met early."
+                if decision == "continue"
+                else "Two months without a meeting and three late reports.",
+            )
+        coach_reviews.decision_record(
+            review=review,
+            actor=staff,
+            decision=decision,
+            note="Decided early: the panel was unanimous." if decision == "continue" else "",
+        )
+        if decision == "continue":
+            mou = review.outcome.renewal.mous.filter(status="requested").select_related("signer_person").first()
+            ctx.logins.append(("CT continuing for a second year", coach.email))
+            if mou is not None:
+                ctx.logins.append(("Leader: renewed MOU to sign", mou.signer_email))

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from pac import my_work, navigation
 from pac.models import ProgramYear
+from pac.selectors import advisory_panel_year_ids, is_on_advisory_panel
 
 from . import selectors
 
@@ -88,12 +89,12 @@ navigation.register(
 def coach_reviews_panel(request: HttpRequest) -> my_work.Panel | None:
     """Advisory Panel members: open six-month reviews still waiting for their recommendation."""
     from .models import CoachReview
-    from .permissions import is_panel_member
 
-    if not is_panel_member(request.user):
+    years = advisory_panel_year_ids(request.user)
+    if not years:
         return None
     waiting = list(
-        CoachReview.objects.filter(decision="", program_year__committees__memberships__user=request.user)
+        CoachReview.objects.filter(decision="", program_year_id__in=years)
         .exclude(recommendations__member=request.user)
         .exclude(coach__user=request.user)  # recused from their own review
         .select_related("coach")
@@ -115,13 +116,39 @@ navigation.register(
         "Coach reviews",
         "evaluation:coach_reviews",
         order=54,
-        check=lambda r: r.user.has_perm("pac.access_staff_pages") or is_panel(r.user),
+        check=lambda r: r.user.has_perm("pac.access_staff_pages") or is_on_advisory_panel(r.user),
         group=navigation.EVALUATION,
     )
 )
 
 
-def is_panel(user) -> bool:
-    from .permissions import is_panel_member
+@my_work.register
+def second_year_panel(request: HttpRequest) -> my_work.Panel | None:
+    """A coach's own six-month review decision and what it has done: their second year (the
+    renewed MOU, pairing) or the end of their role. The review page itself stays the panel's."""
+    from . import second_year
 
-    return is_panel_member(user)
+    progress = second_year.coach_progress(request.user)
+    if progress is None:
+        return None
+    return my_work.Panel(
+        title="Your second year" if progress.outcome.decision == "continue" else "Your six-month review",
+        template="evaluation/panels/second_year.html",
+        context={"progress": progress, "outcome": progress.outcome, "review": progress.review},
+        order=11,
+    )
+
+
+@my_work.register
+def staff_second_year_panel(request: HttpRequest) -> my_work.Panel | None:
+    """Staff: decisions waiting for a program year, renewed MOUs not yet signed, problems."""
+    if not request.user.has_perm("evaluation.manage_second_year"):
+        return None
+    from . import second_year
+
+    counts = second_year.staff_counts()
+    if not any(counts.values()):
+        return None
+    return my_work.Panel(
+        title="Second year", template="evaluation/panels/staff_second_year.html", context=counts, order=24
+    )

@@ -3,7 +3,7 @@
 - CLASS observers record observations and see the ones they made or are scheduled to make.
 - A pair's coach, mentee and leader see that pair's observations and growth page.
 - EEC staff see everything; evaluators see cohort analytics and de-identified exports only.
-- Advisory Panel members (committee members of kind "advisory panel" in the year) see coach
+- Advisory Panel members of the year (pac.AdvisoryPanel, asked through pac.selectors) see coach
   reviews and survey distributions, never free-text answers.
 Survey and review rules live beside their pages (evaluation/surveys; coach reviews in coach_reviews.py).
 """
@@ -14,32 +14,11 @@ import rules
 from django.db.models import Q, QuerySet
 
 from pac.permissions import is_class_observer, is_eec_staff, is_evaluator
+from pac.selectors import is_on_advisory_panel
 from pairings.models import Pair
 from pairings.permissions import is_pair_member
 
 from .models import CoachReview, Observation
-
-
-def advisory_panel_users(program_year=None):
-    """Users who sit on an active committee as Advisory Panel members (in a year, if given)."""
-    from applications.models import CommitteeMember
-    from pac.models import User
-
-    memberships = CommitteeMember.objects.filter(kind=CommitteeMember.Kind.ADVISORY_PANEL, committee__is_active=True)
-    if program_year is not None:
-        memberships = memberships.filter(committee__program_year=program_year)
-    return User.objects.filter(pk__in=memberships.values("user_id"), is_active=True)
-
-
-@rules.predicate
-def is_panel_member(user) -> bool:
-    if not user.is_authenticated:
-        return False
-    cached = getattr(user, "_pac_is_panel_member", None)
-    if cached is None:
-        cached = advisory_panel_users().filter(pk=user.pk).exists()
-        user._pac_is_panel_member = cached
-    return cached
 
 
 @rules.predicate
@@ -51,9 +30,7 @@ def is_reviewed_coach(user, review: CoachReview | None) -> bool:
 @rules.predicate
 def is_year_panel_member(user, review: CoachReview | None) -> bool:
     """On the Advisory Panel of the review's program year."""
-    if review is None or not user.is_authenticated:
-        return False
-    return advisory_panel_users(review.program_year_id).filter(pk=user.pk).exists()
+    return review is not None and is_on_advisory_panel(user, review.program_year_id)
 
 
 @rules.predicate
@@ -81,7 +58,13 @@ rules.add_perm("evaluation.view_cohort_analytics", is_eec_staff | is_evaluator)
 rules.add_perm("evaluation.export_deidentified", is_eec_staff | is_evaluator)
 # six-month coach reviews: staff and the year's Advisory Panel, except the coach under review
 rules.add_perm("evaluation.view_coach_review", ~is_reviewed_coach & (is_eec_staff | is_year_panel_member))
+# the observations and coach-review lists as CSV (the same columns as the pages): EEC staff only,
+# though observers, pair members and the Advisory Panel see the pages
+rules.add_perm("evaluation.export_observations", is_eec_staff)
+rules.add_perm("evaluation.export_coach_reviews", is_eec_staff)
 rules.add_perm("evaluation.recommend_coach_review", ~is_reviewed_coach & is_year_panel_member & review_undecided)
+# the second year: staff record and revise decisions and follow what they did (evaluation/second_year.py)
+rules.add_perm("evaluation.manage_second_year", is_eec_staff)
 
 
 def coach_reviews_visible_to(user, program_year) -> QuerySet[CoachReview]:
@@ -90,7 +73,7 @@ def coach_reviews_visible_to(user, program_year) -> QuerySet[CoachReview]:
     if not getattr(user, "is_authenticated", False):
         return CoachReview.objects.none()
     reviews = CoachReview.objects.filter(program_year=program_year)
-    if not (is_eec_staff(user) or advisory_panel_users(program_year).filter(pk=user.pk).exists()):
+    if not (is_eec_staff(user) or is_on_advisory_panel(user, program_year)):
         return reviews.none()
     return reviews.exclude(coach__user=user)
 

@@ -9,16 +9,21 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pac.models import ProgramYear
 from pac.permissions import is_eec_staff
+from pac.selectors import is_on_advisory_panel
+from pac.tables import staff_list
 from pac.views import staff_required
 from pac.workflow import attempt
 
-from . import coach_reviews
+from . import coach_reviews, second_year
+from .filters import CoachReviewFilter
+from .interviews.selectors import interviews_for_review
 from .models import CoachReview, PanelRecommendation, Recommendation
-from .permissions import advisory_panel_users
+from .tables import CoachReviewTable
 
 
 class RecommendationForm(forms.Form):
@@ -39,7 +44,7 @@ class DecisionForm(forms.Form):
 
 
 def _visible(request: HttpRequest, year: ProgramYear) -> bool:
-    return is_eec_staff(request.user) or advisory_panel_users(year).filter(pk=request.user.pk).exists()
+    return is_eec_staff(request.user) or is_on_advisory_panel(request.user, year)
 
 
 @require_http_methods(["GET"])
@@ -48,13 +53,24 @@ def review_list(request: HttpRequest) -> HttpResponse:
     year = ProgramYear.objects.filter(pk=year_id).first() if year_id.isdigit() else ProgramYear.objects.current()
     if year is None or not _visible(request, year):
         raise PermissionDenied("Coach reviews are for EEC staff and the year's Advisory Panel members.")
+    filters = CoachReviewFilter(request.GET, queryset=coach_reviews.reviews_visible_to(request.user, year))
+    table = CoachReviewTable(filters.qs)
+    export = staff_list(
+        request,
+        table,
+        export_name=f"coach reviews {year}",
+        may_export=request.user.has_perm("evaluation.export_coach_reviews"),
+    )
+    if export is not None:
+        return export
     return render(
         request,
         "evaluation/reviews.html",
         {
             "year": year,
             "years": ProgramYear.objects.all(),
-            "reviews": coach_reviews.reviews_visible_to(request.user, year),
+            "filter": filters,
+            "table": table,
             "is_staff": is_eec_staff(request.user),
         },
     )
@@ -84,6 +100,8 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"recommendation": mine.recommendation, "comments": mine.comments} if mine else None,
     )
     decision_form = DecisionForm(request.POST if action == "decide" else None)
+    if review.decision:
+        decision_form.fields["note"].help_text = "Required: say why the decision is revised."
     if action == "recommend":
         if not can_recommend:
             raise PermissionDenied("Only the year's Advisory Panel members recommend, until staff decide.")
@@ -100,9 +118,9 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied("EEC staff record the decision.")
         if decision_form.is_valid():
             with attempt(form=decision_form) as step:
-                coach_reviews.decision_record(review=review, actor=request.user, **decision_form.cleaned_data)
+                decided = coach_reviews.decision_record(review=review, actor=request.user, **decision_form.cleaned_data)
             if step.ok:
-                messages.success(request, "Decision recorded.")
+                messages.success(request, _decided_message(decided))
                 return redirect("evaluation:coach_review", pk=review.pk)
     return render(
         request,
@@ -110,6 +128,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "review": review,
             "figures": coach_reviews.review_figures(review, include_free_text=staff),
+            "interviews": interviews_for_review(review),
             "recommendations": coach_reviews.counted_recommendations(review)
             .select_related("member")
             .order_by("submitted_at"),
@@ -118,6 +137,80 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_recommend": can_recommend,
             "is_staff": staff,
             "majority": coach_reviews.majority(review),
+            "progress": second_year.progress_of([review])[0] if review.decision else None,
+            "earlier_decisions": _earlier_decisions(review),
         },
         status=400 if (recommendation_form.errors or decision_form.errors) else 200,
     )
+
+
+def _decided_message(review: CoachReview) -> str:
+    outcome = review.outcome
+    if outcome.status == outcome.Status.WAITING:
+        return (
+            "Decision recorded and the coach emailed. It is carried into the next program year when that year is "
+            "created in PAC."
+        )
+    if outcome.decision == Recommendation.CONTINUE:
+        return f"Decision recorded: the coach continues in {outcome.next_year}; the coach and their leader are emailed."
+    return (
+        f"Decision recorded: the coach's role ends on {outcome.role_ends_on:%B %-d, %Y}; the coach and their leader "
+        "are emailed."
+    )
+
+
+def _earlier_decisions(review: CoachReview) -> list:
+    """Each decision recorded before the current one (a revision keeps them in the history)."""
+    if not review.decided_at:
+        return []
+    seen, earlier = set(), []
+    for version in review.history.exclude(decided_at=None).select_related("decided_by").order_by("-history_date"):
+        if version.decided_at == review.decided_at or version.decided_at in seen:
+            continue
+        seen.add(version.decided_at)
+        earlier.append(version)
+    return earlier
+
+
+@require_http_methods(["GET"])
+@staff_required
+def second_year_list(request: HttpRequest) -> HttpResponse:
+    """Staff: what each decided review of a year has done (renewals, renewed MOUs, pairing in the next
+    year; roles ending), and the decisions still waiting for a program year."""
+    year_id = request.GET.get("year", "")
+    year = ProgramYear.objects.filter(pk=year_id).first() if year_id.isdigit() else None
+    year = year or _latest_year_with_decisions() or ProgramYear.objects.current()
+    if year is None:
+        raise Http404("No program year yet.")
+    return render(
+        request,
+        "evaluation/second_year.html",
+        {
+            "year": year,
+            "years": ProgramYear.objects.all(),
+            "rows": second_year.progress_of(second_year.decided_reviews(year)),
+            "next_year": second_year.next_year_after(year),
+            "counts": second_year.staff_counts(),
+        },
+    )
+
+
+def _latest_year_with_decisions() -> ProgramYear | None:
+    """The latest year whose decisions are still being carried out (or the latest with any)."""
+    return ProgramYear.objects.filter(coach_reviews__outcome__isnull=False).order_by("-starts_on").distinct().first()
+
+
+@require_POST
+@staff_required
+def second_year_carry_out(request: HttpRequest) -> HttpResponse:
+    """Staff ask PAC to carry out now the decisions waiting for a program year that exists (this
+    also happens when a year is created, and every morning)."""
+    carried = second_year.outcomes_carry_out(actor=request.user)
+    if carried:
+        messages.success(
+            request, f"Carried {carried} decision{'s' if carried != 1 else ''} into the next program year."
+        )
+    else:
+        messages.info(request, "Nothing to carry out: no decision is waiting for a program year that exists.")
+    year = request.POST.get("year", "")
+    return redirect(f"{reverse('evaluation:second_year')}?year={year}" if year.isdigit() else "evaluation:second_year")

@@ -29,6 +29,7 @@ from .models import (
     ReferenceFigure,
     ScheduledObservation,
 )
+from .permissions import observations_visible_to
 from .stats import Growth, improvement, paired_growth
 
 TIME_POINTS = [tp for tp, _ in Observation.TimePoint.choices]
@@ -487,6 +488,16 @@ def observer_assignments(person) -> QuerySet[ScheduledObservation]:
             "pair__pre_post_cycle__second_instrument",
         )
         .order_by("due_by")
+    )
+
+
+def observations_listed(user) -> QuerySet[Observation]:
+    """The observations list: what the user may see, latest first, with its columns joined (one
+    query a page; the list's filters are evaluation/filters.py)."""
+    return (
+        observations_visible_to(user)
+        .select_related("instrument", "observer", "pair__mentee__program__region", "pair__coach", "pair__program_year")
+        .order_by("-observed_on", "-pk")
     )
 
 

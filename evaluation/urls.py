@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from . import documents, export_views, pair_report, review_views, views
+from .interviews import urls as interview_urls
 from .surveys import urls as survey_urls
 
 app_name = "evaluation"
@@ -23,5 +24,8 @@ urlpatterns = [
     path("coach-reviews/", review_views.review_list, name="coach_reviews"),
     path("coach-reviews/open/", review_views.reviews_open_now, name="coach_reviews_open"),
     path("coach-reviews/<int:pk>/", review_views.review_detail, name="coach_review"),
+    path("coach-reviews/second-year/", review_views.second_year_list, name="second_year"),
+    path("coach-reviews/second-year/carry-out/", review_views.second_year_carry_out, name="second_year_carry_out"),
     path("surveys/", include(survey_urls.urlpatterns)),
+    path("interviews/", include(interview_urls.urlpatterns)),
 ]

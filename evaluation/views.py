@@ -17,11 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from coaching.selectors import plan_educator_current
 from pac.models import ProgramYear
 from pac.permissions import is_eec_staff
+from pac.tables import staff_list
 from pac.views import program_year_for, staff_required
 from pac.workflow import attempt
 from pairings.models import Pair
 
 from . import selectors, services
+from .filters import ObservationFilter
 from .forms import (
     MAX_CYCLES,
     BulkScheduleForm,
@@ -32,9 +34,10 @@ from .forms import (
     ScheduleForm,
 )
 from .models import Dimension, Instrument, Observation, ScheduledObservation
-from .permissions import growth_pair_for, observations_visible_to
+from .permissions import growth_pair_for
 from .selectors import ANALYSED_STATUSES
 from .stats import MIN_N
+from .tables import ObservationTable
 
 SVG = "image/svg+xml"
 
@@ -63,7 +66,8 @@ def _recordable_pairs(request: HttpRequest) -> QuerySet[Pair]:
 
 @require_GET
 def observation_list(request: HttpRequest) -> HttpResponse:
-    """An observer's assignments and the observations they recorded; staff see the latest ones."""
+    """An observer's assignments and the observations they may see; staff see every observation,
+    filter and sort them, and download them as CSV."""
     can_record = request.user.has_perm("evaluation.record_observation")
     person = _person(request)
     assignments = (
@@ -71,15 +75,17 @@ def observation_list(request: HttpRequest) -> HttpResponse:
         if person is not None and can_record
         else []
     )
-    recorded = (
-        observations_visible_to(request.user)
-        .select_related("instrument", "observer", "pair__mentee__program__region", "pair__coach", "pair__program_year")
-        .order_by("-observed_on", "-pk")[:50]
+    filters = ObservationFilter(request.GET, queryset=selectors.observations_listed(request.user))
+    table = ObservationTable(filters.qs)
+    export = staff_list(
+        request, table, export_name="observations", may_export=request.user.has_perm("evaluation.export_observations")
     )
+    if export is not None:
+        return export
     return render(
         request,
         "evaluation/observations.html",
-        {"assignments": assignments, "recorded": recorded, "can_record": can_record},
+        {"assignments": assignments, "filter": filters, "table": table, "can_record": can_record},
     )
 
 

@@ -11,6 +11,8 @@ from import_export.admin import ExportActionMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
+    AdvisoryPanel,
+    AdvisoryPanelMembership,
     AgeGroup,
     DocumentJob,
     OutboundEmail,
@@ -281,4 +283,89 @@ class DocumentJobAdmin(admin.ModelAdmin):
         return False
 
 
-from . import beat_admin  # noqa: E402,F401  (the Periodic tasks page, with PAC's own schedules protected)
+# --- the Advisory Panel -------------------------------------------------------------------------
+
+
+class AdvisoryPanelMembershipInline(admin.TabularInline):
+    """Seats on the panel. A member who leaves gets an end date (never deleted), so the panel's
+    history shows who sat on it when."""
+
+    model = AdvisoryPanelMembership
+    extra = 1
+    can_delete = False
+    fields = ["user", "role", "represents", "term_starts_on", "term_ends_on"]
+    autocomplete_fields = ["user"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+
+@admin.register(AdvisoryPanel)
+class AdvisoryPanelAdmin(RecordAdmin):
+    """One panel per program year: its members, its chair and their terms. Every page that asks
+    whether someone is on the panel reads these seats (pac.selectors.is_on_advisory_panel)."""
+
+    list_display = ["__str__", "program_year", "chair", "serving"]
+    search_fields = ["program_year__name", "memberships__user__email", "memberships__user__full_name"]
+    autocomplete_fields = ["program_year"]
+    list_select_related = ["program_year"]
+    inlines = [AdvisoryPanelMembershipInline]
+
+    def get_queryset(self, request):
+        from django.db.models import Count, Prefetch, Q
+
+        from .selectors import advisory_panel_memberships
+
+        serving = Q(memberships__in=advisory_panel_memberships())
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(n_serving=Count("memberships", filter=serving, distinct=True))
+            .prefetch_related(
+                Prefetch(
+                    "memberships",
+                    queryset=advisory_panel_memberships()
+                    .filter(role=AdvisoryPanelMembership.Role.CHAIR)
+                    .select_related("user"),
+                    to_attr="serving_chairs",
+                )
+            )
+        )
+
+    @admin.display(description="chair")
+    def chair(self, obj: AdvisoryPanel) -> str:
+        return ", ".join(str(seat.user) for seat in obj.serving_chairs) or "—"
+
+    @admin.display(description="members serving", ordering="n_serving")
+    def serving(self, obj: AdvisoryPanel) -> int:
+        return obj.n_serving
+
+
+@admin.register(AdvisoryPanelMembership)
+class AdvisoryPanelMembershipAdmin(RecordAdmin):
+    list_display = ["user", "panel", "role", "represents", "term_starts_on", "term_ends_on", "is_serving"]
+    list_filter = ["panel__program_year", "role", "term_ends_on"]
+    search_fields = ["user__email", "user__full_name", "represents", "panel__program_year__name"]
+    autocomplete_fields = ["panel", "user"]
+    list_select_related = ["user", "panel__program_year"]
+
+    def get_queryset(self, request):
+        from django.db.models import Exists, OuterRef
+
+        from .selectors import advisory_panel_memberships
+
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(serving_today=Exists(advisory_panel_memberships().filter(pk=OuterRef("pk"))))
+        )
+
+    @admin.display(boolean=True, description="serving today", ordering="serving_today")
+    def is_serving(self, obj: AdvisoryPanelMembership) -> bool:
+        return obj.serving_today
+
+
+from . import (  # noqa: E402,F401
+    beat_admin,  # the Periodic tasks page, with PAC's own schedules protected
+    calendar_admin,  # calendar feed addresses: who has one, and stopping one
+)

@@ -520,7 +520,21 @@ def seed_people(ctx: DemoContext) -> dict[str, list[Person]]:
     return grouped
 
 
+def seed_calendar_feed(ctx: DemoContext) -> None:
+    """ct1's private calendar address, printed with the logins so a calendar program can subscribe
+    to it (the demo's meetings, observations, report due dates and interviews fill it). Its token is
+    stored hashed, so it is printed only by the seed that makes it; later seeds leave it alone."""
+    from .calendar_feeds import calendar_feed_active, calendar_feed_create
+    from .calendar_views import feed_url
+
+    coach = ctx.people.get("ct", [None])[0]
+    if coach is None or coach.user is None or calendar_feed_active(coach.user) is not None:
+        return
+    ctx.logins.append((f"Calendar feed of {coach.email}", feed_url(calendar_feed_create(user=coach.user))))
+
+
 def seed(ctx: DemoContext) -> None:
     seed_program_year(ctx)
     seed_programs(ctx)
     seed_people(ctx)
+    seed_calendar_feed(ctx)

@@ -559,4 +559,6 @@ class Tag(models.Model):
 
 
 from pac.beat_models import ScheduleChange  # noqa: E402,F401  (why a PAC schedule was disabled)
+from pac.calendar_models import CalendarFeed  # noqa: E402,F401  (private calendar feeds; pac.calendar)
 from pac.documents.models import DocumentJob  # noqa: E402,F401  (a pac model; its own module)
+from pac.panel_models import AdvisoryPanel, AdvisoryPanelMembership  # noqa: E402,F401  (the Advisory Panel)

@@ -5,7 +5,7 @@ from django.db.models import TextChoices
 
 class StaffRole(TextChoices):
     EEC_STAFF = "EEC staff", "EEC staff"
-    REVIEWER = "Review committee", "Review committee / Advisory Panel member"
+    REVIEWER = "Review committee", "Review committee member"  # the Advisory Panel is pac.AdvisoryPanel
     PLC_FACILITATOR = "PLC facilitator", "PLC facilitator"
     CLASS_OBSERVER = "CLASS observer", "CLASS observer"
     EVALUATOR = "Evaluator", "Evaluator (de-identified data only)"

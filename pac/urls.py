@@ -8,7 +8,7 @@ from django.templatetags.static import static
 from django.urls import include, path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from . import views
+from . import calendar_views, views
 
 
 @login_not_required
@@ -40,6 +40,10 @@ app_patterns = (
         path("", views.home, name="home"),
         path("my-work/", views.my_work, name="my_work"),
         path("profile/", views.profile, name="profile"),
+        path("calendar/", calendar_views.calendar_page, name="calendar"),
+        path("calendar/new/", calendar_views.calendar_new, name="calendar_new"),
+        path("calendar/stop/", calendar_views.calendar_stop, name="calendar_stop"),
+        path("calendar/<str:token>.ics", calendar_views.calendar_feed, name="calendar_feed"),
     ],
     "pac",
 )

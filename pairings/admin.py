@@ -18,7 +18,7 @@ class PairAdmin(RecordAdmin):
     """Read-only here: pairs are proposed, confirmed and ended on the pairing pages, which check
     capacity, regions and roles and send the introductions."""
 
-    list_display = ["coach", "mentee", "kind", "program_year", "status", "started_on", "ended_on"]
+    list_display = ["coach", "mentee", "kind", "program_year", "status", "started_on", "ended_on", "end_scheduled_on"]
     list_filter = ["program_year", "kind", "status", "mentee__program__region"]
     search_fields = [
         "coach__first_name",

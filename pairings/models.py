@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from applications.models import Application
 from pac.models import Person, ProgramYear, User
+from pac.workflow import Transition, Workflow
 
 DEFAULT_CAPACITY = 2
 MAX_CAPACITY = 4
@@ -68,6 +69,18 @@ class Pair(models.Model):
         EARLY = "early", "Ended early"
 
     LIVE = (Status.PROPOSED, Status.ACTIVE)
+    # every step a pair's status can take, and from where (drawn in docs/workflows.md)
+    workflow = Workflow(
+        "Pair",
+        Status,
+        [
+            Transition("confirm", (Status.PROPOSED,), Status.ACTIVE, "staff confirm it"),
+            Transition("discard", (Status.PROPOSED,), Status.DISCARDED, "staff discard the proposal"),
+            Transition("end", (Status.ACTIVE,), Status.ENDED, "completed, or ended early"),
+        ],
+        initial=Status.PROPOSED,
+        noun="pair",
+    )
 
     program_year = models.ForeignKey(ProgramYear, on_delete=models.PROTECT, related_name="pairs")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -94,6 +107,14 @@ class Pair(models.Model):
     ended_on = models.DateField(null=True, blank=True)
     end_kind = models.CharField(max_length=10, choices=EndKind.choices, blank=True)
     end_reason = models.TextField(blank=True)
+    # an end set ahead (a coach who does not continue after their six-month review: their pairs end
+    # with the program year); the daily sweep ends the pair once the day has passed
+    end_scheduled_on = models.DateField(null=True, blank=True)
+    end_scheduled_reason = models.CharField(max_length=300, blank=True)
+    # a second year's pair that continues a pair of the year before (the coach and the same mentee)
+    continued_from = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="continuations"
+    )
     proposed_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     confirmed_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     confirmed_at = models.DateTimeField(null=True, blank=True)

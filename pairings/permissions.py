@@ -31,3 +31,7 @@ def pairs_visible_to(user) -> QuerySet[Pair]:
     return Pair.objects.filter(Q(coach__user=user) | Q(mentee__user=user) | Q(leader__user=user)).exclude(
         status__in=[Pair.Status.DISCARDED, Pair.Status.PROPOSED]
     )
+
+
+# staff's list of pairs as CSV (the same columns as the page)
+rules.add_perm("pairings.export_pairs", is_eec_staff)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from applications.models import Application, Stage
+from applications.models import Application, Stage, ready_to_pair_q
 from pac.models import ProgramYear, Region, RegionTarget, Tag
 
 from .matching import Candidate
@@ -14,8 +14,10 @@ from .models import DEFAULT_CAPACITY, KIND_ROLES, Capacity, Kind, Pair, RegionWa
 
 
 def _accepted(program_year: ProgramYear, role: str) -> QuerySet[Application]:
+    """The year's accepted applicants for a role who may be paired (a second year once its renewed
+    MOU is complete)."""
     return (
-        Application.objects.filter(program_year=program_year, role=role, stage=Stage.ACCEPTED)
+        Application.objects.filter(ready_to_pair_q(), program_year=program_year, role=role, stage=Stage.ACCEPTED)
         .select_related("applicant", "program__region")
         .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("pk")), "program__age_groups")
         .order_by("pk")
@@ -48,8 +50,9 @@ def _candidate(application: Application, **extra) -> Candidate:
 
 
 def pool(program_year: ProgramYear, kind: str) -> Pool:
-    """Accepted coaches with free capacity and accepted mentees without a live pair (a fixed
-    number of queries whatever the size of the pool)."""
+    """Accepted coaches with free capacity (a continuing coach in their second year once the
+    renewed MOU is complete) and accepted mentees without a live pair (a fixed number of queries
+    whatever the size of the pool)."""
     coach_role, mentee_role = KIND_ROLES[Kind(kind)]
     result = Pool(kind=kind)
     live = Pair.objects.filter(program_year=program_year, status__in=Pair.LIVE)
@@ -112,7 +115,7 @@ def regional_targets(program_year: ProgramYear) -> list[RegionRow]:
     used = dict(live.values_list("coach_id").annotate(n=Count("pk")))
     paired = set(live.values_list("mentee_id", flat=True))
     capacity = dict(Capacity.objects.filter(program_year=program_year).values_list("coach_id", "capacity"))
-    accepted = Application.objects.filter(program_year=program_year, stage=Stage.ACCEPTED).values(
+    accepted = Application.objects.filter(ready_to_pair_q(), program_year=program_year, stage=Stage.ACCEPTED).values(
         "role", "applicant_id", "applicant__first_name", "applicant__last_name", "program__region__number"
     )
     for app in accepted:

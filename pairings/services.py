@@ -6,9 +6,11 @@ locked choices are PROPOSED pairs, which reserve the mentee and a coach slot but
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -38,6 +40,16 @@ def _kind_for(coach_application: Application, mentee_application: Application) -
     )
 
 
+def _check_ready(coach_application: Application) -> None:
+    """A second year is paired once its renewed MOU is complete, as a first year is accepted only
+    with a complete MOU."""
+    if not coach_application.ready_to_pair():
+        raise TransitionError(
+            f"{coach_application.applicant.full_name}'s second year waits for the renewed MOU to be signed; they "
+            "are paired once it is."
+        )
+
+
 def _leader_for(mentee_application: Application) -> Person | None:
     mou = mentee_application.mous.filter(status=MOU.Status.SIGNED).select_related("signer_person").first()
     return mou.signer_person if mou else None
@@ -51,6 +63,7 @@ def pair_propose(
     actor: User,
     relax_reason: str = "",
     confirm: bool = False,
+    continued_from: Pair | None = None,
 ) -> Pair:
     """Reserve a mentee for a coach (a locked pair). With ``confirm`` it becomes active at once."""
     kind = _kind_for(coach_application, mentee_application)
@@ -63,6 +76,7 @@ def pair_propose(
             )
         if application.program_year_id != year.pk:
             raise TransitionError("Both applications must be for the same program year.")
+    _check_ready(coach_application)
     coach, mentee = coach_application.applicant, mentee_application.applicant
     # one coach's pairs are changed one at a time: lock their capacity row (creating it if needed)
     cap_row, _ = Capacity.objects.select_for_update().get_or_create(program_year=year, coach=coach)
@@ -105,6 +119,7 @@ def pair_propose(
                 region_relaxed=not same_region,
                 region_relaxed_reason=relax_reason.strip() if not same_region else "",
                 proposed_by=actor,
+                continued_from=continued_from,
             )
     except IntegrityError as exc:  # a concurrent change took the mentee or the slot
         raise TransitionError("Someone else changed these pairs at the same moment; reload and try again.") from exc
@@ -116,9 +131,9 @@ def pair_propose(
 @transaction.atomic
 def pair_discard(*, pair: Pair, actor: User) -> Pair:
     pair = Pair.objects.select_for_update().get(pk=pair.pk)
-    if pair.status != Pair.Status.PROPOSED:
-        raise TransitionError("Only a proposed pair can be discarded; end an active pair instead.")
-    pair.status = Pair.Status.DISCARDED
+    pair.status = Pair.workflow.require(
+        "discard", pair.status, refusal="Only a proposed pair can be discarded; end an active pair instead."
+    )
     pair.ended_by = actor
     pair.save(update_fields=["status", "ended_by"])
     return pair
@@ -132,8 +147,11 @@ def pair_confirm(*, pair: Pair, actor: User) -> Pair:
         .select_related("coach_application", "mentee_application")
         .get(pk=pair.pk)
     )
-    if pair.status != Pair.Status.PROPOSED:
-        raise TransitionError(f"This pair is {pair.get_status_display().lower()}; only a proposed pair is confirmed.")
+    status = Pair.workflow.require(
+        "confirm",
+        pair.status,
+        refusal=f"This pair is {pair.get_status_display().lower()}; only a proposed pair is confirmed.",
+    )
     for application in (pair.coach_application, pair.mentee_application):
         if application.stage != Stage.ACCEPTED:
             raise TransitionError(
@@ -141,11 +159,12 @@ def pair_confirm(*, pair: Pair, actor: User) -> Pair:
                 f"longer an accepted applicant (“{application.get_stage_display()}”); discard "
                 "this pair."
             )
+    _check_ready(pair.coach_application)
     # the year may ask the Mentee or MA to attend orientation and sign the acknowledgement first
     check_ready_to_confirm(
         mentee=pair.mentee, program_year=pair.program_year, role_label=pair.mentee_application.get_role_display()
     )
-    pair.status = Pair.Status.ACTIVE
+    pair.status = status
     pair.confirmed_by = actor
     pair.confirmed_at = timezone.now()
     pair.started_on = timezone.localdate()
@@ -191,23 +210,148 @@ def pairs_confirm_suggested(
 
 
 @transaction.atomic
-def pair_end(*, pair: Pair, actor: User, end_kind: str, reason: str = "") -> Pair:
+def pair_end(
+    *, pair: Pair, actor: User | None, end_kind: str, reason: str = "", on: datetime.date | None = None
+) -> Pair:
     """End an active pair: completed, or ended early with a reason. History is kept; the mentee
-    can then be paired again."""
+    can then be paired again. ``on`` dates an end that was scheduled (by default, today)."""
     pair = Pair.objects.select_for_update().get(pk=pair.pk)
-    if pair.status != Pair.Status.ACTIVE:
-        raise TransitionError("Only an active pair can be ended.")
+    status = Pair.workflow.require("end", pair.status, refusal="Only an active pair can be ended.")
     if end_kind not in Pair.EndKind.values:
         raise TransitionError("Say whether the pair completed its year or ended early.")
     if end_kind == Pair.EndKind.EARLY and not reason.strip():
         raise TransitionError("Give the reason the pair is ending early.")
-    pair.status = Pair.Status.ENDED
+    pair.status = status
     pair.end_kind = end_kind
     pair.end_reason = reason.strip()
-    pair.ended_on = timezone.localdate()
+    pair.ended_on = on or timezone.localdate()
+    if pair.started_on and pair.ended_on < pair.started_on:
+        pair.ended_on = pair.started_on
     pair.ended_by = actor
     pair.save(update_fields=["status", "end_kind", "end_reason", "ended_on", "ended_by"])
     return pair
+
+
+# --- ends set ahead: a coach who does not continue after their six-month review ---------------------
+
+
+@transaction.atomic
+def pair_schedule_end(*, pair: Pair, on: datetime.date, reason: str, actor: User | None) -> Pair:
+    """Set an active pair to end, completed, on a later day (the daily sweep ends it the day after);
+    a day already past ends it now, dated that day. Setting the same end again changes nothing."""
+    pair = Pair.objects.select_for_update().get(pk=pair.pk)
+    if pair.status != Pair.Status.ACTIVE:
+        raise TransitionError("Only an active pair can be set to end.")
+    if not reason.strip():
+        raise TransitionError("Give the reason the pair is set to end.")
+    if (pair.end_scheduled_on, pair.end_scheduled_reason) != (on, reason.strip()[:300]):
+        pair.end_scheduled_on, pair.end_scheduled_reason = on, reason.strip()[:300]
+        pair.save(update_fields=["end_scheduled_on", "end_scheduled_reason"])
+    if on < timezone.localdate():
+        return pair_end(pair=pair, actor=actor, end_kind=Pair.EndKind.COMPLETED, reason=reason.strip(), on=on)
+    return pair
+
+
+@transaction.atomic
+def pair_unschedule_end(*, pair: Pair) -> Pair:
+    """Take back an end set ahead (a decision revised); a pair already ended stays ended."""
+    pair = Pair.objects.select_for_update().get(pk=pair.pk)
+    if pair.status == Pair.Status.ACTIVE and pair.end_scheduled_on is not None:
+        pair.end_scheduled_on, pair.end_scheduled_reason = None, ""
+        pair.save(update_fields=["end_scheduled_on", "end_scheduled_reason"])
+    return pair
+
+
+def pairs_end_scheduled(today: datetime.date | None = None) -> int:
+    """End the active pairs whose scheduled end has passed, each dated its scheduled day, each in
+    its own transaction (idempotent: an ended pair is no longer active). Returns how many ended."""
+    today = today or timezone.localdate()
+    ended = 0
+    for pair in Pair.objects.filter(status=Pair.Status.ACTIVE, end_scheduled_on__lt=today).order_by("pk"):
+        try:
+            pair_end(
+                pair=pair,
+                actor=None,
+                end_kind=Pair.EndKind.COMPLETED,
+                reason=pair.end_scheduled_reason,
+                on=pair.end_scheduled_on,
+            )
+        except TransitionError:  # ended meanwhile by staff
+            continue
+        ended += 1
+    return ended
+
+
+# --- a second year ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def capacity_carry_over(*, coach: Person, from_year: ProgramYear, to_year: ProgramYear) -> Capacity:
+    """A continuing coach keeps their capacity in their second year. A capacity already set for
+    that year (by staff, or carried over before) is kept as it is."""
+    row, created = Capacity.objects.select_for_update().get_or_create(
+        program_year=to_year,
+        coach=coach,
+        defaults={
+            "capacity": capacity_of(program_year=from_year, coach=coach),
+            "note": f"Carried over from {from_year} (second year)",
+        },
+    )
+    return row
+
+
+def pairs_continue(*, renewal: Application, actor: User) -> list[Pair]:
+    """Lock, in a second year, each pair of the coach's year before whose mentee is accepted again
+    for the new year and not yet paired: staff confirm it on the suggestion page like any locked
+    pair (nothing is told to anyone before). Each prior pair is carried once (a locked pair staff
+    discard is not proposed again), and only once the renewal may be paired (its renewed MOU
+    complete); each in its own transaction, so one refusal (capacity) does not undo the others."""
+    if renewal.renewal_of_id is None or not renewal.ready_to_pair():
+        return []
+    prior_year = renewal.renewal_of.program_year
+    carried = set(
+        Pair.objects.filter(continued_from__program_year=prior_year, coach=renewal.applicant).values_list(
+            "continued_from_id", flat=True
+        )
+    )
+    done = []
+    for prior in (
+        Pair.objects.filter(program_year=prior_year, coach=renewal.applicant)
+        .filter(Q(status=Pair.Status.ACTIVE) | Q(status=Pair.Status.ENDED, end_kind=Pair.EndKind.COMPLETED))
+        .exclude(pk__in=carried)
+        .select_related("mentee_application")
+        .order_by("pk")
+    ):
+        mentee_application = (
+            Application.objects.filter(
+                applicant_id=prior.mentee_id,
+                program_year=renewal.program_year,
+                role=prior.mentee_application.role,
+                stage=Stage.ACCEPTED,
+            )
+            .select_related("applicant", "program__region")
+            .first()
+        )
+        if mentee_application is None:
+            continue
+        if Pair.objects.filter(
+            program_year=renewal.program_year, mentee_id=prior.mentee_id, status__in=Pair.LIVE
+        ).exists():
+            continue
+        try:
+            with transaction.atomic():
+                done.append(
+                    pair_propose(
+                        coach_application=renewal,
+                        mentee_application=mentee_application,
+                        actor=actor,
+                        relax_reason=prior.region_relaxed_reason or f"Continues their {prior_year} pair",
+                        continued_from=prior,
+                    )
+                )
+        except TransitionError:
+            continue
+    return done
 
 
 @transaction.atomic

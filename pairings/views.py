@@ -12,13 +12,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 from applications.models import Application, Stage
 from pac import annotations
 from pac.models import Person
+from pac.tables import staff_list
 from pac.views import program_year_for, staff_required
 from pac.workflow import TransitionError
 
 from . import selectors, services
+from .filters import PairFilter
 from .matching import COMPONENT_LABELS, WEIGHTS
 from .models import Kind, Pair
 from .permissions import pairs_visible_to
+from .tables import PairTable
 
 
 def _kind(request: HttpRequest) -> str:
@@ -161,20 +164,14 @@ def targets(request: HttpRequest) -> HttpResponse:
 @staff_required
 def pair_list(request: HttpRequest) -> HttpResponse:
     year = program_year_for(request)
-    status = request.GET.get("status", "") if request.GET.get("status", "") in Pair.Status.values else ""
-    kind = request.GET.get("kind", "") if request.GET.get("kind", "") in Kind.values else ""
-    return render(
-        request,
-        "pairings/list.html",
-        {
-            "year": year,
-            "pairs": selectors.pairs_for_year(year, kind=kind, status=status),
-            "status": status,
-            "kind": kind,
-            "statuses": Pair.Status,
-            "kinds": Kind,
-        },
+    filters = PairFilter(request.GET, queryset=selectors.pairs_for_year(year))
+    table = PairTable(filters.qs, caption=f"Pairs of {year}")
+    export = staff_list(
+        request, table, export_name=f"pairs {year}", may_export=request.user.has_perm("pairings.export_pairs")
     )
+    if export is not None:
+        return export
+    return render(request, "pairings/list.html", {"year": year, "filter": filters, "table": table})
 
 
 @require_GET

@@ -143,6 +143,7 @@ SEED_MIGRATIONS = [
     "coaching.migrations.0002_default_report_template",
     "evaluation.migrations.0002_class_instruments",
     "evaluation.migrations.0005_reference_figures_and_coach_survey",
+    "evaluation.migrations.0009_seed_interview_protocols",
 ]
 
 

@@ -6,7 +6,18 @@ import factory
 from allauth.account.models import EmailAddress
 from factory.django import DjangoModelFactory
 
-from pac.models import Participation, Person, Program, ProgramRole, ProgramYear, Region, RegionTarget, User
+from pac.models import (
+    AdvisoryPanel,
+    AdvisoryPanelMembership,
+    Participation,
+    Person,
+    Program,
+    ProgramRole,
+    ProgramYear,
+    Region,
+    RegionTarget,
+    User,
+)
 
 
 class UserFactory(DjangoModelFactory):
@@ -107,3 +118,31 @@ class ParticipationFactory(DjangoModelFactory):
     program_year = factory.SubFactory(ProgramYearFactory)
     role = ProgramRole.MENTEE
     source = Participation.Source.DEMO
+
+
+class AdvisoryPanelFactory(DjangoModelFactory):
+    class Meta:
+        model = AdvisoryPanel
+        django_get_or_create = ("program_year",)
+
+    program_year = factory.SubFactory(ProgramYearFactory)
+
+
+class AdvisoryPanelMembershipFactory(DjangoModelFactory):
+    """A serving seat: the term started with the year (or today, for a year that has not begun)."""
+
+    class Meta:
+        model = AdvisoryPanelMembership
+
+    panel = factory.SubFactory(AdvisoryPanelFactory)
+    user = factory.SubFactory(UserFactory)
+    role = AdvisoryPanelMembership.Role.MEMBER
+    term_starts_on = factory.LazyAttribute(lambda o: min(o.panel.program_year.starts_on, datetime.date.today()))
+
+
+def panel_seat(program_year, user=None, **kwargs) -> User:
+    """Seat ``user`` (a new user by default) on the year's Advisory Panel; returns the user."""
+    panel = AdvisoryPanelFactory(program_year=program_year)
+    if user is not None:
+        kwargs["user"] = user
+    return AdvisoryPanelMembershipFactory(panel=panel, **kwargs).user

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from applications.models import MOU, Committee, Criterion, Recommendation, ReviewAssignment, ScreeningCheck
 from coaching.models import Goal, Meeting, Reminder, ThirtyDayReport, TrainingEvent, TrainingRecommendation
 from evaluation.deidentified import DATASETS
-from evaluation.models import CoachReview, Invitation, Observation, SurveyRound
+from evaluation.models import CoachReview, FormativeInterview, Invitation, Observation, SurveyRound
 from pac.documents.models import DocumentJob
 from pac.models import ProgramRole
 from pac.roles import StaffRole
@@ -32,8 +32,8 @@ from pac.services import role_grant
 from pairings.models import Pair
 from tests.applications.factories import ApplicationFactory, MOUFactory, committee_with_members, make_in_review
 from tests.coaching.factories import active_pair, meeting
-from tests.evaluation.factories import certified_observer, record
-from tests.factories import ParticipationFactory
+from tests.evaluation.factories import certified_observer, record, recorded_interview, scheduled_interview
+from tests.factories import ParticipationFactory, panel_seat
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +108,7 @@ PARAM_MODELS = {
     "recommendation_id": TrainingRecommendation,
     "reminder_id": Reminder,
     "job_id": DocumentJob,
+    "interview_id": FormativeInterview,
 }
 # Never POSTed during a walk: they would end the walk's own session or second factor.
 NO_POST = ("account_logout", "mfa_deactivate_totp", "account_email", "account_change_password", "mfa_")
@@ -267,6 +268,7 @@ def _world(program_year, staff_user, reviewer, observer, evaluator, facilitator)
     _, members = committee_with_members(program_year, 3)
     for member in members:
         role_grant(user=member, role=StaffRole.REVIEWER)
+    panel_seat(program_year, members[0])  # the reviewer also sits on the year's Advisory Panel
     application, _ = make_in_review(ApplicationFactory(program_year=program_year), members=members)
     draft = ApplicationFactory(program_year=program_year)
     MOUFactory(application=draft)
@@ -275,6 +277,9 @@ def _world(program_year, staff_user, reviewer, observer, evaluator, facilitator)
     TrainingRecommendation.objects.create(pair=pair, title="A course", recommended_by=pair.coach.user)
     obs = certified_observer()
     record(pair, "pre", 4, observer=obs)
+    # a formative interview held by the reviewer (on the panel), and one still to be recorded
+    recorded_interview(program_year, staff_user, interviewee=pair.mentee, interviewer=members[0])
+    scheduled_interview(program_year, staff_user, interviewee=pair.coach, interviewer=members[0])
     leader = MOU.objects.filter(signer_person__isnull=False).first().signer_person.user
     people = {
         role: ParticipationFactory(program_year=program_year, role=role).person.user

@@ -135,9 +135,9 @@ def test_seed_demo_loads_the_whole_program_and_is_idempotent(capsys, django_capt
     from django.db.models import F, Q
 
     from evaluation.models import CoachReview, Observation, PanelRecommendation, ScheduledObservation
-    from evaluation.permissions import advisory_panel_users
     from pac.models import Person
     from pac.roles import StaffRole
+    from pac.selectors import advisory_panel_chair, advisory_panel_users
 
     names = Counter(Person.objects.values_list("first_name", "last_name"))
     assert [name for name, n in names.items() if n > 1] == [], "two demo people share a name"
@@ -165,14 +165,58 @@ def test_seed_demo_loads_the_whole_program_and_is_idempotent(capsys, django_capt
     assert CoachReview.objects.filter(program_year=past, coach__user__in=panel_coaches).exists()
     assert PanelRecommendation.objects.filter(member__in=panel_coaches).exists()
     assert not PanelRecommendation.objects.filter(member=F("review__coach__user")).exists()
+    # each year's panel has its chair, who is not the coach
+    for panel_year in (past, year):
+        chair = advisory_panel_chair(panel_year)
+        assert chair is not None and chair not in panel_coaches
+    # formative interviews: recorded with answers and still to hold this year; last year's reviews show some
+    from evaluation.models import FormativeInterview
+
+    this_year = FormativeInterview.objects.filter(program_year=year)
+    assert this_year.filter(status="recorded", answers__isnull=False).exists()
+    assert this_year.filter(status="scheduled", interviewer__in=panel_coaches).exists()  # ct1 holds one
+    assert this_year.filter(status="scheduled", interviewee__user__in=panel_coaches).exists()  # and gives one
+    assert FormativeInterview.objects.filter(
+        program_year=past, coach__coach_reviews__program_year=past, interviewee_role="mentee"
+    ).exists()
+    assert not FormativeInterview.objects.filter(interviewer=F("interviewee__user")).exists()
+
+    # the second year (issue 13): this year's first decisions carried out through the real workflow: a
+    # CT continues next year with a renewed MOU for their leader to sign; another's pairs end with the year
+    from evaluation.models import ReviewOutcome
+
+    outcomes = {o.decision: o for o in ReviewOutcome.objects.filter(review__program_year=year)}
+    assert set(outcomes) == {"continue", "discontinue"}
+    renewal = outcomes["continue"].renewal
+    assert renewal.program_year.starts_on > year.starts_on and renewal.renewal_of.program_year == year
+    waiting = renewal.mous.get(status="requested")
+    assert User.objects.filter(email=waiting.signer_email).exists(), "the leader can sign in to sign it"
+    assert Pair.objects.filter(
+        program_year=year, coach=outcomes["discontinue"].review.coach, end_scheduled_on=year.ends_on
+    ).exists()
 
     # every demo record has its history (its creation record, written in bulk once the seed is made)
-    for model in (Application, ReviewAssignment, Person, Pair, Meeting, ThirtyDayReport, Observation):
+    for model in (Application, ReviewAssignment, Person, Pair, Meeting, ThirtyDayReport, Observation, ReviewOutcome):
         assert model.objects.exists()
         assert not model.objects.exclude(pk__in=model.history.values("id")).exists(), model
 
+    # ct1's private calendar address is printed with the logins, and its calendar has their program dates
+    import re
+
+    from pac.calendar import events_for
+    from pac.calendar_feeds import calendar_feed_user
+    from pac.calendar_models import CalendarFeed
+
+    [token] = re.findall(r"Calendar feed of ct1@pac\.demo\s+http://\S+/calendar/([\w-]{43})\.ics", out)
+    ct1 = calendar_feed_user(token)
+    assert ct1 is not None and ct1.email == "ct1@pac.demo"
+    uids = [e.uid for e in events_for(ct1)]
+    for kind in ("pac-meeting-", "pac-report-due-", "pac-observation"):
+        assert any(uid.startswith(kind) for uid in uids), kind
+
     counts = (Program.objects.count(), User.objects.count(), Application.objects.count(), Participation.objects.count())
     call_command("seed_demo", "--quiet-logins")
+    assert CalendarFeed.objects.count() == 1 and calendar_feed_user(token) == ct1
     assert DocumentJob.objects.count() == 1
     assert (
         Program.objects.count(),

@@ -7,6 +7,8 @@ from .application import (
     ScreeningCheck,
     Stage,
     YesNoNA,
+    mou_open_q,
+    ready_to_pair_q,
 )
 from .review import Committee, CommitteeMember, Criterion, InterviewSlot, ReviewAssignment, Rubric, Score, Tier
 
@@ -27,4 +29,6 @@ __all__ = [
     "Stage",
     "Tier",
     "YesNoNA",
+    "mou_open_q",
+    "ready_to_pair_q",
 ]

@@ -13,7 +13,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from pac.models import Person, Program, ProgramYear, Tag, User
-from pac.workflow import new_token
+from pac.workflow import Transition, Workflow, new_token
 
 from ..roles import ApplicantRole, LeaderPosition, Relationship, spec_for
 
@@ -41,6 +41,24 @@ class Stage(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+# the stages in which an application's recommendations and MOU may still change
+MOU_OPEN_STAGES = (Stage.DRAFT, Stage.SUBMITTED, Stage.SCREENED_OUT)
+
+
+def mou_open_q(prefix: str = "") -> models.Q:
+    """``Application.mou_open`` as a filter (``prefix`` reaches the application from another model)."""
+    return models.Q(**{f"{prefix}renewal_of__isnull": True, f"{prefix}stage__in": MOU_OPEN_STAGES}) | models.Q(
+        **{f"{prefix}renewal_of__isnull": False, f"{prefix}stage": Stage.ACCEPTED}
+    )
+
+
+def ready_to_pair_q() -> models.Q:
+    """``Application.ready_to_pair`` for accepted applications, as a filter: any first-year
+    acceptance, and a renewal once its renewed MOU is complete."""
+    complete = MOU.objects.filter(application=models.OuterRef("pk"), status__in=MOU.COMPLETE)
+    return models.Q(renewal_of__isnull=True) | models.Q(models.Exists(complete))
+
+
 class YesNoNA(models.TextChoices):
     YES = "yes", "Yes"
     NO = "no", "No"
@@ -64,6 +82,35 @@ class Application(models.Model):
         Stage.INTERVIEW,
         Stage.AWAITING_DECISION,
         Stage.WAITLISTED,
+    )
+    # every step an application's stage can take, and from where (drawn in docs/workflows.md)
+    workflow = Workflow(
+        "Application",
+        Stage,
+        [
+            Transition("submit", (Stage.DRAFT,), Stage.SUBMITTED, "the applicant submits"),
+            Transition(
+                "return_incomplete", (Stage.SUBMITTED, Stage.SCREENED_OUT), Stage.DRAFT, "Tier 1 returns it unfinished"
+            ),
+            Transition("screen_out", (Stage.SUBMITTED,), Stage.SCREENED_OUT, "Tier 1 finds a qualification unmet"),
+            Transition("screen_in", (Stage.SCREENED_OUT,), Stage.SUBMITTED, "a Tier 1 override"),
+            Transition("pass_tier1", (Stage.SUBMITTED,), Stage.IN_REVIEW, "Tier 1 passed"),
+            Transition("advance_to_interview", (Stage.IN_REVIEW,), Stage.INTERVIEW, "staff advance it to Tier 3"),
+            Transition("skip_interview", (Stage.IN_REVIEW,), Stage.AWAITING_DECISION, "Tier 3 not needed"),
+            Transition("interview_scored", (Stage.INTERVIEW,), Stage.AWAITING_DECISION, "the panel scored it"),
+            Transition("accept", (Stage.AWAITING_DECISION, Stage.WAITLISTED), Stage.ACCEPTED, "accept"),
+            Transition("waitlist", (Stage.AWAITING_DECISION,), Stage.WAITLISTED, "waitlist"),
+            Transition("decline", (Stage.AWAITING_DECISION, Stage.WAITLISTED), Stage.DECLINED, "decline"),
+            Transition(
+                "withdraw",
+                OPEN_STAGES + (Stage.ACCEPTED, Stage.SCREENED_OUT),
+                Stage.WITHDRAWN,
+                "the applicant withdraws",
+            ),
+        ],
+        initial=Stage.DRAFT,
+        noun="application",
+        field="stage",
     )
     # the structured answers about workplace and qualifications, in the order the form asks them
     ANSWER_FIELDS = (
@@ -146,6 +193,9 @@ class Application(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     screened_at = models.DateTimeField(null=True, blank=True)
     tier3_not_needed_reason = models.CharField(max_length=300, blank=True)
+    # the SEQUENCE of the interview's calendar invitation (UID pac-interview-<id>): one more on every
+    # booking, move, change or cancellation, so calendar programs apply them in order (applications/ics.py)
+    interview_sequence = models.PositiveIntegerField(default=0, editable=False)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     decision_note = models.TextField(blank=True)
@@ -157,6 +207,17 @@ class Application(models.Model):
     reopened_reason = models.TextField(blank=True)
     reopened_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     reopened_at = models.DateTimeField(null=True, blank=True)
+    # a second year: a coach who continues after a favourable six-month review is carried into the
+    # next program year without a new application (applications.services.application_renew); the
+    # renewal is accepted from the start and only needs its leader's or supervisor's renewed MOU
+    renewal_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="renewals",
+        help_text="The accepted application of the year before, which this second year continues.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -191,6 +252,25 @@ class Application(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.stage in self.EDITABLE_STAGES
+
+    @property
+    def is_renewal(self) -> bool:
+        return self.renewal_of_id is not None
+
+    @property
+    def mou_open(self) -> bool:
+        """Whether its MOU may still be requested, re-sent, signed, declined or waived: while the
+        application gathers its components, and for an accepted second year (the renewed MOU)."""
+        if self.is_renewal:
+            return self.stage == Stage.ACCEPTED
+        return self.stage in MOU_OPEN_STAGES
+
+    def ready_to_pair(self) -> bool:
+        """Accepted, and for a second year also its renewed MOU signed (or marked not applicable):
+        the leader's agreement comes before a coach is paired again, as it does in the first year."""
+        if self.stage != Stage.ACCEPTED:
+            return False
+        return not self.is_renewal or self.mous.filter(status__in=MOU.COMPLETE).exists()
 
     def window_open(self, on: datetime.date | None = None) -> bool:
         """Whether the applicant may change or submit it today: within the year's application
@@ -340,6 +420,8 @@ class MOU(LinkRequest):
         DECLINED = "declined", "Declined"
         WAIVED = "waived", "Not applicable"
         SUPERSEDED = "superseded", "Replaced by a newer MOU"
+
+    COMPLETE = (Status.SIGNED, Status.WAIVED)
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="mous")
     signer_name = models.CharField("leader's or supervisor's name", max_length=200, blank=True)

@@ -56,14 +56,23 @@ class Committee(models.Model):
 
 
 class CommitteeMember(models.Model):
+    """A seat on a review committee. The model's committees "may include a member of the Advisory
+    Panel, an EEC representative and other representatives": whether a member sits on the Advisory
+    Panel is read from the year's panel (``pac.AdvisoryPanel``, ``pac.selectors``), never stored here,
+    so ``kind`` says only whether they come from EEC."""
+
     class Kind(models.TextChoices):
-        ADVISORY_PANEL = "advisory_panel", "PAC Advisory Panel member"
         EEC = "eec", "EEC representative"
-        OTHER = "other", "Other representative"
+        OTHER = "other", "Other representative (or an Advisory Panel member)"
 
     committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="committee_memberships")
-    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.ADVISORY_PANEL)
+    kind = models.CharField(
+        max_length=16,
+        choices=Kind.choices,
+        default=Kind.OTHER,
+        help_text="Advisory Panel members are recognised from the year's Advisory Panel (Directory).",
+    )
 
     history = HistoricalRecords()
 
@@ -230,3 +239,7 @@ class InterviewSlot(models.Model):
     @property
     def where(self) -> str:
         return self.location or self.video_link or "to be confirmed"
+
+    @property
+    def has_started(self) -> bool:
+        return self.starts_at <= timezone.now()

@@ -33,7 +33,14 @@ from .components import (
     recommendation_send,
 )
 from .decisions import DECISIONS, application_decide, applications_decide_bulk
-from .interviews import application_advance_to_interview, application_skip_interview, slot_book
+from .interviews import (
+    application_advance_to_interview,
+    application_skip_interview,
+    slot_book,
+    slot_cancel,
+    slot_details_changed,
+)
+from .renewals import application_renew, renewal_for
 from .review import (
     assignment_add,
     assignment_declare_conflict,
@@ -55,6 +62,7 @@ __all__ = [
     "application_advance_to_interview",
     "application_check_editable",
     "application_decide",
+    "application_renew",
     "application_reopen",
     "application_screen",
     "application_skip_interview",
@@ -85,11 +93,14 @@ __all__ = [
     "recommendation_for_token",
     "recommendation_receive",
     "recommendation_send",
+    "renewal_for",
     "reviews_remind",
     "rubric_for",
     "score_save",
     "screening_facts",
     "screening_override",
     "slot_book",
+    "slot_cancel",
+    "slot_details_changed",
     "tier2_complete",
 ]

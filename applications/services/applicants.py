@@ -34,6 +34,7 @@ from .common import (
     withdraw_reviews,
 )
 from .decisions import _end_participations
+from .invitations import interview_cancellations_send
 from .tier1 import application_screen
 
 
@@ -160,7 +161,7 @@ def application_submit(*, application: Application, actor: User, now: datetime.d
             + "; ".join(m.label for m in missing)
             + "."
         )
-    _transition(application, Stage.SUBMITTED, actor=actor, allowed_from=[Stage.DRAFT], note="Submitted by applicant")
+    _transition(application, "submit", actor=actor, note="Submitted by applicant")
     application.submitted_at = now or timezone.now()
     application.save(update_fields=["submitted_at"])
     # keep the directory current with what the applicant stated
@@ -232,13 +233,7 @@ def application_reopen(*, application: Application, actor: User, until: datetime
 @transaction.atomic
 def application_withdraw(*, application: Application, actor: User, reason: str = "") -> Application:
     application = _lock(application)
-    _transition(
-        application,
-        Stage.WITHDRAWN,
-        actor=actor,
-        allowed_from=Application.OPEN_STAGES + (Stage.ACCEPTED, Stage.SCREENED_OUT),
-        note=reason or "Withdrawn",
-    )
+    _transition(application, "withdraw", actor=actor, note=reason or "Withdrawn")
     application.withdrawn_reason = reason[:300]
     application.save(update_fields=["withdrawn_reason"])
     withdraw_reviews(
@@ -246,6 +241,10 @@ def application_withdraw(*, application: Application, actor: User, reason: str =
             application=application, status__in=[ReviewAssignment.Status.ASSIGNED, ReviewAssignment.Status.IN_PROGRESS]
         )
     )
+    for slot in InterviewSlot.objects.filter(application=application, starts_at__gt=timezone.now()):
+        interview_cancellations_send(
+            application=application, slot=slot, reason="The application was withdrawn.", pick_again=False
+        )
     release_slots(InterviewSlot.objects.filter(application=application))
     _end_participations(application, reason="Application withdrawn")
     return application

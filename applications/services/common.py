@@ -45,14 +45,14 @@ def _notify(template: str, *, to: Iterable[str], context: dict, key: str | None 
     )
 
 
-def _transition(
-    application: Application, to: str, *, actor: User | None, allowed_from: Iterable[str], note: str = ""
-) -> Application:
-    if application.stage not in allowed_from:
-        raise TransitionError(
-            f"Application {application.reference} is “{application.get_stage_display()}”; it cannot move to "
-            f"“{Stage(to).label}” from there."
-        )
+def _transition(application: Application, step: str, *, actor: User | None, note: str = "") -> Application:
+    """Take ``step`` of the application's workflow (``Application.workflow``), recording the event."""
+    to = Application.workflow.require(
+        step,
+        application.stage,
+        refusal=f"Application {application.reference} is “{application.get_stage_display()}”; it cannot move to "
+        f"“{Stage(Application.workflow.target(step)).label}” from there.",
+    )
     ApplicationEvent.objects.create(
         application=application, from_stage=application.stage, to_stage=to, actor=actor, note=note
     )
@@ -104,6 +104,15 @@ def _check_components_open(application: Application) -> None:
         )
 
 
+def _check_mou_changeable(application: Application) -> None:
+    """The MOU may change while the application gathers its components, and on an accepted second
+    year (its renewed MOU)."""
+    if not application.mou_open:
+        raise TransitionError(
+            f"Application {application.reference} is “{application.get_stage_display()}”; its MOU can no longer change."
+        )
+
+
 def _check_window(application: Application, *, now: datetime.datetime | None = None) -> None:
     """The applicant may change or submit an application only while its year takes applications,
     or until the date staff reopened it to. ``now`` is for replaying history (the demo) and tests."""
@@ -122,6 +131,9 @@ def _check_window(application: Application, *, now: datetime.datetime | None = N
 def _check_applicant_window(
     application: Application, actor: User | None, *, now: datetime.datetime | None = None
 ) -> None:
-    """The window binds the applicant; staff acting on the application are not held to it."""
+    """The window binds the applicant; staff acting on the application are not held to it, and a
+    second year (made by staff after the six-month review, never applied for) has no window."""
+    if application.is_renewal:
+        return
     if actor is not None and actor.pk == application.applicant.user_id:
         _check_window(application, now=now)

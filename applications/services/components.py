@@ -20,6 +20,7 @@ from ..models import (
     MOUTemplate,
     Recommendation,
     Stage,
+    mou_open_q,
 )
 from ..roles import LeaderPosition, Relationship
 from ..signatures import signature_problem
@@ -29,6 +30,7 @@ from .common import (
     _applicant_email,
     _check_applicant_window,
     _check_components_open,
+    _check_mou_changeable,
     _lock,
     _notify,
     require_applicant_name,
@@ -214,7 +216,7 @@ def mou_request(
     *, application: Application, actor: User, signer_name: str, signer_email: str, signer_title: str = "", now=None
 ) -> MOU:
     application = _lock(application)
-    _check_components_open(application)
+    _check_mou_changeable(application)
     _check_applicant_window(application, actor, now=now)
     signer_email = signer_email.strip().lower()
     if signer_email in applicant_emails(application):
@@ -247,7 +249,7 @@ def mou_send(*, mou: MOU, actor: User | None, now=None) -> MOU:
         .select_related("application__applicant", "application__program_year")
         .get(pk=mou.pk)
     )
-    _check_components_open(mou.application)
+    _check_mou_changeable(mou.application)
     _check_applicant_window(mou.application, actor, now=now)
     if mou.status not in (MOU.Status.PENDING, MOU.Status.REQUESTED):
         raise TransitionError(f"This MOU is {mou.get_status_display().lower()}; there is nothing to send.")
@@ -287,7 +289,7 @@ def mou_for_token(token: str) -> MOU:
 
 
 def _check_mou_open(mou: MOU) -> None:
-    if mou.status != MOU.Status.REQUESTED or mou.application.stage not in COMPONENT_STAGES:
+    if mou.status != MOU.Status.REQUESTED or not mou.application.mou_open:
         raise LinkError("This MOU is no longer waiting for a signature. Thank you.")
 
 
@@ -297,11 +299,9 @@ def mous_waiting_for(user: User):
 
     emails = EmailAddress.objects.filter(user=user, verified=True).values("email")
     return (
-        MOU.objects.filter(
-            status=MOU.Status.REQUESTED, signer_email__in=emails, application__stage__in=COMPONENT_STAGES
-        )
+        MOU.objects.filter(mou_open_q("application__"), status=MOU.Status.REQUESTED, signer_email__in=emails)
         .exclude(application__applicant__user=user)  # nobody signs the MOU for their own application
-        .select_related("application__applicant", "application__program", "template")
+        .select_related("application__applicant", "application__program", "application__program_year", "template")
         .order_by("requested_at", "pk")
     )
 
@@ -396,7 +396,7 @@ def mou_decline(*, mou: MOU, reason: str, user: User | None = None) -> MOU:
 def mou_waive(*, application: Application, actor: User, reason: str) -> MOU:
     """Staff mark the MOU not applicable (for example an independent FCC educator with no leader)."""
     application = _lock(application)
-    _check_components_open(application)
+    _check_mou_changeable(application)
     if not application.spec.mou_may_be_waived:
         raise TransitionError(
             f"A {application.spec.label} must have a signed MOU from their supervisor; it cannot "
@@ -428,3 +428,15 @@ def mou_waive(*, application: Application, actor: User, reason: str) -> MOU:
 def _after_mou_answer(mou: MOU) -> None:
     if mou.application.stage in (Stage.SUBMITTED, Stage.SCREENED_OUT):
         application_screen(application=mou.application, actor=None)
+    elif mou.application.is_renewal and mou.status in MOU.COMPLETE:
+        # a second year is accepted already: the signer now holds their role for it, and the coach
+        # is told they can be paired again
+        from .decisions import record_participations
+
+        record_participations(mou.application)
+        _notify(
+            "renewal_mou_complete",
+            to=_applicant_email(mou.application),
+            context={"mou": mou, "application": mou.application},
+            key=f"application:{mou.application.pk}:renewal-mou:{mou.pk}",
+        )

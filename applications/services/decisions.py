@@ -18,11 +18,8 @@ from ..models import (
 )
 from .common import _applicant_email, _lock, _notify, _transition
 
-DECISIONS = {
-    Stage.ACCEPTED: [Stage.AWAITING_DECISION, Stage.WAITLISTED],
-    Stage.WAITLISTED: [Stage.AWAITING_DECISION],
-    Stage.DECLINED: [Stage.AWAITING_DECISION, Stage.WAITLISTED],
-}
+# a decision (the stage it leads to) and its step in Application.workflow
+DECISIONS = {Stage.ACCEPTED: "accept", Stage.WAITLISTED: "waitlist", Stage.DECLINED: "decline"}
 
 
 @transaction.atomic
@@ -36,9 +33,8 @@ def application_decide(*, application: Application, actor: User, decision: str, 
     promoted = application.stage == Stage.WAITLISTED and decision == Stage.ACCEPTED
     _transition(
         application,
-        decision,
+        DECISIONS[decision],
         actor=actor,
-        allowed_from=DECISIONS[decision],
         note=note or ("Promoted from the waitlist" if promoted else ""),
     )
     application.decided_at = timezone.now()
@@ -46,7 +42,7 @@ def application_decide(*, application: Application, actor: User, decision: str, 
     application.decision_note = note.strip()
     application.save(update_fields=["decided_at", "decided_by", "decision_note"])
     if decision == Stage.ACCEPTED:
-        _record_participations(application)
+        record_participations(application)
     _notify(
         f"decision_{decision}",
         to=_applicant_email(application),
@@ -69,7 +65,8 @@ def applications_decide_bulk(
     return done, errors
 
 
-def _record_participations(application: Application) -> None:
+def record_participations(application: Application) -> None:
+    """The roles an accepted application gives (idempotent): the applicant's, and the MOU signer's."""
     spec = application.spec
     reference = application.reference
     participation_record(

@@ -26,6 +26,7 @@ from .common import (
     release_slots,
     withdraw_reviews,
 )
+from .invitations import interview_cancellations_send, interview_invitations_send
 from .review import rubric_for, tier2_complete
 
 
@@ -37,7 +38,7 @@ def application_advance_to_interview(*, application: Application, actor: User) -
             f"{application.reference} has fewer than {REVIEWERS_PER_APPLICATION} submitted "
             "reviews; finish Tier 2 first."
         )
-    _transition(application, Stage.INTERVIEW, actor=actor, allowed_from=[Stage.IN_REVIEW], note="Advanced to Tier 3")
+    _transition(application, "advance_to_interview", actor=actor, note="Advanced to Tier 3")
     _notify(
         "interview_invited",
         to=_applicant_email(application),
@@ -60,13 +61,7 @@ def application_skip_interview(*, application: Application, actor: User, reason:
             f"{application.reference} has fewer than {REVIEWERS_PER_APPLICATION} submitted "
             "reviews; finish Tier 2 first."
         )
-    _transition(
-        application,
-        Stage.AWAITING_DECISION,
-        actor=actor,
-        allowed_from=[Stage.IN_REVIEW],
-        note=f"Tier 3 not needed: {reason}".strip(),
-    )
+    _transition(application, "skip_interview", actor=actor, note=f"Tier 3 not needed: {reason}".strip())
     application.tier3_not_needed_reason = (reason or "Not needed")[:300]
     application.save(update_fields=["tier3_not_needed_reason"])
     return application
@@ -84,11 +79,17 @@ def slot_book(*, slot: InterviewSlot, application: Application, actor: User) -> 
         raise TransitionError("That interview slot belongs to another program year.")
     if slot.application_id and slot.application_id != application.pk:
         raise TransitionError("That interview slot has just been taken; choose another.")
+    if slot.application_id == application.pk:
+        return slot  # booked there already (a double submit): nothing changes, nothing is sent again
     if slot.starts_at <= timezone.now():
         raise TransitionError("That interview slot is in the past; choose another.")
     panel = [member for member in slot.panel.all() if member.pk != application.applicant.user_id]
     if len(panel) < REVIEWERS_PER_APPLICATION:
         raise TransitionError("An interview panel needs at least three people; staff must complete this slot's panel.")
+    previous = (
+        InterviewSlot.objects.filter(application=application).exclude(pk=slot.pk).prefetch_related("panel").first()
+    )
+    previous_panel = list(previous.panel.all()) if previous else []
     release_slots(InterviewSlot.objects.filter(application=application).exclude(pk=slot.pk))
     # a re-booking: earlier panel members not on this panel no longer score the interview
     # (whether or not they had opened their review); members on both panels keep theirs
@@ -121,13 +122,50 @@ def slot_book(*, slot: InterviewSlot, application: Application, actor: User) -> 
                 assigned_by=actor,
                 due_on=timezone.localdate(slot.starts_at),
             )
-    from ..ics import interview_ics
-
-    _notify(
-        "interview_booked",
-        to=_applicant_email(application),
-        context={"application": application, "slot": slot},
-        key=f"application:{application.pk}:interview:{slot.pk}:{slot.booked_at:%Y%m%d%H%M%S}",
-        attachments=[("pac-interview.ics", interview_ics(slot=slot, application=application), "text/calendar")],
+    # one calendar event per application: a move is the same event at a later SEQUENCE
+    interview_invitations_send(
+        application=application, slot=slot, panel=panel, moved_from=previous, dropped=previous_panel
     )
     return slot
+
+
+@transaction.atomic
+def slot_cancel(*, slot: InterviewSlot, actor: User, reason: str) -> InterviewSlot:
+    """Staff call off a booked interview (the panel cannot make it, the place is closed). The slot is
+    freed, its panel's open Tier 3 reviews are withdrawn, the applicant and the panel get a calendar
+    cancellation, and the applicant is asked to choose another time (the application stays in Tier 3)."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise TransitionError("Say why the interview is cancelled; the applicant and the panel are told.")
+    slot = InterviewSlot.objects.select_for_update(of=("self",)).get(pk=slot.pk)
+    if slot.application_id is None:
+        raise TransitionError("That interview slot is not booked, so there is nothing to cancel.")
+    application = _lock(slot.application)
+    if slot.starts_at <= timezone.now():
+        raise TransitionError("That interview has already started; record the panel's reviews instead.")
+    withdraw_reviews(
+        ReviewAssignment.objects.filter(
+            application=application,
+            tier=Tier.INTERVIEW,
+            status__in=[ReviewAssignment.Status.ASSIGNED, ReviewAssignment.Status.IN_PROGRESS],
+        )
+    )
+    interview_cancellations_send(application=application, slot=slot, reason=reason[:300], pick_again=True)
+    release_slots(InterviewSlot.objects.filter(pk=slot.pk))
+    slot.refresh_from_db()
+    return slot
+
+
+@transaction.atomic
+def slot_details_changed(*, slot: InterviewSlot, removed_panel: list[User] | None = None) -> int | None:
+    """A booked slot's time, place or panel was changed (in the admin): the applicant and the panel are
+    sent the changed invitation (the next SEQUENCE); panel members taken off it, a cancellation.
+    Returns the sequence sent, or None for an open or past slot."""
+    slot = InterviewSlot.objects.select_for_update(of=("self",)).get(pk=slot.pk)
+    if slot.application_id is None or slot.starts_at <= timezone.now():
+        return None
+    application = _lock(slot.application)
+    panel = [member for member in slot.panel.all() if member.pk != application.applicant.user_id]
+    return interview_invitations_send(
+        application=application, slot=slot, panel=panel, dropped=removed_panel or [], changed=True
+    )

@@ -275,10 +275,4 @@ def _interview_maybe_complete(application: Application) -> None:
         status__in=[ReviewAssignment.Status.ASSIGNED, ReviewAssignment.Status.IN_PROGRESS],
     ).count()
     if done >= REVIEWERS_PER_APPLICATION and open_ == 0:
-        _transition(
-            application,
-            Stage.AWAITING_DECISION,
-            actor=None,
-            allowed_from=[Stage.INTERVIEW],
-            note="Interview scored by the panel",
-        )
+        _transition(application, "interview_scored", actor=None, note="Interview scored by the panel")

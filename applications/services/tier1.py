@@ -83,13 +83,7 @@ def application_screen(*, application: Application, actor: User | None) -> Appli
     application.save(update_fields=["screened_at"])
     if unmet:
         if application.stage != Stage.SCREENED_OUT:
-            _transition(
-                application,
-                Stage.SCREENED_OUT,
-                actor=actor,
-                allowed_from=[Stage.SUBMITTED],
-                note="Tier 1: " + "; ".join(c.message for c in unmet),
-            )
+            _transition(application, "screen_out", actor=actor, note="Tier 1: " + "; ".join(c.message for c in unmet))
             _notify(
                 "screened_out",
                 to=_applicant_email(application),
@@ -98,22 +92,10 @@ def application_screen(*, application: Application, actor: User | None) -> Appli
             )
         return application
     if application.stage == Stage.SCREENED_OUT:
-        _transition(
-            application,
-            Stage.SUBMITTED,
-            actor=actor,
-            allowed_from=[Stage.SCREENED_OUT],
-            note="Tier 1: minimum qualifications now met (override)",
-        )
+        _transition(application, "screen_in", actor=actor, note="Tier 1: minimum qualifications now met (override)")
     if incomplete:
         return application
-    _transition(
-        application,
-        Stage.IN_REVIEW,
-        actor=actor,
-        allowed_from=[Stage.SUBMITTED],
-        note="Tier 1 passed: complete and meets minimum qualifications",
-    )
+    _transition(application, "pass_tier1", actor=actor, note="Tier 1 passed: complete and meets minimum qualifications")
     _notify(
         "tier1_passed",
         to=_applicant_email(application),
@@ -127,9 +109,8 @@ def application_screen(*, application: Application, actor: User | None) -> Appli
 def _return_incomplete(application: Application, *, actor: User | None, missing: list[str]) -> Application:
     _transition(
         application,
-        Stage.DRAFT,
+        "return_incomplete",
         actor=actor,
-        allowed_from=[Stage.SUBMITTED, Stage.SCREENED_OUT],
         note="Tier 1: returned to the applicant to complete; not answered: " + "; ".join(missing),
     )
     application.submitted_at = None

@@ -84,6 +84,8 @@ def _detail_context(request, application: Application, **forms) -> dict:
         # the applicant asks for letters and the MOU while the stage allows and the window is open
         "awaiting_components": application.stage in services.COMPONENT_STAGES,
         "components_open": application.stage in services.COMPONENT_STAGES and application.window_open(),
+        # the MOU also stays open on a second year (its renewed MOU), which has no window
+        "mou_open": application.mou_open and (application.is_renewal or application.window_open()),
         "recommender_form": forms.get("recommender_form") or RecommenderForm(role=application.role),
         "mou_form": forms.get("mou_form") or MOURequestForm(),
         "unmet_checks": [

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,10 +10,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pac import annotations
 from pac.models import ProgramYear, Region, RegionTarget
+from pac.tables import staff_list
 from pac.views import program_year_for, staff_required
 from pac.workflow import TransitionError, attempt
 
 from .. import selectors, services
+from ..filters import ApplicationFilter
 from ..forms import (
     AdvanceByRankForm,
     AssignReviewerForm,
@@ -36,6 +37,7 @@ from ..models import (
     Tier,
 )
 from ..roles import ApplicantRole
+from ..tables import ApplicationTable
 from .review import packet_context
 
 
@@ -86,26 +88,17 @@ def pipeline(request: HttpRequest) -> HttpResponse:
 @staff_required
 def application_list(request: HttpRequest) -> HttpResponse:
     year = program_year_for(request)
-    filters = {key: request.GET.get(key, "").strip() for key in ("stage", "role", "region", "q")}
-    if filters["stage"] not in Stage.values:
-        filters["stage"] = ""
-    if filters["role"] not in ApplicantRole.values:
-        filters["role"] = ""
-    if not filters["region"].isdigit():
-        filters["region"] = ""
-    page = Paginator(selectors.staff_applications(program_year=year, **filters), 50).get_page(request.GET.get("page"))
-    return render(
+    filters = ApplicationFilter(request.GET, queryset=selectors.staff_applications(program_year=year))
+    table = ApplicationTable(filters.qs, caption=f"Applications of {year}")
+    export = staff_list(
         request,
-        "applications/staff/list.html",
-        {
-            "year": year,
-            "page": page,
-            "filters": filters,
-            "stages": Stage,
-            "roles": ApplicantRole,
-            "regions": Region.objects.order_by("number"),
-        },
+        table,
+        export_name=f"applications {year}",
+        may_export=request.user.has_perm("applications.export_applications"),
     )
+    if export is not None:
+        return export
+    return render(request, "applications/staff/list.html", {"year": year, "filter": filters, "table": table})
 
 
 @require_GET
@@ -143,6 +136,7 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
             "skip_form": ReasonForm(label="Why Tier 3 is not needed"),
             "tier2_complete": services.tier2_complete(application),
             "components_open": application.stage in services.COMPONENT_STAGES,
+            "mou_open": application.mou_open,
             "window_open": application.window_open(),
             "reopen_form": ReopenForm(),
             "scores": _scores_by_assignment(assignments),

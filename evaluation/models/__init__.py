@@ -1,6 +1,7 @@
-"""Evaluation models: CLASS observations and reference figures, surveys about coaches, and the
-six-month coach review."""
+"""Evaluation models: CLASS observations and reference figures, surveys about coaches, formative
+interviews, and the six-month coach review."""
 
+from .interviews import FormativeInterview, InterviewAnswer, InterviewProtocol, InterviewQuestion
 from .observations import (
     Cycle,
     CycleScore,
@@ -15,7 +16,7 @@ from .observations import (
     ReferenceFigure,
     ScheduledObservation,
 )
-from .reviews import CoachReview, PanelRecommendation, Recommendation
+from .reviews import CoachReview, PanelRecommendation, Recommendation, ReviewOutcome
 from .surveys import Answer, Audience, Invitation, Question, Response, Survey, SurveyRound
 
 __all__ = [
@@ -28,7 +29,11 @@ __all__ = [
     "DimensionResult",
     "Domain",
     "DomainResult",
+    "FormativeInterview",
     "Instrument",
+    "InterviewAnswer",
+    "InterviewProtocol",
+    "InterviewQuestion",
     "Invitation",
     "Observation",
     "ObserverCertificate",
@@ -38,6 +43,7 @@ __all__ = [
     "Recommendation",
     "ReferenceFigure",
     "Response",
+    "ReviewOutcome",
     "ScheduledObservation",
     "Survey",
     "SurveyRound",

@@ -8,9 +8,9 @@ from django.http import HttpRequest
 from pac import my_work, navigation
 from pac.models import ProgramYear
 from pac.permissions import is_eec_staff
+from pac.selectors import is_on_advisory_panel
 
-from ..permissions import is_panel_member
-from .permissions import panel_year_ids, rounds_with_results_visible_to
+from .permissions import rounds_with_results_visible_to
 from .selectors import unanswered_invitations
 
 
@@ -30,11 +30,11 @@ def surveys_to_answer_panel(request: HttpRequest) -> my_work.Panel | None:
 @my_work.register
 def survey_results_panel(request: HttpRequest) -> my_work.Panel | None:
     """For Advisory Panel members (staff reach results from the Surveys page)."""
-    # is_panel_member is cached on the user and asked elsewhere on the page: no extra query for most
-    if is_eec_staff(request.user) or not is_panel_member(request.user):
+    # the panel question is read once per user and asked elsewhere on the page: no extra query
+    if is_eec_staff(request.user) or not is_on_advisory_panel(request.user):
         return None
     year = ProgramYear.objects.current()
-    if year is None or year.pk not in panel_year_ids(request.user):
+    if year is None or not is_on_advisory_panel(request.user, year):
         return None
     coaches = {
         r.coach_id: r.coach

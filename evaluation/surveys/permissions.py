@@ -17,6 +17,7 @@ import rules
 from django.db.models import Q, QuerySet
 
 from pac.permissions import is_eec_staff
+from pac.selectors import advisory_panel_year_ids
 
 from ..models import Invitation, SurveyRound
 
@@ -25,26 +26,9 @@ from ..models import Invitation, SurveyRound
 PANEL_MIN_RESPONSES = 3
 
 
-def panel_year_ids(user) -> frozenset[int]:
-    """Ids of the program years in which the user sits on the Advisory Panel (read once per user)."""
-    if not user.is_authenticated or not user.is_active:
-        return frozenset()
-    cached = getattr(user, "_pac_panel_year_ids", None)
-    if cached is None:
-        from applications.models import CommitteeMember
-
-        cached = frozenset(
-            CommitteeMember.objects.filter(
-                user=user, kind=CommitteeMember.Kind.ADVISORY_PANEL, committee__is_active=True
-            ).values_list("committee__program_year_id", flat=True)
-        )
-        user._pac_panel_year_ids = cached
-    return cached
-
-
 @rules.predicate
 def on_panel_for_round(user, survey_round: SurveyRound | None) -> bool:
-    return survey_round is not None and survey_round.program_year_id in panel_year_ids(user)
+    return survey_round is not None and survey_round.program_year_id in advisory_panel_year_ids(user)
 
 
 @rules.predicate
@@ -61,6 +45,8 @@ def holds_invitation(user, invitation: Invitation | None) -> bool:
 
 rules.add_perm("evaluation.send_survey", is_eec_staff)
 rules.add_perm("evaluation.view_survey_rates", is_eec_staff)
+# the rounds list as CSV: the page's columns (rates, never answers)
+rules.add_perm("evaluation.export_survey_rounds", is_eec_staff)
 rules.add_perm("evaluation.remind_survey", is_eec_staff)
 rules.add_perm("evaluation.view_survey_results", is_eec_staff | (on_panel_for_round & ~is_round_coach))
 rules.add_perm("evaluation.view_survey_free_text", is_eec_staff)
@@ -71,7 +57,7 @@ def may_see_some_results(user, program_year=None) -> bool:
     """Whether the results pages are for this user at all (in a year, if given)."""
     if is_eec_staff(user):
         return True
-    years = panel_year_ids(user)
+    years = advisory_panel_year_ids(user)
     return program_year.pk in years if program_year is not None else bool(years)
 
 
@@ -79,7 +65,7 @@ def rounds_with_results_visible_to(user) -> QuerySet[SurveyRound]:
     """The rounds whose results the user may see: the queryset twin of ``view_survey_results``."""
     if is_eec_staff(user):
         return SurveyRound.objects.all()
-    years = panel_year_ids(user)
+    years = advisory_panel_year_ids(user)
     if not years:
         return SurveyRound.objects.none()
     return SurveyRound.objects.filter(program_year_id__in=years).exclude(coach__user=user)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from pac.models import Person, ProgramYear
@@ -33,6 +33,8 @@ def rounds_with_rates(program_year: ProgramYear) -> QuerySet[SurveyRound]:
             unsent=Count("invitations", filter=Q(invitations__sent_at__isnull=True)),
             reminders=Coalesce(Sum("invitations__reminders_sent"), 0),
         )
+        # the response rate, for sorting (the page shows percent(answered, invited))
+        .annotate(rate=F("answered") * 100.0 / NullIf(F("invited"), 0))
         .order_by("-sent_at", "-pk")
     )
 

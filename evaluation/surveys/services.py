@@ -26,6 +26,7 @@ from simple_history.utils import bulk_create_with_history
 from pac.links import absolute_url
 from pac.models import OutboundEmail, Person, ProgramYear, User
 from pac.permissions import is_eec_staff
+from pac.selectors import advisory_panel_users
 from pac.services import email_queue
 from pac.workflow import LinkError, TransitionError, hash_token
 from pairings.models import Pair
@@ -140,8 +141,6 @@ def respondents_for(*, coach: Person, program_year: ProgramYear, audiences: list
             facilitators = coach.program.region.facilitators.select_related("user").order_by("last_name", "pk")
             found += [_from_person(audience, person) for person in facilitators]
         elif audience == Audience.PANEL:
-            from ..permissions import advisory_panel_users
-
             users = advisory_panel_users(program_year).select_related("person").order_by("pk")
             for user in users:
                 person = getattr(user, "person", None)

@@ -11,18 +11,20 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pac.models import Person, ProgramYear
+from pac.tables import staff_list
 from pac.views import program_year_for, staff_required
 from pac.workflow import LinkError, TransitionError, attempt
 
 from ..models import Invitation, SurveyRound
 from . import selectors, services
+from .filters import SurveyRoundFilter
 from .forms import AnswerForm, RoundSendForm
 from .permissions import PANEL_MIN_RESPONSES, invitations_of, may_see_some_results, rounds_with_results_visible_to
+from .tables import SurveyRoundTable
 from .tasks import round_remind_task
 
 
@@ -37,18 +39,25 @@ def _link_problem(request: HttpRequest, error: LinkError) -> HttpResponse:
 @staff_required
 def survey_rounds(request: HttpRequest) -> HttpResponse:
     year = program_year_for(request)
-    rounds = list(selectors.rounds_with_rates(year))
-    for survey_round in rounds:
-        survey_round.rate = selectors.percent(survey_round.answered, survey_round.invited)
+    filters = SurveyRoundFilter(request.GET, queryset=selectors.rounds_with_rates(year))
+    table = SurveyRoundTable(filters.qs, caption=f"Survey rounds of {year} with their response rates")
+    export = staff_list(
+        request,
+        table,
+        export_name=f"survey rounds {year}",
+        may_export=request.user.has_perm("evaluation.export_survey_rounds"),
+    )
+    if export is not None:
+        return export
     return render(
         request,
         "evaluation/surveys/rounds.html",
         {
             "year": year,
             "years": ProgramYear.objects.all(),
-            "rounds": rounds,
+            "filter": filters,
+            "table": table,
             "not_surveyed": selectors.coaches_not_surveyed(year),
-            "today": timezone.localdate(),
         },
     )
 

@@ -19,6 +19,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
+from pac.workflow import Transition, Workflow
+
 
 def document_upload_to(job: DocumentJob, filename: str) -> str:
     # never the person-facing name: that stays in ``filename`` and is given on download
@@ -41,6 +43,22 @@ class DocumentJob(models.Model):
         EXPIRED = "expired", "Expired"
 
     UNFINISHED = (Status.QUEUED, Status.RUNNING)
+    # every step a job's status can take, and from where (drawn in docs/workflows.md). Jobs move by
+    # compare-and-set updates (``filter(status__in=sources).update(status=target)``), so a worker
+    # that finds its job no longer in a source stage simply does nothing
+    workflow = Workflow(
+        "DocumentJob",
+        Status,
+        [
+            Transition("claim", (Status.QUEUED,), Status.RUNNING, "a worker starts it"),
+            Transition("finish", (Status.RUNNING,), Status.DONE, "the file is stored"),
+            Transition("fail", (Status.RUNNING,), Status.FAILED, "it fails, or its worker stops"),
+            Transition("retry", (Status.FAILED,), Status.QUEUED, "the requester retries"),
+            Transition("expire", (Status.DONE,), Status.EXPIRED, "the file's time is up"),
+        ],
+        initial=Status.QUEUED,
+        noun="document job",
+    )
 
     # a random id, so a job's links cannot be guessed (the views check permission as well)
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -97,7 +115,8 @@ class DocumentJob(models.Model):
 
     @property
     def can_retry(self) -> bool:
-        return self.status in (self.Status.FAILED, self.Status.EXPIRED)
+        # an expired document is asked for afresh, as a new job
+        return self.workflow.can("retry", self.status) or self.status == self.Status.EXPIRED
 
     @property
     def is_downloadable(self) -> bool:

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, close_old_connections, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from . import registry
@@ -21,6 +21,13 @@ from .models import DocumentJob, params_digest
 
 logger = logging.getLogger(__name__)
 Status = DocumentJob.Status
+flow = DocumentJob.workflow
+
+
+def _move(step: str, jobs: QuerySet[DocumentJob], **fields) -> int:
+    """Take ``step`` of ``DocumentJob.workflow`` for those of ``jobs`` in one of its source stages
+    (a compare-and-set: a job that has moved on meanwhile is left alone); returns how many moved."""
+    return jobs.filter(status__in=flow.sources(step)).update(status=flow.target(step), **fields)
 
 
 def _ttl() -> timedelta:
@@ -111,8 +118,9 @@ def _claim(job_id: str) -> bool:
     """Mark the job running if it is queued: exactly one worker wins, a redelivered or duplicate
     message finds nothing to do."""
     return bool(
-        DocumentJob.objects.filter(pk=job_id, status=Status.QUEUED).update(
-            status=Status.RUNNING,
+        _move(
+            "claim",
+            DocumentJob.objects.filter(pk=job_id),
             started_at=timezone.now(),
             progress=0,
             stage="Starting",
@@ -146,8 +154,9 @@ def document_job_run(*, job_id: str) -> bool:
         stored_name = job.file.name
         now = timezone.now()
         with transaction.atomic():
-            updated = DocumentJob.objects.filter(pk=job_id, status=Status.RUNNING).update(
-                status=Status.DONE,
+            updated = _move(
+                "finish",
+                DocumentJob.objects.filter(pk=job_id),
                 progress=100,
                 stage="Done",
                 file=stored_name,
@@ -166,8 +175,9 @@ def document_job_run(*, job_id: str) -> bool:
             job.file.storage.delete(stored_name)
         message = str(exc) if isinstance(exc, PermissionDenied | registry.UnknownDocument) else ""
         logger.exception("Document job %s (%s) failed", job_id, job.kind)
-        DocumentJob.objects.filter(pk=job_id).update(
-            status=Status.FAILED,
+        _move(
+            "fail",
+            DocumentJob.objects.filter(pk=job_id),
             stage="",
             finished_at=timezone.now(),
             error=message
@@ -189,8 +199,14 @@ def document_job_retry(*, job: DocumentJob, user) -> DocumentJob:
             return document_job_request(user=user, kind=job.kind, params=job.params, title=job.title)
         try:
             with transaction.atomic():
-                DocumentJob.objects.filter(pk=job.pk).update(
-                    status=Status.QUEUED, progress=0, stage="", error="", started_at=None, finished_at=None
+                _move(
+                    "retry",
+                    DocumentJob.objects.filter(pk=job.pk),
+                    progress=0,
+                    stage="",
+                    error="",
+                    started_at=None,
+                    finished_at=None,
                 )
         except IntegrityError:
             # the same document was asked for again meanwhile and is open: that job is the answer
@@ -207,15 +223,16 @@ def documents_sweep(*, now=None) -> dict[str, int]:
     """Beat sweep: remove expired files, fail jobs whose worker died (running far longer than any
     document takes) and re-enqueue queued jobs that no worker picked up."""
     now = now or timezone.now()
-    due = list(DocumentJob.objects.filter(status=Status.DONE, expires_at__lte=now).only("pk", "file"))
+    due = list(DocumentJob.objects.filter(status__in=flow.sources("expire"), expires_at__lte=now).only("pk", "file"))
     for job in due:
         if job.file:
             job.file.storage.delete(job.file.name)
-    expired = DocumentJob.objects.filter(pk__in=[job.pk for job in due], status=Status.DONE).update(
-        status=Status.EXPIRED, file="", expired_at=now, stage=""
+    expired = _move(
+        "expire", DocumentJob.objects.filter(pk__in=[job.pk for job in due]), file="", expired_at=now, stage=""
     )
-    stalled = DocumentJob.objects.filter(status=Status.RUNNING, started_at__lt=now - _stale()).update(
-        status=Status.FAILED,
+    stalled = _move(
+        "fail",
+        DocumentJob.objects.filter(started_at__lt=now - _stale()),
         finished_at=now,
         stage="",
         error="The worker stopped before the document was finished. Nothing was saved; retry it.",

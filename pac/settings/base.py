@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_celery_beat",
     "django_htmx",
+    "django_filters",
+    "django_tables2",
     "template_partials",
     "csp",
     "rules",
@@ -223,6 +225,9 @@ STORAGES = {
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Staff lists (pac/tables.py): Bootstrap 5, with a caption, aria-sort and a scrollable region
+DJANGO_TABLES2_TEMPLATE = "lists/table.html"
+FILTERS_EMPTY_CHOICE_LABEL = "Any"
 
 # django-import-export: staff export admin list views as CSV only
 from import_export.formats.base_formats import CSV  # noqa: E402

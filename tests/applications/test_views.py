@@ -79,6 +79,7 @@ def _pages(w):
         "staff detail": reverse("applications:staff_detail", args=[app]),
         "pipeline": reverse("applications:pipeline"),
         "staff list": reverse("applications:staff_list"),
+        "staff list csv": reverse("applications:staff_list") + "?_export=csv",
         "progress": reverse("applications:progress"),
         "results": reverse("applications:results"),
         "decisions": reverse("applications:decisions"),
@@ -90,7 +91,16 @@ def _pages(w):
 
 
 OK, REDIRECT, FORBIDDEN, NOT_FOUND = 200, 302, 403, 404
-STAFF_PAGES = ["staff detail", "pipeline", "staff list", "progress", "results", "decisions", "interviews"]
+STAFF_PAGES = [
+    "staff detail",
+    "pipeline",
+    "staff list",
+    "staff list csv",
+    "progress",
+    "results",
+    "decisions",
+    "interviews",
+]
 
 
 def _expected(role: str) -> dict[str, int]:

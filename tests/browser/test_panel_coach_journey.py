@@ -14,11 +14,10 @@ from playwright.sync_api import expect
 from evaluation import coach_reviews
 from evaluation.models import CoachReview
 from pairings.models import Pair
-from tests.applications.factories import CommitteeFactory, CommitteeMemberFactory
 from tests.browser.conftest import assert_accessible, assert_fits_phone_width
 from tests.browser.test_application_journey import sign_in
 from tests.coaching.factories import active_pair
-from tests.factories import ProgramYearFactory
+from tests.factories import ProgramYearFactory, panel_seat
 
 pytestmark = [
     pytest.mark.browser,
@@ -42,10 +41,8 @@ def test_a_panel_coach_sees_pairs_by_year_and_is_recused_from_their_own_review(
     Pair.objects.filter(pk=earlier.pk).update(
         coach=own.coach, mentee=own.mentee, status=Pair.Status.ENDED, ended_on=past.ends_on
     )
-    committee = CommitteeFactory(program_year=program_year)
-    coach = own.coach.user
-    CommitteeMemberFactory(committee=committee, user=coach, kind="advisory_panel")
-    CommitteeMemberFactory(committee=committee, kind="advisory_panel")
+    coach = panel_seat(program_year, own.coach.user)
+    panel_seat(program_year)
     assert coach_reviews.reviews_open() == 2
     own_review = CoachReview.objects.get(coach=own.coach)
 

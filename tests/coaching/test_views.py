@@ -58,6 +58,8 @@ def _pages(pair):
         "report": ("get", reverse("coaching:report", args=[report.pk])),
         "confirm meeting": ("post", reverse("coaching:meeting_confirm", args=[pair.pk, meeting.pk])),
         "overview": ("get", reverse("coaching:overview")),
+        "reports": ("get", reverse("coaching:reports")),
+        "reports csv": ("get", reverse("coaching:reports") + "?_export=csv"),
     }
 
 
@@ -71,6 +73,8 @@ EXPECTED = {
         "report": 200,
         "confirm meeting": 302,
         "overview": 403,
+        "reports": 403,
+        "reports csv": 403,
     },
     "mentee": {
         "workspace": 200,
@@ -80,6 +84,8 @@ EXPECTED = {
         "report": 404,
         "confirm meeting": 302,
         "overview": 403,
+        "reports": 403,
+        "reports csv": 403,
     },
     "leader": {
         "workspace": 200,
@@ -89,6 +95,8 @@ EXPECTED = {
         "report": 404,
         "confirm meeting": 302,
         "overview": 403,
+        "reports": 403,
+        "reports csv": 403,
     },
     "staff": {
         "workspace": 200,
@@ -98,6 +106,8 @@ EXPECTED = {
         "report": 200,
         "confirm meeting": 302,
         "overview": 200,
+        "reports": 200,
+        "reports csv": 200,
     },
 }
 OUTSIDER = {
@@ -108,6 +118,8 @@ OUTSIDER = {
     "report": 404,
     "confirm meeting": 404,
     "overview": 403,
+    "reports": 403,
+    "reports csv": 403,
 }
 
 

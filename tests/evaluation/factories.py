@@ -86,3 +86,39 @@ def scheduled_pre_k_observation(program_year, staff_user):
         classroom="Preschool A",
     )
     return pair, observer
+
+
+def interview_day(program_year) -> datetime.date:
+    """A day in the program year, no later than today (so the interview can be recorded)."""
+    return max(program_year.starts_on, min(timezone.localdate(), program_year.ends_on))
+
+
+def scheduled_interview(program_year, staff_user, *, interviewee: Person, interviewer=None, on=None):
+    """A formative interview scheduled through the service; the interviewer is a new Advisory Panel
+    member of the year unless given."""
+    from evaluation.interviews import services as interviews
+    from tests.factories import panel_seat
+
+    return interviews.interview_schedule(
+        actor=staff_user,
+        program_year=program_year,
+        interviewee=interviewee,
+        interviewer=interviewer or panel_seat(program_year),
+        scheduled_on=on or interview_day(program_year),
+    )
+
+
+def recorded_interview(program_year, staff_user, *, interviewee: Person, interviewer=None, open_text="Going well."):
+    """A formative interview scheduled and recorded: each closed question's first option, ``open_text``
+    for each open one."""
+    from evaluation.interviews import services as interviews
+    from evaluation.models import InterviewQuestion
+
+    interview = scheduled_interview(program_year, staff_user, interviewee=interviewee, interviewer=interviewer)
+    answers = {
+        q.pk: q.choice_list[0] if q.kind == InterviewQuestion.Kind.CHOICE else open_text
+        for q in interview.protocol.questions.all()
+    }
+    return interviews.interview_record(
+        interview=interview, actor=interview.interviewer, held_on=interview.scheduled_on, answers=answers
+    )

@@ -16,8 +16,8 @@ from evaluation.models import CoachReview, PanelRecommendation
 from evaluation.my_work import coach_reviews_panel
 from pac.models import OutboundEmail
 from pac.workflow import TransitionError
-from tests.applications.factories import CommitteeFactory, CommitteeMemberFactory
 from tests.coaching.factories import active_pair
+from tests.factories import panel_seat
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -29,10 +29,8 @@ def setting(program_year, staff_user):
     started = TODAY() - datetime.timedelta(days=190)
     own_pair = active_pair(program_year, staff_user, started_on=started)
     other_pair = active_pair(program_year, staff_user, started_on=started)
-    committee = CommitteeFactory(program_year=program_year)
-    coach_member = own_pair.coach.user
-    CommitteeMemberFactory(committee=committee, user=coach_member, kind="advisory_panel")
-    others = [CommitteeMemberFactory(committee=committee, kind="advisory_panel").user for _ in range(2)]
+    coach_member = panel_seat(program_year, own_pair.coach.user)
+    others = [panel_seat(program_year) for _ in range(2)]
     assert coach_reviews.reviews_open() == 2
     own = CoachReview.objects.get(coach=own_pair.coach)
     other = CoachReview.objects.get(coach=other_pair.coach)
@@ -47,7 +45,7 @@ def test_the_coach_never_sees_their_own_review(client, setting, program_year):
     assert list(coach_reviews.reviews_visible_to(coach_member, program_year)) == [other]
     client.force_login(coach_member)
     listing = client.get(reverse("evaluation:coach_reviews"))
-    assert listing.status_code == 200 and list(listing.context["reviews"]) == [other]
+    assert listing.status_code == 200 and [r.record for r in listing.context["table"].paginated_rows] == [other]
     assert client.get(reverse("evaluation:coach_review", args=[own.pk])).status_code == 404
     assert client.get(reverse("evaluation:coach_review", args=[other.pk])).status_code == 200
 

@@ -17,10 +17,10 @@ from evaluation.models import Answer, CoachReview, Invitation, Question, Respons
 from evaluation.tasks import coach_reviews_open_task
 from pac.models import OutboundEmail, Tag
 from pac.workflow import TransitionError
-from tests.applications.factories import ApplicationFactory, CommitteeFactory, CommitteeMemberFactory
+from tests.applications.factories import ApplicationFactory
 from tests.coaching.factories import active_pair
 from tests.evaluation.factories import record
-from tests.factories import ProgramYearFactory, UserFactory
+from tests.factories import ProgramYearFactory, UserFactory, panel_seat
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -28,8 +28,7 @@ TODAY = timezone.localdate
 
 @pytest.fixture
 def panel(program_year):
-    committee = CommitteeFactory(program_year=program_year)
-    return [CommitteeMemberFactory(committee=committee, kind="advisory_panel").user for _ in range(3)]
+    return [panel_seat(program_year) for _ in range(3)]
 
 
 @pytest.fixture
@@ -197,13 +196,14 @@ def test_who_sees_coach_reviews(client, review, due_pair, panel, staff_user, eva
         "leader": due_pair.leader.user,
         "evaluator": evaluator,
         "observer": observer,
-        "other_panel": CommitteeMemberFactory(
-            committee=CommitteeFactory(program_year=other_year), kind="advisory_panel"
-        ).user,
+        "other_panel": panel_seat(other_year),
         "nobody": UserFactory(),
     }
     client.force_login(users[who])
     assert client.get(reverse("evaluation:coach_reviews")).status_code == expected
+    # the list as CSV: staff only, though the year's panel sees the page
+    csv_status = client.get(reverse("evaluation:coach_reviews") + "?_export=csv").status_code
+    assert csv_status == (200 if who == "staff" else 403)
     detail = client.get(reverse("evaluation:coach_review", args=[review.pk])).status_code
     assert detail == (200 if expected == 200 else 404)
     assert client.get(reverse("evaluation:coach_review", args=[999999])).status_code == 404
@@ -223,7 +223,7 @@ def test_the_review_list_is_flat_in_the_number_of_reviews(
         assert client.get(reverse("evaluation:coach_reviews")).status_code == 200
     add(4)
     with django_assert_max_num_queries(20) as large:
-        assert len(client.get(reverse("evaluation:coach_reviews")).context["reviews"]) == 5
+        assert client.get(reverse("evaluation:coach_reviews")).context["table"].paginator.count == 5
     assert len(small.captured_queries) == len(large.captured_queries)
 
 

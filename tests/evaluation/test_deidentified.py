@@ -17,15 +17,15 @@ from coaching import services as coaching
 from evaluation.deidentified import DATASETS, pseudonym, safe_cell
 from evaluation.models import Answer, Invitation, Question, Response, Survey, SurveyRound
 from pac.models import Person, Program, User
-from tests.applications.factories import CommitteeFactory, CommitteeMemberFactory
 from tests.coaching.factories import active_pair
-from tests.evaluation.factories import record
-from tests.factories import UserFactory
+from tests.evaluation.factories import record, recorded_interview
+from tests.factories import UserFactory, panel_seat
 
 pytestmark = pytest.mark.django_db
 
 FREE_TEXT = "Ms. Quimby always brings the rhyming basket"
 MEETING_NOTE = "Talked about Jonah's biting at nap time"
+INTERVIEW_NOTE = "Mrs. Abernathy's class sings the cleanup song now"
 
 
 def _survey_round(pair, staff):
@@ -83,6 +83,9 @@ def cohort(program_year, staff_user):
         record(pair, "pre", 4)
         record(pair, "post", 5)
         _survey_round(pair, staff_user)
+        recorded_interview(
+            program_year, staff_user, interviewee=pair.mentee, interviewer=staff_user, open_text=INTERVIEW_NOTE
+        )
     return pairs
 
 
@@ -111,7 +114,7 @@ def _identifiers() -> set[str]:
         values |= {user.email, user.full_name}
     for program in Program.objects.all():
         values |= {program.name, program.license_number, program.street, program.fcc_system_name}
-    values |= {FREE_TEXT, MEETING_NOTE, "Room 1"}
+    values |= {FREE_TEXT, MEETING_NOTE, INTERVIEW_NOTE, "Room 1"}
     return {v for v in values if v and len(v) > 2}
 
 
@@ -147,6 +150,14 @@ def test_each_dataset_has_the_expected_rows(client, cohort, evaluator, program_y
     answers = _download(client, "survey-answers", "xlsx", program_year)
     kinds = {r[answers[0].index("question_kind")] for r in answers[1:]}
     assert kinds == {"agreement", "choice"}  # free text stays with staff
+    interviews = _download(client, "interview-answers", "csv", program_year)
+    header = interviews[0]
+    rows = [dict(zip(header, row, strict=True)) for row in interviews[1:]]
+    assert len(rows) == 2 * 3  # two Mentees' interviews, three closed questions each; open answers stay
+    assert {r["interviewee_id"] for r in rows} == {pseudonym("person", p.mentee_id) for p in cohort}
+    assert {r["coach_id"] for r in rows} == {pseudonym("person", p.coach_id) for p in cohort}
+    assert {r["interviewee_role"] for r in rows} == {"mentee"} and {r["interviewer"] for r in rows} == {"staff"}
+    assert rows[0]["choice"] == "At least weekly" and rows[0]["held_month"] == timezone.localdate().strftime("%Y-%m")
 
 
 def test_pseudonyms_are_stable_and_distinct(client, cohort, evaluator, program_year, settings):
@@ -180,8 +191,7 @@ def test_spreadsheet_formulas_are_neutralised():
     ],
 )
 def test_who_may_download(client, cohort, staff_user, evaluator, observer, program_year, who, expected):
-    panel = UserFactory()
-    CommitteeMemberFactory(committee=CommitteeFactory(program_year=program_year), user=panel, kind="advisory_panel")
+    panel = panel_seat(program_year)
     users = {
         "staff": staff_user,
         "evaluator": evaluator,
@@ -223,6 +233,7 @@ def test_exports_read_in_a_fixed_number_of_queries(
         record(more, "pre", 3)
         record(more, "post", 4)
         _survey_round(more, staff_user)
+        recorded_interview(program_year, staff_user, interviewee=more.coach, interviewer=staff_user)
     with django_assert_max_num_queries(20) as large:
         b"".join(client.get(url).streaming_content)
     assert len(small.captured_queries) == len(large.captured_queries)

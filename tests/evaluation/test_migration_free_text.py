@@ -21,7 +21,7 @@ from tests.evaluation.factories import certified_observer, record
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("seeded_transactional_db")]
 
-BEFORE = ("evaluation", "0008_pre_post_cycle_and_plan_educator")
+BEFORE = ("evaluation", "0011_pre_post_cycle_and_plan_educator")
 
 
 def _migrate(targets):

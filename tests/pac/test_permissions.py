@@ -98,11 +98,12 @@ def test_staff_need_two_factor_and_program_people_do_not(staff_user, reviewer, m
 
 # --- pages × roles -----------------------------------------------------------------------
 
-PAGES = ["pac:home", "pac:my_work", "admin:index", "admin:pac_person_changelist", "healthz"]
+PAGES = ["pac:home", "pac:my_work", "pac:calendar", "admin:index", "admin:pac_person_changelist", "healthz"]
 EXPECTED = {
     # role: status per page (302 to sign-in for anonymous)
     "anonymous": {
         "pac:home": 200,
+        "pac:calendar": 302,
         "pac:my_work": 302,
         "admin:index": 302,
         "admin:pac_person_changelist": 302,
@@ -110,6 +111,7 @@ EXPECTED = {
     },
     "mentee": {
         "pac:home": 302,
+        "pac:calendar": 200,
         "pac:my_work": 200,
         "admin:index": 302,
         "admin:pac_person_changelist": 302,
@@ -117,6 +119,7 @@ EXPECTED = {
     },
     "reviewer": {
         "pac:home": 302,
+        "pac:calendar": 200,
         "pac:my_work": 200,
         "admin:index": 302,
         "admin:pac_person_changelist": 302,
@@ -124,6 +127,7 @@ EXPECTED = {
     },
     "evaluator": {
         "pac:home": 302,
+        "pac:calendar": 200,
         "pac:my_work": 200,
         "admin:index": 302,
         "admin:pac_person_changelist": 302,
@@ -131,6 +135,7 @@ EXPECTED = {
     },
     "staff_user": {
         "pac:home": 302,
+        "pac:calendar": 200,
         "pac:my_work": 200,
         "admin:index": 200,
         "admin:pac_person_changelist": 200,

@@ -48,6 +48,7 @@ def test_only_staff_open_the_pairing_pages(client, active_pair, reviewer, who):
     client.force_login(user)
     for page in STAFF_PAGES:
         assert client.get(reverse(page)).status_code == 403, page
+    assert client.get(reverse("pairings:list") + "?_export=csv").status_code == 403
     response = client.post(reverse("pairings:suggest"), {"action": "unlock", "pair": active_pair.pk})
     assert response.status_code == 403
 

@@ -13,9 +13,8 @@ from evaluation.surveys import services
 from pac.models import Person, Region, User
 from pac.workflow import hash_token
 from pairings.models import Pair
-from tests.applications.factories import CommitteeFactory, CommitteeMemberFactory
 from tests.coaching.factories import active_pair
-from tests.factories import PersonFactory, UserFactory
+from tests.factories import PersonFactory, UserFactory, panel_seat
 
 
 def small_survey(name: str = "Quick feedback", *, text_required: bool = False) -> Survey:
@@ -59,7 +58,7 @@ def scene(year, staff, *, facilitator_user=None) -> Scene:
     else:
         facilitator = PersonFactory(with_account=True, program=None)
     Region.objects.get(number=1).facilitators.add(facilitator)
-    panel = CommitteeMemberFactory(committee=CommitteeFactory(program_year=year), kind="advisory_panel").user
+    panel = panel_seat(year)
     return Scene(
         pair=pair,
         coach=pair.coach,

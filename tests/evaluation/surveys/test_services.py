@@ -13,9 +13,8 @@ from evaluation.surveys import services
 from pac.models import OutboundEmail
 from pac.workflow import LinkError, TransitionError, hash_token
 from pairings.models import Pair
-from tests.applications.factories import CommitteeFactory, CommitteeMemberFactory
 from tests.coaching.factories import active_pair
-from tests.factories import PersonFactory, UserFactory
+from tests.factories import PersonFactory, UserFactory, panel_seat
 
 from .factories import answers_for, scene, send, small_survey, token_of
 
@@ -43,7 +42,7 @@ def test_each_audience_is_asked(s, program_year, staff_user):
 
 def test_someone_in_two_groups_is_asked_once_in_the_first(s, program_year):
     # the leader also sits on the Advisory Panel
-    CommitteeMemberFactory(committee=CommitteeFactory(program_year=program_year), user=s.leader.user)
+    panel_seat(program_year, s.leader.user)
     people = services.respondents_for(coach=s.coach, program_year=program_year, audiences=["panel", "leader", "mentee"])
     assert [(r.audience, r.email) for r in people] == [
         ("mentee", s.mentee.email),
@@ -54,7 +53,7 @@ def test_someone_in_two_groups_is_asked_once_in_the_first(s, program_year):
 
 def test_people_without_email_and_the_coach_themself_are_left_out(s, program_year):
     type(s.leader).objects.filter(pk=s.leader.pk).update(email="")
-    CommitteeMemberFactory(committee=CommitteeFactory(program_year=program_year), user=s.coach.user)
+    panel_seat(program_year, s.coach.user)
     people = services.respondents_for(
         coach=s.coach, program_year=program_year, audiences=["mentee", "leader", "facilitator", "panel"]
     )
@@ -323,7 +322,7 @@ def test_a_changed_secret_key_gets_a_working_link_in_the_next_reminder(s, progra
 
 def test_unanswered_panel_member_without_a_person_is_reached_by_user(s, program_year, staff_user):
     user = UserFactory(full_name="Pat Panel")
-    CommitteeMemberFactory(committee=CommitteeFactory(program_year=program_year), user=user)
+    panel_seat(program_year, user)
     survey_round = send(s, program_year, staff_user, audiences=["panel"])
     invitation = survey_round.invitations.get(email=user.email)
     assert invitation.user == user and invitation.person is None and invitation.name == "Pat Panel"

@@ -14,8 +14,7 @@ from django.utils import timezone
 
 from evaluation.models import Response, SurveyRound
 from evaluation.surveys import services
-from tests.applications.factories import CommitteeFactory, CommitteeMemberFactory
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, panel_seat
 
 from .factories import answers_for, form_data, raw_round, scene, send, small_survey, token_of
 
@@ -56,6 +55,7 @@ def _pages(survey_round, s, year):
     mentee = survey_round.invitations.get(audience="mentee")
     return {
         "rounds": reverse("evaluation:survey_rounds"),
+        "rounds csv": reverse("evaluation:survey_rounds") + "?_export=csv",
         "round rates": reverse("evaluation:survey_round", args=[survey_round.pk]),
         "send": reverse("evaluation:survey_send"),
         "results": reverse("evaluation:survey_results", args=[s.coach.pk]) + f"?year={year.pk}",
@@ -94,7 +94,8 @@ def test_roles_by_pages(client, s, sent, program_year, staff_user, evaluator, pl
     pages = _pages(sent, s, program_year)
     got = {name: client.get(url).status_code for name, url in pages.items()}
     # the personal link is the credential: it opens for whoever holds it
-    assert got == {**MATRIX[role], "respond by link": 200}
+    # the rounds as CSV go with the rounds page
+    assert got == {**MATRIX[role], "rounds csv": MATRIX[role]["rounds"], "respond by link": 200}
 
 
 @pytest.mark.parametrize("role", ["panel member", "coach", "mentee", "evaluator", "plain user"])
@@ -128,7 +129,7 @@ def test_guessed_ids_and_tokens_are_not_found(client, s, sent, staff_user, progr
 
 def test_the_coach_never_sees_their_own_results_even_on_the_panel(client, s, sent, program_year):
     _answer_all(sent, s.survey)
-    CommitteeMemberFactory(committee=CommitteeFactory(program_year=program_year), user=s.coach.user)
+    panel_seat(program_year, s.coach.user)
     client.force_login(s.coach.user)
     url = reverse("evaluation:survey_results", args=[s.coach.pk]) + f"?year={program_year.pk}"
     assert client.get(url).status_code == 404
@@ -142,7 +143,7 @@ def test_a_panel_member_of_another_year_sees_nothing(client, s, sent, program_ye
     other_year = ProgramYearFactory(
         name="2025–26", starts_on=datetime.date(2025, 9, 1), ends_on=datetime.date(2026, 8, 31)
     )
-    member = CommitteeMemberFactory(committee=CommitteeFactory(program_year=other_year)).user
+    member = panel_seat(other_year)
     client.force_login(member)
     url = reverse("evaluation:survey_results", args=[s.coach.pk]) + f"?year={program_year.pk}"
     assert client.get(url).status_code == 403

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evaluation', '0009_move_free_text_into_plan_and_cycle'),
+        ('evaluation', '0012_move_free_text_into_plan_and_cycle'),
     ]
 
     operations = [

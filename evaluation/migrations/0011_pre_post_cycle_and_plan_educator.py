@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('coaching', '0009_plan_educator'),
-        ('evaluation', '0007_survey_reminder_schedule'),
+        ('evaluation', '0010_review_outcome'),
         ('pairings', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

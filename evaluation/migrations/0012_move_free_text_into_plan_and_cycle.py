@@ -140,7 +140,7 @@ def backward(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("coaching", "0009_plan_educator"),
-        ("evaluation", "0008_pre_post_cycle_and_plan_educator"),
+        ("evaluation", "0011_pre_post_cycle_and_plan_educator"),
     ]
 
     operations = [migrations.RunPython(forward, backward)]

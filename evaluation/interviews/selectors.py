@@ -1,0 +1,49 @@
+"""Reads for formative interviews: the list, the six-month review's section, My work."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from ..models import CoachReview, FormativeInterview, InterviewAnswer
+from .permissions import interviews_visible_to
+
+LISTED = ("interviewee", "coach", "interviewer", "program_year", "protocol")
+
+
+def interviews_listed(user, program_year) -> QuerySet[FormativeInterview]:
+    """The list page's interviews of a year that the user may see, with what each row prints joined."""
+    return (
+        interviews_visible_to(user)
+        .filter(program_year=program_year)
+        .select_related(*LISTED)
+        .order_by("scheduled_on", "interviewee__last_name", "pk")
+    )
+
+
+def with_answers(interviews: QuerySet[FormativeInterview]) -> QuerySet[FormativeInterview]:
+    answers = InterviewAnswer.objects.select_related("question").order_by("question__order", "question_id")
+    return interviews.prefetch_related(Prefetch("answers", queryset=answers))
+
+
+def interviews_for_review(review: CoachReview) -> list[FormativeInterview]:
+    """The interviews that inform a coach's six-month review: with the coach and with their Mentees or
+    MAs in the year, recorded ones with their answers (three queries whatever their number). Cancelled
+    ones are left out."""
+    return list(
+        with_answers(
+            FormativeInterview.objects.filter(program_year_id=review.program_year_id, coach_id=review.coach_id)
+            .exclude(status=FormativeInterview.Status.CANCELLED)
+            .select_related(*LISTED)
+            .order_by("status", "held_on", "scheduled_on", "pk")
+        )
+    )
+
+
+def interviews_waiting_for(user) -> QuerySet[FormativeInterview]:
+    """Scheduled interviews the user holds or is asked to give (My work)."""
+    return (
+        FormativeInterview.objects.filter(status=FormativeInterview.Status.SCHEDULED)
+        .filter(Q(interviewer=user) | Q(interviewee__user=user))
+        .select_related("interviewee", "interviewer", "program_year")
+        .order_by("scheduled_on", "pk")
+    )
