@@ -38,12 +38,12 @@ def observations(user, window: calendar.Window) -> list[calendar.CalendarEvent]:
             (_pair_member(user) & ~Q(pair__status__in=HIDDEN_PAIRS)) | Q(recorded_by=user) | Q(observer__user=user),
             observed_on__range=(window.start, window.end),
         )
-        .select_related("instrument", "observee", "observer")
+        .select_related("instrument", "observee", "observer", "plan_educator")
         .order_by("observed_on", "pk")
     )
     events = []
     for observation in rows:
-        place = observation.educator_observed or observation.classroom
+        place = observation.plan_educator.name if observation.plan_educator_id else observation.classroom
         description = f"{observation.instrument.name}, observed by {observation.observer.full_name}."
         if place:
             description += f" Classroom: {place}."

@@ -282,7 +282,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
     action = request.POST.get("action")
     pair_param = request.GET.get("pair", "")
     initial = {}
-    if pair_param.isdigit():
+    if pair_param.isascii() and pair_param.isdigit():
         chosen = pairs.filter(pk=pair_param).first()
         if chosen:
             initial = {"pair": chosen, "time_point": request.GET.get("time_point", "pre")}
