@@ -243,8 +243,11 @@ def mentee_todo(user, *, roles: list[Participation] | None = None, today: dateti
     for role in roles:
         year = role.program_year
         record = participation_of([role.person_id], year)[role.person_id]
-        live_pair = Pair.objects.filter(program_year=year, mentee_id=role.person_id, status=Pair.Status.ACTIVE).exists()
-        before_pairing = record.required and not live_pair
+        # the requirement binds only before pairing: ask about the pair only when the year requires it
+        before_pairing = (
+            record.required
+            and not Pair.objects.filter(program_year=year, mentee_id=role.person_id, status=Pair.Status.ACTIVE).exists()
+        )
         if record.acknowledgement is None:
             items.append(
                 ToDo(

@@ -65,7 +65,7 @@ def signing_participations(user, *, today=None) -> list[Participation]:
     return list(
         Participation.objects.active()
         .filter(person__user=user, role__in=SIGNING_ROLES, program_year__ends_on__gte=today)
-        .select_related("program_year", "person")
+        .select_related("program_year", "person__program")
         .order_by("-program_year__starts_on")
     )
 

@@ -17,12 +17,12 @@ from applications.models import MOU
 from evaluation import coach_reviews
 from evaluation.models import CoachReview, PanelRecommendation
 from pairings.models import Pair
-from tests.applications.factories import CommitteeFactory, CommitteeMemberFactory, MOUFactory
+from tests.applications.factories import MOUFactory
 from tests.browser.conftest import assert_accessible, assert_fits_phone_width
 from tests.browser.test_application_journey import link_in_mail, sign_in
 from tests.coaching.factories import active_pair
 from tests.conftest import totp_code
-from tests.factories import PersonFactory, ProgramYearFactory
+from tests.factories import PersonFactory, ProgramYearFactory, panel_seat
 from tests.pairings.factories import accepted
 
 pytestmark = [
@@ -70,7 +70,7 @@ def test_continue_the_leader_signs_the_renewed_mou_and_staff_pair_the_coach_agai
         signer_email=leader.email,
         signer_title="Center Director",
     )
-    member = CommitteeMemberFactory(committee=CommitteeFactory(program_year=program_year), kind="advisory_panel").user
+    member = panel_seat(program_year)
     assert coach_reviews.reviews_open() == 1
     review = CoachReview.objects.get()
     PanelRecommendation.objects.create(

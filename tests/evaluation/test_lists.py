@@ -13,12 +13,11 @@ from django.utils import timezone
 from evaluation import coach_reviews
 from evaluation.models import CoachReview
 from pac.models import Person
-from tests.applications.factories import CommitteeFactory, CommitteeMemberFactory
 from tests.coaching.factories import active_pair
 from tests.evaluation.factories import certified_observer, record
 from tests.evaluation.surveys.factories import raw_round, small_survey
 from tests.evaluation.test_scale import bulk_observed_pairs
-from tests.factories import PersonFactory, UserFactory
+from tests.factories import PersonFactory, UserFactory, panel_seat
 from tests.lists import csv_rows, listed, with_query
 
 pytestmark = pytest.mark.django_db
@@ -154,8 +153,7 @@ def test_observations_queries_do_not_grow(client, staff_user, program_year, quer
 
 @pytest.fixture
 def panel(program_year):
-    committee = CommitteeFactory(program_year=program_year)
-    return [CommitteeMemberFactory(committee=committee, kind="advisory_panel").user for _ in range(2)]
+    return [panel_seat(program_year) for _ in range(2)]
 
 
 def _review_pairs(program_year, staff_user, n: int) -> None:

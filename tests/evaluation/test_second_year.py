@@ -24,9 +24,9 @@ from pac.workflow import LinkError
 from pairings import selectors as pairing_selectors
 from pairings import services as pairings
 from pairings.models import Capacity, Pair
-from tests.applications.factories import ApplicationFactory, CommitteeFactory, CommitteeMemberFactory, MOUFactory
+from tests.applications.factories import ApplicationFactory, MOUFactory
 from tests.coaching.factories import active_pair, refused
-from tests.factories import PersonFactory, ProgramYearFactory
+from tests.factories import PersonFactory, ProgramYearFactory, panel_seat
 from tests.pairings.factories import accepted
 
 pytestmark = pytest.mark.django_db
@@ -46,8 +46,7 @@ def make_next_year(year, **kw):
 
 @pytest.fixture
 def panel(program_year):
-    committee = CommitteeFactory(program_year=program_year)
-    return [CommitteeMemberFactory(committee=committee, kind="advisory_panel").user for _ in range(3)]
+    return [panel_seat(program_year) for _ in range(3)]
 
 
 @pytest.fixture

@@ -12,10 +12,10 @@ from django.urls import reverse
 from applications.models import Stage
 from evaluation import coach_reviews
 from evaluation.models import CoachReview, ReviewOutcome
-from tests.applications.factories import CommitteeFactory, CommitteeMemberFactory, MOUFactory
+from tests.applications.factories import MOUFactory
 from tests.coaching.factories import active_pair
 from tests.evaluation.test_second_year import TODAY, decide, make_next_year
-from tests.factories import PersonFactory, UserFactory
+from tests.factories import PersonFactory, UserFactory, panel_seat
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,7 @@ def coach_with_leader(year, staff_user, region: int = 1):
 def world(program_year, staff_user, evaluator):
     pair, leader = coach_with_leader(program_year, staff_user)
     panel = UserFactory()
-    CommitteeMemberFactory(committee=CommitteeFactory(program_year=program_year), user=panel, kind="advisory_panel")
+    panel_seat(program_year, user=panel)
     coach_reviews.reviews_open()
     review = CoachReview.objects.get()
     make_next_year(program_year)
