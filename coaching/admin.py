@@ -6,6 +6,7 @@ from .models import (
     Goal,
     GoalNote,
     Meeting,
+    PlanEducator,
     Reminder,
     ReminderSettings,
     ReportTemplate,
@@ -37,8 +38,24 @@ class GoalAdmin(RecordAdmin):
     list_filter = ["status", "area__kind", "pair__program_year"]
     search_fields = ["title", "pair__coach__last_name", "pair__mentee__last_name"]
     list_select_related = ["pair__coach", "pair__mentee", "area"]
-    readonly_fields = ["pair", "created_by"]
+    readonly_fields = ["pair", "created_by", "plan_educator"]
     inlines = [GoalNoteInline]
+
+
+@admin.register(PlanEducator)
+class PlanEducatorAdmin(RecordAdmin):
+    """The educator or classroom team in a Mentee Administrator's plan. Named on the plan page
+    (coaching.services.plan_educator_name); staff may correct a name or room here (history keeps
+    the old one). Replacing is a step on the plan page, so the pair and who named it are read-only."""
+
+    list_display = ["name", "classroom", "pair", "named_at", "replaced_at"]
+    list_filter = ["pair__program_year", ("replaced_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "classroom", "pair__coach__last_name", "pair__mentee__last_name"]
+    list_select_related = ["pair__coach", "pair__mentee"]
+    readonly_fields = ["pair", "named_by", "named_at", "replaced_at"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(ReportTemplate)

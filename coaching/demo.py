@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from pac.demo import DemoContext
 from pac.models import OutboundEmail, Tag
-from pairings.models import Pair
+from pairings.models import Kind, Pair
 
 from . import participation, services
-from .models import Goal, Meeting, ThirtyDayReport, TrainingRecommendation
+from .models import Goal, Meeting, PlanEducator, ThirtyDayReport, TrainingRecommendation
 
 TRAININGS = [
     "Introduction to CLASS for educators",
@@ -27,6 +27,13 @@ GOALS = [
     ("class-bm", "Use clear, positive expectations at transitions"),
     ("competency-3", "Share weekly learning notes with families"),
     ("class-lm", "Extend children's language with self- and parallel talk"),
+]
+# the one educator or classroom team each Mentee Administrator supports (the MA's plan)
+PLAN_EDUCATORS = [
+    ("The Toddler room team", "Toddler room"),
+    ("The lead teacher of Preschool A", "Preschool A"),
+    ("The infant room team", "Infant room"),
+    ("The after-school group's two educators", "Room 3"),
 ]
 
 
@@ -47,6 +54,9 @@ def seed(ctx: DemoContext) -> None:
     ThirtyDayReport.objects.filter(pair__in=pairs, status=ThirtyDayReport.Status.DRAFT, answers={}).delete()
     for index, pair in enumerate(pairs):
         coach = pair.coach.user
+        if pair.kind == Kind.CA_MA:  # named in one of the first meetings, before the goals
+            name, room = PLAN_EDUCATORS[index % len(PLAN_EDUCATORS)]
+            services.plan_educator_name(pair=pair, actor=coach, name=name, classroom=room)
         day = pair.started_on + datetime.timedelta(days=3)
         month = 0
         while day <= today:
@@ -321,6 +331,22 @@ def _seed_past_cohort(ctx: DemoContext, current_pairs, staff) -> None:
             )
         )
     past_pairs = bulk_create_with_history(past_pairs, Pair, batch_size=500)
+    educators = bulk_create_with_history(
+        [
+            PlanEducator(
+                pair=pair,
+                name=PLAN_EDUCATORS[index % len(PLAN_EDUCATORS)][0],
+                classroom=PLAN_EDUCATORS[index % len(PLAN_EDUCATORS)][1],
+                named_by=current_pairs[index].coach.user,
+                named_at=timezone.make_aware(datetime.datetime.combine(past.starts_on, datetime.time(10))),
+            )
+            for index, pair in enumerate(past_pairs)
+            if pair.kind == Kind.CA_MA
+        ],
+        PlanEducator,
+        batch_size=500,
+    )
+    educator_of = {e.pair_id: e for e in educators}
     meetings, goals, reports = [], [], []
     template = ReportTemplate.objects.filter(is_active=True).first()
     tags = list(Tag.objects.filter(code__in=[c for c, _ in GOALS]))
@@ -365,6 +391,7 @@ def _seed_past_cohort(ctx: DemoContext, current_pairs, staff) -> None:
                     status=Goal.Status.MET if k == 0 else ctx.rng.choice([Goal.Status.MET, Goal.Status.IN_PROGRESS]),
                     target_date=past.starts_on + datetime.timedelta(days=240),
                     created_by=coach_user,
+                    plan_educator=educator_of.get(pair.pk),
                 )
             )
         for period in schedule.periods(started_on=pair.started_on, ended_on=pair.ended_on, until=past.ends_on):

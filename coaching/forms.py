@@ -5,7 +5,7 @@ from django import forms
 
 from pac.models import Tag
 
-from .models import Goal, Meeting
+from .models import Goal, Meeting, PlanEducator
 
 
 def _helper() -> FormHelper:
@@ -98,6 +98,20 @@ class GoalForm(forms.ModelForm):
             is_active=True, kind__in=["class", "competency", "qris", "leadership"]
         )
         self.fields["area"].label_from_instance = lambda t: t.name
+        self.helper = _helper()
+
+
+class PlanEducatorForm(forms.ModelForm):
+    """The one educator or classroom team a Mentee Administrator supports through the plan."""
+
+    class Meta:
+        model = PlanEducator
+        fields = ["name", "classroom"]
+        labels = {"name": "Educator or classroom team", "classroom": "Classroom or room (optional)"}
+        error_messages = {"name": {"required": "Name the educator or classroom team."}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         self.helper = _helper()
 
 

@@ -120,8 +120,56 @@ class Meeting(models.Model):
         return not self.is_withdrawn and self.mentee_present and self.mentee_confirmed_at is None
 
 
+class PlanEducator(models.Model):
+    """The one educator or classroom team a Mentee Administrator supports through the plan (the
+    model: "one of the initial meetings will include identification of one educator or classroom
+    team that receives support from the MA"). Named once, in the MA's plan; the pair's goals and
+    CLASS observations point at it rather than repeating its name as free text.
+
+    Choosing someone else later does not rewrite the past: the earlier row is marked replaced and
+    kept, so a goal set or an observation made about the earlier educator still says whom it was
+    about. At most one row of a pair is current (not replaced)."""
+
+    pair = models.ForeignKey(Pair, on_delete=models.PROTECT, related_name="plan_educators")
+    name = models.CharField(
+        "educator or classroom team",
+        max_length=160,
+        help_text="The educator, or the classroom team, the Mentee Administrator supervises and supports "
+        "through this plan (for example: Ana Ruiz, or the Toddler room team).",
+    )
+    classroom = models.CharField(
+        max_length=120, blank=True, help_text="Their classroom or room, where CLASS observations take place."
+    )
+    named_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    named_at = models.DateTimeField(default=timezone.now)
+    replaced_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the Mentee Administrator chose another educator or team."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pair", "-named_at", "-pk"]
+        verbose_name = "educator or classroom team in an MA's plan"
+        verbose_name_plural = "educators or classroom teams in MAs' plans"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pair"], condition=models.Q(replaced_at__isnull=True), name="one_current_plan_educator"
+            ),
+            models.CheckConstraint(condition=~models.Q(name=""), name="plan_educator_has_a_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.classroom})" if self.classroom else self.name
+
+    @property
+    def is_current(self) -> bool:
+        return self.replaced_at is None
+
+
 class Goal(models.Model):
-    """A goal coach and mentee set together; the professional development plan is the set of them."""
+    """A goal coach and mentee set together; the professional development plan is the set of them.
+    A Mentee Administrator's goals are about the educator or classroom team named in the plan."""
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
@@ -153,6 +201,16 @@ class Goal(models.Model):
     recommended_training = models.TextField("recommended training or courses", blank=True)
     target_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    plan_educator = models.ForeignKey(
+        PlanEducator,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="goals",
+        verbose_name="educator or classroom team",
+        help_text="For a Mentee Administrator: the educator or team in the plan this goal is about "
+        "(set from the plan when the goal is made).",
+    )
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)

@@ -7,6 +7,7 @@ import rules
 from django.db.models import QuerySet
 
 from pac.permissions import is_eec_staff
+from pairings.models import Kind, Pair
 
 from .models import Meeting, ThirtyDayReport
 
@@ -27,7 +28,19 @@ def logged_meeting(user, meeting: Meeting | None) -> bool:
     )
 
 
+@rules.predicate
+def is_ma_pair(user, pair: Pair | None) -> bool:
+    return pair is not None and pair.kind == Kind.CA_MA
+
+
+@rules.predicate
+def is_pair_coach_or_mentee(user, pair: Pair | None) -> bool:
+    return pair is not None and user.is_authenticated and user.pk in (pair.coach.user_id, pair.mentee.user_id)
+
+
 rules.add_perm("coaching.view_report", is_eec_staff | is_report_coach)
+# The educator or classroom team in a Mentee Administrator's plan: named by the CA and the MA (or staff).
+rules.add_perm("coaching.name_plan_educator", is_ma_pair & (is_eec_staff | is_pair_coach_or_mentee))
 # Correcting or withdrawing a meeting: the coach who logged it, or EEC staff.
 rules.add_perm("coaching.correct_meeting", is_eec_staff | logged_meeting)
 rules.add_perm("coaching.review_reports", is_eec_staff)

@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pac.models import ProgramYear
-from pairings.models import Pair
+from pairings.models import Kind, Pair
 
 from . import schedule
-from .models import Goal, GoalNote, Meeting, ThirtyDayReport
+from .models import Goal, GoalNote, Meeting, PlanEducator, ThirtyDayReport
 from .permissions import reports_visible_to
 
 OPEN = [ThirtyDayReport.Status.DRAFT, ThirtyDayReport.Status.RETURNED]
@@ -98,11 +98,26 @@ def started_period(pair: Pair, number: int, today: datetime.date | None = None) 
     return next((p for p in started if p.number == number), None)
 
 
+def plan_educator_current(pair: Pair) -> PlanEducator | None:
+    """The educator or classroom team the MA's plan names now (None for a CT–Mentee pair, or
+    before the MA has named one). One query, or none for a CT–Mentee pair."""
+    if pair.kind != Kind.CA_MA:
+        return None
+    return PlanEducator.objects.filter(pair=pair, replaced_at__isnull=True).first()
+
+
+def plan_educators(pair: Pair) -> list[PlanEducator]:
+    """Every educator or team the MA's plan has named, the current one first."""
+    if pair.kind != Kind.CA_MA:
+        return []
+    return list(PlanEducator.objects.filter(pair=pair).select_related("named_by").order_by("replaced_at", "-named_at"))
+
+
 def workspace(pair: Pair) -> dict:
     meetings = list(Meeting.objects.filter(pair=pair).order_by("-held_on", "-pk"))
     goals = list(
         Goal.objects.filter(pair=pair)
-        .select_related("area")
+        .select_related("area", "plan_educator")
         .prefetch_related(Prefetch("notes", queryset=GoalNote.objects.order_by("-noted_on", "-pk")))
     )
     reports = list(ThirtyDayReport.objects.filter(pair=pair).order_by("period"))
@@ -126,6 +141,7 @@ def workspace(pair: Pair) -> dict:
         "next_due": next_due,
         "overdue": [r for r in report_list if r.is_overdue(today)],
         "flags": month_flags([pair], today)[pair.pk],
+        "plan_educator": plan_educator_current(pair),
     }
 
 

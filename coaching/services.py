@@ -16,19 +16,20 @@ from pac.models import OutboundEmail, Person, User
 from pac.permissions import is_eec_staff
 from pac.services import email_queue
 from pac.workflow import TransitionError
-from pairings.models import Pair
+from pairings.models import Kind, Pair
 
 from . import schedule
 from .models import (
     Goal,
     GoalNote,
     Meeting,
+    PlanEducator,
     Reminder,
     ReminderSettings,
     ReportTemplate,
     ThirtyDayReport,
 )
-from .selectors import report_prefill
+from .selectors import plan_educator_current, report_prefill
 
 
 def _is_coach(pair: Pair, user: User) -> bool:
@@ -183,15 +184,52 @@ def _check_goal_author(pair: Pair, actor: User) -> None:
 
 @transaction.atomic
 def goal_save(*, pair: Pair, actor: User, goal: Goal | None = None, **fields) -> Goal:
+    """Set or change a goal. A Mentee Administrator's new goal is about the educator or classroom
+    team named in the plan at the time (a goal keeps it if the MA later chooses someone else)."""
     _check_goal_author(pair, actor)
+    fields.pop("plan_educator", None)  # taken from the plan, never from the form
     if goal is None:
-        return Goal.objects.create(pair=pair, created_by=actor, **fields)
+        return Goal.objects.create(pair=pair, created_by=actor, plan_educator=plan_educator_current(pair), **fields)
     if goal.pair_id != pair.pk:
         raise TransitionError("That goal belongs to another pair.")
     for name, value in fields.items():
         setattr(goal, name, value)
     goal.save()
     return goal
+
+
+# --- the educator or classroom team in a Mentee Administrator's plan -------------------------------
+
+
+@transaction.atomic
+def plan_educator_name(*, pair: Pair, actor: User, name: str, classroom: str = "") -> PlanEducator:
+    """Name (or change) the one educator or classroom team a Mentee Administrator supports through
+    the plan. The CA, the MA and staff may; the pair must be active. Saving the same name again
+    changes nothing (a double submit); a new classroom for the same name is a correction of the
+    current row (its history keeps the old one); a different name replaces the current row, which
+    is kept for the goals and observations already about it."""
+    if pair.kind != Kind.CA_MA:
+        raise TransitionError("Only a Mentee Administrator's plan names an educator or classroom team.")
+    _check_active(pair)
+    if not (pair.coach.user_id == actor.pk or pair.mentee.user_id == actor.pk or is_eec_staff(actor)):
+        raise TransitionError(
+            "The Consultant Administrator and the Mentee Administrator name the educator or classroom team together."
+        )
+    name, classroom = " ".join(name.split()), " ".join(classroom.split())
+    if not name:
+        raise TransitionError("Name the educator or classroom team.")
+    Pair.objects.select_for_update().filter(pk=pair.pk).first()  # one change at a time per pair
+    current = PlanEducator.objects.filter(pair=pair, replaced_at__isnull=True).first()
+    if current is not None and current.name.casefold() == name.casefold():
+        if current.classroom != classroom or current.name != name:
+            current.name, current.classroom = name, classroom
+            current.save(update_fields=["name", "classroom"])
+        return current
+    now = timezone.now()
+    if current is not None:
+        current.replaced_at = now
+        current.save(update_fields=["replaced_at"])
+    return PlanEducator.objects.create(pair=pair, name=name, classroom=classroom, named_by=actor, named_at=now)
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import document_views, participation_views, views
+from . import document_views, participation_views, plan_views, views
 
 app_name = "coaching"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("pairs/<int:pk>/goals/new/", views.goal_edit, name="goal_new"),
     path("pairs/<int:pk>/goals/<int:goal_id>/", views.goal_edit, name="goal"),
     path("pairs/<int:pk>/plan/", views.plan, name="plan"),
+    path("pairs/<int:pk>/plan/educator/", plan_views.plan_educator, name="plan_educator"),
     path("reports/<int:report_id>/", views.report, name="report"),
     path("reports/<int:report_id>/report.pdf", document_views.report_pdf, name="report_pdf"),
     path("reports/bundle/", document_views.coach_reports, name="coach_reports"),

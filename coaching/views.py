@@ -227,7 +227,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
     goals = (
         Goal.objects.filter(pair=pair)
         .exclude(status=Goal.Status.DROPPED)
-        .select_related("area")
+        .select_related("area", "plan_educator")
         .order_by("horizon", "status", "target_date", "pk")  # long-term aims first, then the next 30 days
     )
     return render(request, "coaching/plan.html", {"pair": pair, "goals": goals})

@@ -10,6 +10,7 @@ from .models import (
     Observation,
     ObserverCertificate,
     PanelRecommendation,
+    PrePostCycle,
     ReferenceFigure,
     ReviewOutcome,
     ScheduledObservation,
@@ -64,10 +65,10 @@ class ObservationAdmin(RecordAdmin):
     """Observations are recorded through the observation form (which validates every cycle and
     stores the results); the admin shows them read-only."""
 
-    list_display = ["__str__", "pair", "observer", "time_point", "observed_on"]
+    list_display = ["__str__", "pair", "observer", "time_point", "observed_on", "plan_educator"]
     list_filter = ["instrument", "time_point", "pair__program_year"]
-    search_fields = ["pair__mentee__last_name", "observer__last_name", "classroom"]
-    list_select_related = ["instrument", "observer", "pair__coach", "pair__mentee"]
+    search_fields = ["pair__mentee__last_name", "observer__last_name", "classroom", "plan_educator__name"]
+    list_select_related = ["instrument", "observer", "pair__coach", "pair__mentee", "plan_educator"]
 
     def has_add_permission(self, request):
         return False
@@ -76,15 +77,37 @@ class ObservationAdmin(RecordAdmin):
         return False
 
 
+@admin.register(PrePostCycle)
+class PrePostCycleAdmin(RecordAdmin):
+    """A pair's pre/post cycle and its CLASS tool(s). Set on the schedule or observation pages
+    (evaluation.services.pre_post_cycle_set); staff may correct the tools here only until the pair's
+    first observation is recorded: after that pre and post must stay on the same tools."""
+
+    list_display = ["pair", "instrument", "second_instrument", "set_by", "set_at"]
+    list_filter = ["instrument", "second_instrument", "pair__program_year"]
+    search_fields = ["pair__mentee__last_name", "pair__coach__last_name"]
+    list_select_related = ["pair__coach", "pair__mentee", "instrument", "second_instrument", "set_by"]
+    readonly_fields = ["pair", "set_by", "set_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.pair.observations.exists():
+            fields += ["instrument", "second_instrument"]  # observed: pre and post must stay comparable
+        return fields
+
+
 @admin.register(ScheduledObservation)
 class ScheduledObservationAdmin(RecordAdmin):
-    list_display = ["pair", "time_point", "window_opens", "due_by", "observer", "instrument"]
-    list_filter = ["time_point", "instrument", "pair__program_year"]
+    list_display = ["pair", "time_point", "window_opens", "due_by", "observer"]
+    list_filter = ["time_point", "pair__program_year"]
     search_fields = ["pair__mentee__last_name", "observer__last_name"]
     autocomplete_fields = ["observer"]
     raw_id_fields = ["pair"]
     readonly_fields = ["scheduled_by"]
-    list_select_related = ["pair__coach", "pair__mentee", "observer", "instrument"]
+    list_select_related = ["pair__coach", "pair__mentee", "observer"]
 
     def save_model(self, request, obj, form, change):
         if not obj.scheduled_by_id:

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 
+from coaching.models import PlanEducator
 from pac import calendar
 from pac.links import absolute_url
 from pairings.models import Pair
@@ -37,12 +38,12 @@ def observations(user, window: calendar.Window) -> list[calendar.CalendarEvent]:
             (_pair_member(user) & ~Q(pair__status__in=HIDDEN_PAIRS)) | Q(recorded_by=user) | Q(observer__user=user),
             observed_on__range=(window.start, window.end),
         )
-        .select_related("instrument", "observee", "observer")
+        .select_related("instrument", "observee", "observer", "plan_educator")
         .order_by("observed_on", "pk")
     )
     events = []
     for observation in rows:
-        place = observation.educator_observed or observation.classroom
+        place = observation.plan_educator.name if observation.plan_educator_id else observation.classroom
         description = f"{observation.instrument.name}, observed by {observation.observer.full_name}."
         if place:
             description += f" Classroom: {place}."
@@ -68,7 +69,14 @@ def scheduled_observations(user, window: calendar.Window) -> list[calendar.Calen
         .filter(pair__status__in=ANALYSED_STATUSES, due_by__gte=window.start, window_opens__lte=window.end)
         .annotate(done=Exists(recorded))
         .filter(done=False)
-        .select_related("pair__mentee", "observer", "instrument")
+        .annotate(
+            plan_educator_name=Subquery(  # an MA's observation is in the plan's educator's classroom
+                PlanEducator.objects.filter(pair=OuterRef("pair"), replaced_at__isnull=True).values("name")[:1]
+            )
+        )
+        .select_related(
+            "pair__mentee", "observer", "pair__pre_post_cycle__instrument", "pair__pre_post_cycle__second_instrument"
+        )
         .order_by("window_opens", "pk")
     )
     events = []
@@ -81,10 +89,10 @@ def scheduled_observations(user, window: calendar.Window) -> list[calendar.Calen
         description = (
             f"To be observed between {scheduled.window_opens:%B %-d} and {scheduled.due_by:%B %-d, %Y}"
             + (f" by {observer.full_name}" if observer else "")
-            + (f", with the {scheduled.instrument.name} tool" if scheduled.instrument else "")
+            + (f", on {cycle.tools_label}" if (cycle := getattr(scheduled.pair, "pre_post_cycle", None)) else "")
             + "."
         )
-        place = scheduled.educator_observed or scheduled.classroom
+        place = scheduled.plan_educator_name or scheduled.classroom
         if place:
             description += f" Classroom: {place}."
         events.append(

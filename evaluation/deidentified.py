@@ -91,12 +91,13 @@ def observations(year: ProgramYear) -> tuple[list[str], Iterator[list]]:
         "time_point",
         "observed_month",
         "cycles",
+        "mixed_age_room",
         *(f"domain_{c}" for c in domain_codes),
         *(f"dimension_{c}" for c in dimension_codes),
     ]
     queryset = (
         Observation.objects.filter(pair__program_year=year)
-        .select_related("pair__mentee__program__region", "instrument")
+        .select_related("pair__mentee__program__region", "instrument", "pair__pre_post_cycle")
         .annotate(cycle_count=Count("cycles", distinct=True))
         .prefetch_related(
             Prefetch("domain_results", queryset=DomainResult.objects.select_related("domain")),
@@ -118,6 +119,8 @@ def observations(year: ProgramYear) -> tuple[list[str], Iterator[list]]:
                 o.time_point,
                 month(o.observed_on),
                 o.cycle_count,
+                # a mixed-age room alternates two tools; its visit is one row per tool
+                int(bool(getattr(o.pair, "pre_post_cycle", None) and o.pair.pre_post_cycle.is_mixed_age)),
                 *(domains.get(c, "") for c in domain_codes),
                 *(dimensions.get(c, "") for c in dimension_codes),
             ]

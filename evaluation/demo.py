@@ -1,6 +1,7 @@
 """Demo data for evaluation: observer certificates; last year's completed cohort observed pre and
 post (modest gains on average, a few declines); this year's pre observations for most pairs, the
-rest scheduled (some overdue), and post observations scheduled for the spring; last year's six-month
+rest scheduled (some overdue), and post observations scheduled for the spring; every other family
+child care room observed as a mixed-age room (Infant and Toddler cycles alternating); last year's six-month
 coach reviews; then survey responses (evaluation/surveys/demo.py) and formative interviews
 (evaluation/interviews/demo.py); and this year's first decided reviews, carried out through the real
 workflow: one CT continues into next year (their leader has a renewed MOU to sign) and one does not
@@ -20,7 +21,7 @@ from pairings.models import Kind, Pair
 
 from . import services
 from .models import Dimension, Instrument, Observation, ObserverCertificate
-from .selectors import default_instrument_code
+from .selectors import default_instrument_code, default_tool_codes
 
 # typical levels (DOMAIN.md §2: Head Start means ES ≈ 6, CO ≈ 5.7, IS ≈ 2.8; PAC classrooms start lower)
 DOMAIN_LEVELS = {"ES": 5.2, "CO": 4.9, "IS": 2.6, "RC": 4.6, "EBS": 5.0, "ESL": 3.2}
@@ -80,60 +81,91 @@ def _pairs(year: ProgramYear, statuses):
     )
 
 
-def _tool_for(pair: Pair, tools):
+def _tools_for(pair: Pair, tools, fcc_rooms: list[int]) -> list[Instrument]:
+    """The pair's pre/post cycle's tools: every other family child care room (the first, the third
+    ...; ``fcc_rooms`` counts them) is a mixed-age room, observed on the tools of its two youngest age
+    bands (Infant and Toddler), alternating cycles."""
     program = pair.mentee.program
     codes = {a.code for a in program.age_groups.all()} if program else set()
-    return tools[default_instrument_code(codes)]
+    if program and program.is_family_child_care:
+        fcc_rooms.append(pair.pk)
+        first, second = default_tool_codes(codes, family_child_care=True)
+        if second and len(fcc_rooms) % 2 == 1:
+            return [tools[first], tools[second]]
+    return [tools[default_instrument_code(codes)]]
 
 
-def _observer_for(pair: Pair, observers, index: int):
+def _observer_for(pair: Pair, observers, index: int, tools=()):
+    """An observer who is not the pair's coach (nor, for a room with a Toddler tool, the one
+    observer whose Toddler certificate has lapsed)."""
     candidates = [o for o in observers if o.pk != pair.coach_id]
+    if any(t.code == "toddler" for t in tools):
+        candidates = [o for o in candidates if o.pk != observers[-1].pk] or candidates
     return candidates[index % len(candidates)]
 
 
-def _cycles(rng: random.Random, dimensions, levels: dict[str, float], nc_level: float, n: int = 4):
-    cycles = []
+def _cycles(rng: random.Random, tools, dimensions, levels: dict[str, float], nc_level: float, n: int = 4):
+    """``n`` cycles; in a mixed-age room (two tools) odd cycles score the first tool, even the second."""
     dimension_levels = {
-        d.code: (nc_level if d.reversed else levels[d.domain.code]) + rng.gauss(0, 0.3) for d in dimensions
+        tool.code: {
+            d.code: (nc_level if d.reversed else levels[d.domain.code]) + rng.gauss(0, 0.3)
+            for d in dimensions[tool.code]
+        }
+        for tool in tools
     }
-    for _ in range(n):
+    cycles = []
+    for number in range(1, n + 1):
+        tool = tools[1] if len(tools) == 2 and number % 2 == 0 else tools[0]
         cycles.append(
-            {code: max(1, min(7, round(level + rng.gauss(0, 0.5)))) for code, level in dimension_levels.items()}
+            {
+                code: max(1, min(7, round(level + rng.gauss(0, 0.5))))
+                for code, level in dimension_levels[tool.code].items()
+            }
         )
     return cycles
 
 
-def _record(ctx, pair, observer, tool, dimensions, time_point, day, levels, nc_level):
+def _cycle(ctx, pair, tools) -> None:
+    services.pre_post_cycle_set(
+        pair=pair,
+        actor=ctx.people["staff"][0].user,
+        instrument=tools[0],
+        second_instrument=tools[1] if len(tools) == 2 else None,
+    )
+
+
+def _record(ctx, pair, observer, tools, dimensions, time_point, day, levels, nc_level):
     return services.observation_record(
         pair=pair,
         observee=pair.mentee,
-        instrument=tool,
+        instrument=tools[0],
         time_point=time_point,
         observed_on=day,
         observer=observer,
         recorded_by=observer.user or ctx.people["staff"][0].user,
-        cycles=_cycles(ctx.rng, dimensions[tool.code], levels, nc_level),
-        classroom=ctx.rng.choice(["Room 1", "Room 2", "Preschool A", "Toddler room", "Main room"]),
-        educator_observed="Lead teacher team named in the MA's plan" if pair.kind == Kind.CA_MA else "",
+        cycles=_cycles(ctx.rng, tools, dimensions, levels, nc_level),
+        classroom="" if pair.kind == Kind.CA_MA else ctx.rng.choice(["Room 1", "Room 2", "Preschool A", "Main room"]),
     )
 
 
-def _levels(rng: random.Random, codes) -> dict[str, float]:
+def _levels(rng: random.Random, tools, dimensions) -> dict[str, float]:
+    codes = {d.domain.code for tool in tools for d in dimensions[tool.code]}
     return {code: DOMAIN_LEVELS.get(code, 4.5) + rng.gauss(0, 0.45) for code in codes}
 
 
 def _seed_past(ctx, past, observers, tools, dimensions) -> None:
     """Every completed pair but a few has a pre (October) and a post (May) observation."""
+    fcc_rooms: list[int] = []
     for index, pair in enumerate(_pairs(past, [Pair.Status.ENDED, Pair.Status.ACTIVE])):
         if index % 9 == 8:  # a few pairs were never observed after the start
             continue
-        tool = _tool_for(pair, tools)
-        codes = {d.domain.code for d in dimensions[tool.code]}
-        levels = _levels(ctx.rng, codes)
+        pair_tools = _tools_for(pair, tools, fcc_rooms)
+        _cycle(ctx, pair, pair_tools)
+        levels = _levels(ctx.rng, pair_tools, dimensions)
         nc = NEGATIVE_CLIMATE_LEVEL + abs(ctx.rng.gauss(0, 0.3))
-        observer = _observer_for(pair, observers, index)
+        observer = _observer_for(pair, observers, index, pair_tools)
         pre_day = past.starts_on + datetime.timedelta(days=40 + ctx.rng.randint(0, 20))
-        _record(ctx, pair, observer, tool, dimensions, "pre", pre_day, levels, nc)
+        _record(ctx, pair, observer, pair_tools, dimensions, "pre", pre_day, levels, nc)
         if index % 9 == 7:  # and a few lack the post observation
             continue
         gain = ctx.rng.gauss(0.35, 0.45)  # modest gains on average; some classrooms decline
@@ -142,8 +174,8 @@ def _seed_past(ctx, past, observers, tools, dimensions) -> None:
         _record(
             ctx,
             pair,
-            _observer_for(pair, observers, index + 1),
-            tool,
+            _observer_for(pair, observers, index + 1, pair_tools),
+            pair_tools,
             dimensions,
             "post",
             post_day,
@@ -158,9 +190,11 @@ def _seed_current(ctx, observers, tools, dimensions, staff) -> None:
     today = timezone.localdate()
     year = ctx.program_year
     post_opens = year.ends_on - datetime.timedelta(days=75)
+    fcc_rooms: list[int] = []
     for index, pair in enumerate(_pairs(year, [Pair.Status.ACTIVE])):
-        tool = _tool_for(pair, tools)
-        observer = _observer_for(pair, observers, index)
+        pair_tools = _tools_for(pair, tools, fcc_rooms)
+        tool, second = pair_tools[0], (pair_tools[1] if len(pair_tools) == 2 else None)
+        observer = _observer_for(pair, observers, index, pair_tools)
         started = pair.started_on or year.starts_on
         if index % 5 == 4:  # not yet observed: scheduled, and a couple already overdue
             due = today - datetime.timedelta(days=3) if index % 10 == 9 else today + datetime.timedelta(days=14)
@@ -172,7 +206,8 @@ def _seed_current(ctx, observers, tools, dimensions, staff) -> None:
                 due_by=due,
                 observer=observer,
                 instrument=tool,
-                classroom="Room 1",
+                second_instrument=second,
+                classroom="" if pair.kind == Kind.CA_MA else "Room 1",
             )
         else:
             day = min(today, started + datetime.timedelta(days=20 + ctx.rng.randint(0, 15)))
@@ -184,17 +219,17 @@ def _seed_current(ctx, observers, tools, dimensions, staff) -> None:
                 due_by=max(day, started + datetime.timedelta(days=45)),
                 observer=observer,
                 instrument=tool,
+                second_instrument=second,
             )
-            codes = {d.domain.code for d in dimensions[tool.code]}
             _record(
                 ctx,
                 pair,
                 observer,
-                tool,
+                pair_tools,
                 dimensions,
                 "pre",
                 day,
-                _levels(ctx.rng, codes),
+                _levels(ctx.rng, pair_tools, dimensions),
                 NEGATIVE_CLIMATE_LEVEL + abs(ctx.rng.gauss(0, 0.3)),
             )
         services.schedule_save(
@@ -203,8 +238,9 @@ def _seed_current(ctx, observers, tools, dimensions, staff) -> None:
             time_point="post",
             window_opens=post_opens,
             due_by=post_opens + datetime.timedelta(days=45),
-            observer=_observer_for(pair, observers, index + 1),
+            observer=_observer_for(pair, observers, index + 1, pair_tools),
             instrument=tool,
+            second_instrument=second,
         )
 
 

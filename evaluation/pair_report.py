@@ -27,6 +27,7 @@ from django.views.decorators.http import require_http_methods
 from coaching.documents import report_sections
 from coaching.models import Goal, GoalNote, Meeting, ThirtyDayReport
 from coaching.permissions import reports_visible_to
+from coaching.selectors import plan_educator_current
 from pac.documents import registry
 from pac.documents.render import download_name, pdf_render, pdf_response, svg_data_uri
 from pac.documents.services import document_job_request
@@ -65,7 +66,7 @@ def pair_progress_context(pair: Pair, *, user) -> dict:
     leader and program year joined (as the view loads it)."""
     goals = list(
         Goal.objects.filter(pair=pair)
-        .select_related("area")
+        .select_related("area", "plan_educator")
         .prefetch_related(Prefetch("notes", queryset=GoalNote.objects.order_by("noted_on", "pk")))
         .order_by("pk")
     )
@@ -99,6 +100,8 @@ def pair_progress_context(pair: Pair, *, user) -> dict:
         "show_reports": show_reports,
         "reports": reports,
         "tools": tools,
+        "plan_educator": plan_educator_current(pair),
+        "cycle": selectors.pre_post_cycle_of(pair),
     }
 
 

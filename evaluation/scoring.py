@@ -21,13 +21,22 @@ class DimensionSpec:
     reversed: bool = False
 
 
-def validate_cycles(cycles: list[Mapping[str, int | None]], dimensions: Iterable[DimensionSpec]) -> None:
-    """Every dimension must have a whole-number score from 1 to 7 in every cycle."""
+def validate_cycles(
+    cycles: list[Mapping[str, int | None]],
+    dimensions: Iterable[DimensionSpec],
+    numbers: list[int] | None = None,
+) -> None:
+    """Every dimension must have a whole-number score from 1 to 7 in every cycle. ``numbers`` are
+    the cycles' numbers in the visit (a mixed-age room scores cycles 1, 3 on one tool and 2, 4 on
+    the other), so a message names the cycle the observer knows; by default 1, 2, 3 ..."""
     codes = [d.code for d in dimensions]
     if not cycles:
         raise ScoreError("Enter at least one cycle.")
+    numbers = numbers or list(range(1, len(cycles) + 1))
+    if len(numbers) != len(cycles):
+        raise ValueError("one number per cycle")
     problems = []
-    for number, cycle in enumerate(cycles, start=1):
+    for number, cycle in zip(numbers, cycles, strict=True):
         for code in codes:
             value = cycle.get(code)
             if value is None or value == "":
@@ -41,10 +50,12 @@ def validate_cycles(cycles: list[Mapping[str, int | None]], dimensions: Iterable
         raise ScoreError("; ".join(problems) + ".")
 
 
-def dimension_means(cycles: list[Mapping[str, int]], dimensions: Iterable[DimensionSpec]) -> dict[str, float]:
+def dimension_means(
+    cycles: list[Mapping[str, int]], dimensions: Iterable[DimensionSpec], numbers: list[int] | None = None
+) -> dict[str, float]:
     """Each dimension's raw mean across cycles (Negative Climate stays raw: low is good)."""
     dimensions = list(dimensions)
-    validate_cycles(cycles, dimensions)
+    validate_cycles(cycles, dimensions, numbers)
     return {d.code: sum(c[d.code] for c in cycles) / len(cycles) for d in dimensions}
 
 

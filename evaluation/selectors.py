@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Avg, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from coaching.models import PlanEducator
 from pac.models import ProgramYear, Region
 from pairings.models import Kind, Pair
 
@@ -24,6 +25,7 @@ from .models import (
     DomainResult,
     Instrument,
     Observation,
+    PrePostCycle,
     ReferenceFigure,
     ScheduledObservation,
 )
@@ -35,6 +37,51 @@ ANALYSED_STATUSES = (Pair.Status.ACTIVE, Pair.Status.ENDED)
 
 
 # --- instruments ---------------------------------------------------------------------------
+
+
+BAND_TOOLS = [("infant", "infant"), ("toddler", "toddler"), ("preschool", "pre_k"), ("k3", "k3")]
+
+
+def default_tool_codes(age_group_codes: set[str], *, family_child_care: bool = False) -> tuple[str, str | None]:
+    """The CLASS tools suggested for a pair's pre/post cycle from the ages its program serves
+    (observers and staff may choose others). A family child care room usually spans age bands: when
+    it serves more than one, the tools of its two youngest bands are suggested, alternating cycles
+    (DOMAIN.md §1: observers alternate Infant and Toddler cycles in a mixed-age FCC room)."""
+    if family_child_care:
+        bands = [tool for band, tool in BAND_TOOLS if band in age_group_codes]
+        if len(bands) >= 2:
+            return bands[0], bands[1]
+    return default_instrument_code(age_group_codes), None
+
+
+def pair_default_tools(pair: Pair) -> tuple[Instrument, Instrument | None]:
+    """``default_tool_codes`` for the pair's mentee's program, as instruments (two queries)."""
+    program = pair.mentee.program
+    codes = set(program.age_groups.values_list("code", flat=True)) if program else set()
+    first, second = default_tool_codes(codes, family_child_care=bool(program and program.is_family_child_care))
+    tools = {t.code: t for t in Instrument.objects.filter(code__in=[first, second or first])}
+    return tools[first], tools.get(second) if second else None
+
+
+def pre_post_cycle_of(pair: Pair) -> PrePostCycle | None:
+    """The pair's pre/post cycle with its tools, or None while no tool has been chosen."""
+    return PrePostCycle.objects.filter(pair=pair).select_related("instrument", "second_instrument").first()
+
+
+def same_visit(observation: Observation) -> list[Observation]:
+    """The other tools' observations of the same visit to a mixed-age room (same pair, time point,
+    day and observer, another tool)."""
+    return list(
+        Observation.objects.filter(
+            pair_id=observation.pair_id,
+            time_point=observation.time_point,
+            observed_on=observation.observed_on,
+            observer_id=observation.observer_id,
+        )
+        .exclude(instrument_id=observation.instrument_id)
+        .select_related("instrument")
+        .order_by("pk")
+    )
 
 
 def default_instrument_code(age_group_codes: set[str]) -> str:
@@ -309,14 +356,7 @@ def cohort_growth(cohort: CohortFilter) -> CohortGrowth:
             pairs_with["pre"].add(pair_id)
         if b is not None:
             pairs_with["post"].add(pair_id)
-    mixed = (
-        Observation.objects.filter(cohort.observation_q(), time_point__in=["pre", "post"])
-        .values("pair_id")
-        .annotate(tools=Count("instrument", distinct=True))
-        .filter(tools__gt=1)
-        .order_by()
-        .count()
-    )
+    mixed = _pairs_with_mixed_tools(cohort)
     effects, thresholds = reference_figures(instrument)
     return CohortGrowth(
         filter=cohort,
@@ -330,6 +370,22 @@ def cohort_growth(cohort: CohortFilter) -> CohortGrowth:
         effect_references=effects,
         thresholds=thresholds,
     )
+
+
+def _pairs_with_mixed_tools(cohort: CohortFilter) -> int:
+    """Pairs in scope whose pre and post were scored on different tools (recorded before tools
+    belonged to the pre/post cycle): they are not compared. A mixed-age room's pre and post on the
+    same two tools are not mixed. One query of (pair, time point, tool), a few rows a pair."""
+    tools: dict[int, dict[str, set[int]]] = {}
+    rows = (
+        Observation.objects.filter(cohort.observation_q(), time_point__in=["pre", "post"])
+        .values_list("pair_id", "time_point", "instrument_id")
+        .distinct()
+        .order_by()
+    )
+    for pair_id, time_point, instrument_id in rows:
+        tools.setdefault(pair_id, {"pre": set(), "post": set()})[time_point].add(instrument_id)
+    return sum(1 for t in tools.values() if t["pre"] and t["post"] and t["pre"] != t["post"])
 
 
 # --- schedules -------------------------------------------------------------------------------
@@ -363,11 +419,9 @@ def schedule_rows(program_year: ProgramYear, *, missing_only: bool = False, regi
             post_on=_latest_observation("post"),
         )
         .prefetch_related(
-            Prefetch(
-                "scheduled_observations",
-                queryset=ScheduledObservation.objects.select_related("observer", "instrument"),
-            )
+            Prefetch("scheduled_observations", queryset=ScheduledObservation.objects.select_related("observer"))
         )
+        .select_related("pre_post_cycle__instrument", "pre_post_cycle__second_instrument")
         .order_by("mentee__program__region__number", "coach__last_name", "mentee__last_name", "pk")
     )
     if region is not None:
@@ -408,6 +462,17 @@ def schedule_counts(rows) -> dict[str, int]:
     return counts
 
 
+def with_plan_educators(assignments: QuerySet[ScheduledObservation]) -> QuerySet[ScheduledObservation]:
+    """Assignments with each pair's current plan educator (an MA's) as ``pair.current_plan_educators``."""
+    return assignments.prefetch_related(
+        Prefetch(
+            "pair__plan_educators",
+            queryset=PlanEducator.objects.filter(replaced_at__isnull=True),
+            to_attr="current_plan_educators",
+        )
+    )
+
+
 def observer_assignments(person) -> QuerySet[ScheduledObservation]:
     """Scheduled observations an observer has yet to record (pairs of live years only)."""
     recorded = Observation.objects.filter(pair=OuterRef("pair"), time_point=OuterRef("time_point"))
@@ -415,7 +480,13 @@ def observer_assignments(person) -> QuerySet[ScheduledObservation]:
         ScheduledObservation.objects.filter(observer=person, pair__status__in=ANALYSED_STATUSES)
         .annotate(done=Exists(recorded))
         .filter(done=False)
-        .select_related("pair__mentee__program__region", "pair__coach", "pair__program_year", "instrument")
+        .select_related(
+            "pair__mentee__program__region",
+            "pair__coach",
+            "pair__program_year",
+            "pair__pre_post_cycle__instrument",
+            "pair__pre_post_cycle__second_instrument",
+        )
         .order_by("due_by")
     )
 

@@ -11,23 +11,26 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
+from coaching.selectors import plan_educator_current
 from pac.models import ProgramYear
 from pac.permissions import is_eec_staff
 from pac.tables import staff_list
 from pac.views import program_year_for, staff_required
-from pac.workflow import TransitionError
+from pac.workflow import attempt
 from pairings.models import Pair
 
 from . import selectors, services
 from .filters import ObservationFilter
 from .forms import (
+    MAX_CYCLES,
     BulkScheduleForm,
     CohortFilterForm,
-    CycleScoresForm,
-    ObservationDetailsForm,
+    ObservationForm,
     ObservationSetupForm,
+    PrePostCycleForm,
     ScheduleForm,
 )
 from .models import Dimension, Instrument, Observation, ScheduledObservation
@@ -67,7 +70,11 @@ def observation_list(request: HttpRequest) -> HttpResponse:
     filter and sort them, and download them as CSV."""
     can_record = request.user.has_perm("evaluation.record_observation")
     person = _person(request)
-    assignments = list(selectors.observer_assignments(person)) if person is not None and can_record else []
+    assignments = (
+        list(selectors.with_plan_educators(selectors.observer_assignments(person)))
+        if person is not None and can_record
+        else []
+    )
     filters = ObservationFilter(request.GET, queryset=selectors.observations_listed(request.user))
     table = ObservationTable(filters.qs)
     export = staff_list(
@@ -82,109 +89,157 @@ def observation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+def _recordable_pair(request: HttpRequest, pk: int) -> Pair:
+    return get_object_or_404(_recordable_pairs(request), pk=pk)
+
+
+def _record_url(pair_id: int, time_point: str, cycles: int | None = None) -> str:
+    url = reverse("evaluation:observation_record", args=[pair_id, time_point])
+    return f"{url}?{urlencode({'cycles': cycles})}" if cycles else url
+
+
+@require_GET
 def observation_new(request: HttpRequest) -> HttpResponse:
+    """Step one: whose classroom, which time point, how many cycles (a GET form), then on to the
+    scores. A scheduled observation (``?schedule=``, from My work) goes straight to its scores."""
     pairs = _recordable_pairs(request)
-    schedule = None
-    initial = {"cycles": 4}
     schedule_id = request.GET.get("schedule", "")
     if schedule_id:
-        if not schedule_id.isdigit():
+        if not (schedule_id.isascii() and schedule_id.isdigit()):
             raise Http404("No such scheduled observation.")
         schedule = get_object_or_404(ScheduledObservation.objects.filter(pair__in=pairs), pk=schedule_id)
-        initial.update(
-            pair=schedule.pair,
-            time_point=schedule.time_point,
-            instrument=schedule.instrument or _default_instrument(schedule.pair),
-        )
-    setup_data = request.GET if "pair" in request.GET else None
-    setup = ObservationSetupForm(setup_data, initial=initial, pairs=pairs)
-    if schedule and setup_data is None:
-        setup = ObservationSetupForm(
-            {
-                "pair": schedule.pair.pk,
-                "instrument": initial["instrument"].code,
-                "time_point": schedule.time_point,
-                "cycles": 4,
-            },
-            pairs=pairs,
-        )
-    if not setup.is_bound or not setup.is_valid() or request.GET.get("edit"):
-        return render(
-            request,
-            "evaluation/observation_setup.html",
-            {"setup": setup},
-            status=400 if setup.is_bound and setup.errors else 200,
-        )
-    pair: Pair = setup.cleaned_data["pair"]
-    instrument: Instrument = setup.cleaned_data["instrument"]
-    own_person = None if is_eec_staff(request.user) else _person(request)
-    dimensions = list(
-        Dimension.objects.filter(domain__instrument=instrument)
-        .select_related("domain")
-        .order_by("domain__order", "order")
+        return redirect(_record_url(schedule.pair_id, schedule.time_point))
+    setup = ObservationSetupForm(request.GET if "pair" in request.GET else None, initial={"cycles": 4}, pairs=pairs)
+    if setup.is_bound and setup.is_valid() and not request.GET.get("edit"):
+        data = setup.cleaned_data
+        return redirect(_record_url(data["pair"].pk, data["time_point"], data["cycles"]))
+    return render(
+        request,
+        "evaluation/observation_setup.html",
+        {"setup": setup},
+        status=400 if setup.is_bound and setup.errors else 200,
     )
-    posted = request.method == "POST"
-    if schedule is None:
-        schedule = pair.scheduled_observations.filter(time_point=setup.cleaned_data["time_point"]).first()
-    details = ObservationDetailsForm(
-        request.POST if posted else None,
-        pair=pair,
+
+
+def _cycle_count(request: HttpRequest, cycle) -> int:
+    """The number of CLASS cycles from the query string (the setup form's choice): four unless a
+    whole number from 1 to 6 is given; a mixed-age room needs one cycle on each of its tools."""
+    raw = request.GET.get("cycles", "")
+    count = int(raw) if raw.isascii() and raw.isdigit() and 1 <= int(raw) <= MAX_CYCLES else 4
+    return max(count, len(cycle.instruments()))
+
+
+@require_http_methods(["GET", "POST"])
+def observation_record(request: HttpRequest, pk: int, time_point: str) -> HttpResponse:
+    """Step two: the visit's date and every cycle's scores, on the tools of the pair's pre/post cycle.
+    A pair with no tool chosen yet is asked for it first (``pre_post_cycle``)."""
+    pair = _recordable_pair(request, pk)
+    if time_point not in Observation.TimePoint.values:
+        raise Http404("No such time point.")
+    cycle = selectors.pre_post_cycle_of(pair)
+    if cycle is None:
+        return _cycle_page(
+            request, pair, PrePostCycleForm(initial=_default_tools(pair)), next_url=request.get_full_path()
+        )
+    schedule = pair.scheduled_observations.filter(time_point=time_point).select_related("observer").first()
+    own_person = None if is_eec_staff(request.user) else _person(request)
+    plan_educator = plan_educator_current(pair)
+    form = ObservationForm(
+        request.POST if request.method == "POST" else None,
+        cycle=cycle,
+        cycles=_cycle_count(request, cycle),
         observer=own_person,
         initial={
-            "classroom": schedule.classroom if schedule else "",
-            "educator_observed": schedule.educator_observed if schedule else "",
+            "classroom": (schedule.classroom if schedule else "") or (plan_educator.classroom if plan_educator else ""),
             "observer": schedule.observer_id if schedule else None,
         },
     )
-    scores = CycleScoresForm(
-        request.POST if posted else None, dimensions=dimensions, cycles=setup.cleaned_data["cycles"]
-    )
-    if posted and details.is_valid() and scores.is_valid():
-        try:
+    if request.method == "POST" and form.is_valid():
+        with attempt(form=form) as step:
             observation = services.observation_record(
                 pair=pair,
                 observee=pair.mentee,
-                instrument=instrument,
-                time_point=setup.cleaned_data["time_point"],
-                observed_on=details.cleaned_data["observed_on"],
-                observer=own_person or details.cleaned_data["observer"],
+                time_point=time_point,
+                observed_on=form.cleaned_data["observed_on"],
+                observer=own_person or form.cleaned_data["observer"],
                 recorded_by=request.user,
-                cycles=scores.cycles(),
-                classroom=details.cleaned_data["classroom"],
-                educator_observed=details.cleaned_data.get("educator_observed", ""),
+                cycles=form.cycles(),
+                classroom=form.cleaned_data["classroom"],
             )
-        except TransitionError as exc:
-            details.add_error(None, exc.messages[0])
-        else:
-            messages.success(request, f"Observation saved: {observation}.")
+        if step.ok:
+            also = f" Its {cycle.second_instrument.name} cycles are saved beside it." if cycle.is_mixed_age else ""
+            messages.success(request, f"Observation saved: {observation}.{also}")
             return redirect("evaluation:observation", pk=observation.pk)
     return render(
         request,
         "evaluation/observation_form.html",
         {
-            "setup": setup,
             "pair": pair,
-            "instrument": instrument,
-            "details": details,
-            "scores": scores,
+            "cycle": cycle,
+            "form": form,
             "schedule": schedule,
-            "time_point_label": dict(Observation.TimePoint.choices)[setup.cleaned_data["time_point"]],
+            "plan_educator": plan_educator,
+            "time_point": time_point,
+            "time_point_label": dict(Observation.TimePoint.choices)[time_point],
+            "observed": pair.observations.exists(),
         },
-        status=400 if posted else 200,
+        status=400 if request.method == "POST" else 200,
     )
 
 
-def _default_instrument(pair: Pair) -> Instrument:
-    codes = set(pair.mentee.program.age_groups.values_list("code", flat=True)) if pair.mentee.program_id else set()
-    return Instrument.objects.get(code=selectors.default_instrument_code(codes))
+def _default_tools(pair: Pair) -> dict:
+    first, second = selectors.pair_default_tools(pair)
+    return {"instrument": first, "second_instrument": second}
+
+
+def _cycle_page(request: HttpRequest, pair: Pair, form: PrePostCycleForm, *, next_url: str, status: int = 200):
+    return render(
+        request,
+        "evaluation/pre_post_cycle.html",
+        {
+            "pair": pair,
+            "form": form,
+            "cycle": selectors.pre_post_cycle_of(pair),
+            "observed": pair.observations.exists(),
+            "next_url": next_url,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def pre_post_cycle(request: HttpRequest, pk: int) -> HttpResponse:
+    """Choose the CLASS tool(s) of a pair's pre/post cycle: the observer at the first visit, or
+    staff. Fixed once an observation is recorded (the page then says so)."""
+    pair = _recordable_pair(request, pk)
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}) or not next_url.startswith(
+        "/"
+    ):
+        next_url = _record_url(pair.pk, "pre")
+    cycle = selectors.pre_post_cycle_of(pair)
+    initial = {"instrument": cycle.instrument, "second_instrument": cycle.second_instrument} if cycle else None
+    form = PrePostCycleForm(request.POST or None, initial=initial or _default_tools(pair))
+    if request.method == "POST" and form.is_valid():
+        with attempt(form=form) as step:
+            cycle = services.pre_post_cycle_set(pair=pair, actor=request.user, **form.cleaned_data)
+        if step.ok:
+            messages.success(request, f"This pair's pre/post cycle uses {cycle.tools_label}.")
+            return redirect(next_url)
+    return _cycle_page(request, pair, form, next_url=next_url, status=400 if form.errors else 200)
 
 
 @require_GET
 def observation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     observation = get_object_or_404(
         Observation.objects.select_related(
-            "instrument", "observer", "observee", "recorded_by", "pair__mentee__program__region", "pair__coach"
+            "instrument",
+            "observer",
+            "observee",
+            "recorded_by",
+            "pair__mentee__program__region",
+            "pair__coach",
+            "plan_educator",
         ),
         pk=pk,
     )
@@ -209,6 +264,7 @@ def observation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "grid": grid,
             "domains": domains,
             "can_see_growth": request.user.has_perm("evaluation.view_pair_growth", observation.pair),
+            "same_visit": selectors.same_visit(observation),
         },
     )
 
@@ -226,7 +282,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
     action = request.POST.get("action")
     pair_param = request.GET.get("pair", "")
     initial = {}
-    if pair_param.isdigit():
+    if pair_param.isascii() and pair_param.isdigit():
         chosen = pairs.filter(pk=pair_param).first()
         if chosen:
             initial = {"pair": chosen, "time_point": request.GET.get("time_point", "pre")}
@@ -236,23 +292,24 @@ def schedule(request: HttpRequest) -> HttpResponse:
                     window_opens=existing.window_opens,
                     due_by=existing.due_by,
                     observer=existing.observer_id,
-                    instrument=existing.instrument_id,
                     classroom=existing.classroom,
                     note=existing.note,
                 )
-    form = ScheduleForm(request.POST if action == "one" else None, initial=initial, pairs=pairs)
+            cycle = selectors.pre_post_cycle_of(chosen)
+            if cycle:
+                initial.update(instrument=cycle.instrument_id, second_instrument=cycle.second_instrument_id)
+    # its own ids: the bulk form on the same page has fields of the same names
+    form = ScheduleForm(request.POST if action == "one" else None, initial=initial, pairs=pairs, auto_id="id_one_%s")
     bulk = BulkScheduleForm(request.POST if action == "bulk" else None, pairs=pairs)
     if action == "one" and form.is_valid():
-        try:
+        with attempt(form=form) as step:
             services.schedule_save(actor=request.user, **form.cleaned_data)
-        except TransitionError as exc:
-            form.add_error(None, exc.messages[0])
-        else:
+        if step.ok:
             messages.success(request, "Observation scheduled.")
             return redirect(f"{reverse('evaluation:schedule')}?year={year.pk}")
     if action == "bulk" and bulk.is_valid():
         data = bulk.cleaned_data
-        try:
+        with attempt(form=bulk) as step:
             made, skipped = services.schedule_bulk(
                 actor=request.user,
                 pairs=list(data["pairs"]),
@@ -261,9 +318,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
                 due_by=data["due_by"],
                 observer=data["observer"],
             )
-        except TransitionError as exc:
-            bulk.add_error(None, exc.messages[0])
-        else:
+        if step.ok:
             note = f" {skipped} already had one and were left as they were." if skipped else ""
             messages.success(request, f"Scheduled {made} observation{'s' if made != 1 else ''}.{note}")
             return redirect(f"{reverse('evaluation:schedule')}?year={year.pk}")
@@ -303,7 +358,13 @@ def pair_growth(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "evaluation/pair_growth.html",
-        {"pair": pair, "tools": selectors.pair_growth(pair), "is_staff": is_eec_staff(request.user)},
+        {
+            "pair": pair,
+            "tools": selectors.pair_growth(pair),
+            "is_staff": is_eec_staff(request.user),
+            "cycle": selectors.pre_post_cycle_of(pair),
+            "plan_educator": plan_educator_current(pair),
+        },
     )
 
 

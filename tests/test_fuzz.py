@@ -165,6 +165,8 @@ def _real(name: str, param: str, world) -> list[str]:
         return list(DATASETS)[:2]
     if param == "fmt":
         return ["csv", "xlsx"]
+    if param == "time_point":
+        return ["pre", "post"]
     if param == "coach_id":
         return [world["pair"].coach_id]
     if param in ("token", "key", "uidb36"):

@@ -101,6 +101,27 @@ def test_seed_demo_loads_the_whole_program_and_is_idempotent(capsys, django_capt
     assert TrainingRecommendation.objects.filter(pair__program_year=year, status="completed").exists()
     assert TrainingRecommendation.objects.filter(pair__program_year=year, status="recommended").exists()
 
+    # every MA's plan names its educator or team, and the MA's goals and observations point at it;
+    # some family child care rooms are mixed-age rooms, observed on Infant and Toddler alternately
+    from coaching.models import Goal, PlanEducator
+    from evaluation.models import Observation as Observed
+    from evaluation.models import PrePostCycle
+
+    ma_pairs = Pair.objects.filter(kind="ca_ma", program_year__in=[year, past])
+    assert not ma_pairs.exclude(plan_educators__replaced_at__isnull=True).exists()
+    assert not Goal.objects.filter(pair__kind="ca_ma", plan_educator__isnull=True).exists()
+    assert not Observed.objects.filter(pair__kind="ca_ma", plan_educator__isnull=True).exists()
+    assert PlanEducator.objects.filter(goals__isnull=False, observations__isnull=False).exists()
+    mixed = PrePostCycle.objects.filter(instrument__code="infant", second_instrument__code="toddler")
+    assert mixed.filter(pair__program_year=year).exists()
+    observed_mixed = list(mixed.filter(pair__program_year=past, pair__observations__isnull=False).distinct()[:3])
+    assert observed_mixed
+    for cycle in observed_mixed:
+        tools = set(
+            Observed.objects.filter(pair=cycle.pair, time_point="pre").values_list("instrument__code", flat=True)
+        )
+        assert tools == {"infant", "toddler"}, cycle
+
     from pac.documents.models import DocumentJob
 
     report = DocumentJob.objects.get(kind="evaluation.cohort_report")

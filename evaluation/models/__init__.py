@@ -12,6 +12,7 @@ from .observations import (
     Instrument,
     Observation,
     ObserverCertificate,
+    PrePostCycle,
     ReferenceFigure,
     ScheduledObservation,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "Observation",
     "ObserverCertificate",
     "PanelRecommendation",
+    "PrePostCycle",
     "Question",
     "Recommendation",
     "ReferenceFigure",

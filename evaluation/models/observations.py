@@ -83,8 +83,79 @@ class ObserverCertificate(models.Model):
         return f"{self.observer}: {self.instrument} until {self.expires_on}"
 
 
+class PrePostCycle(models.Model):
+    """A pair's pre/post cycle: the observations that measure one Mentee's (or Mentee
+    Administrator's) growth in a program year — pre, perhaps mid, and post — and the CLASS tool they
+    all use, so that post can be compared with pre (DOMAIN.md §4: pair pre and post on the same tool
+    and age band).
+
+    The tool belongs to the cycle, not to each observation. Most rooms take one tool. A room that
+    spans age bands (a mixed-age family child care room) takes two: the observer alternates CLASS
+    cycles between them (odd cycles on the first tool, even cycles on the second) and each tool is
+    scored on its own (DOMAIN.md §1), so every visit to such a room records one observation per tool,
+    and growth is measured per tool, pre against post.
+
+    A pair belongs to one program year, so a pair has one cycle. Its tools may change until the
+    first observation of the pair is recorded; after that they are fixed (staff see why in the
+    admin), so a post can never be scored on another tool than its pre."""
+
+    pair = models.OneToOneField("pairings.Pair", on_delete=models.PROTECT, related_name="pre_post_cycle")
+    instrument = models.ForeignKey(
+        Instrument, on_delete=models.PROTECT, related_name="+", verbose_name="CLASS tool", help_text="The room's tool."
+    )
+    second_instrument = models.ForeignKey(
+        Instrument,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="second CLASS tool (mixed-age room)",
+        help_text="Only for a room that spans age bands (a mixed-age family child care room): the other age "
+        "band's tool. The observer alternates CLASS cycles between the two and each is scored on its own.",
+    )
+    set_by = models.ForeignKey("pac.User", on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "pre/post cycle"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(second_instrument__isnull=True)
+                | ~models.Q(second_instrument=models.F("instrument")),
+                name="pre_post_cycle_two_different_tools",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Pre/post cycle of pair {self.pair_id}: {self.tools_label}"
+
+    @property
+    def is_mixed_age(self) -> bool:
+        return self.second_instrument_id is not None
+
+    def instruments(self) -> list[Instrument]:
+        """The cycle's tools, the first first."""
+        return [self.instrument, self.second_instrument] if self.second_instrument_id else [self.instrument]
+
+    def instrument_of_cycle(self, number: int) -> Instrument:
+        """The tool of CLASS cycle ``number`` (1-based) of a visit: a mixed-age room alternates."""
+        if self.second_instrument_id and number % 2 == 0:
+            return self.second_instrument
+        return self.instrument
+
+    @property
+    def tools_label(self) -> str:
+        if self.second_instrument_id:
+            return f"{self.instrument.name} and {self.second_instrument.name} (mixed-age room, alternating cycles)"
+        return self.instrument.name
+
+
 class Observation(models.Model):
-    """A CLASS observation of one classroom at one time point, made of scored cycles."""
+    """A CLASS observation of one classroom at one time point on one tool, made of scored cycles.
+    A visit to a mixed-age room records one observation per tool of the pair's pre/post cycle, each
+    holding the CLASS cycles scored on that tool (numbered as they were in the visit: 1, 3 and 2, 4)."""
 
     class TimePoint(models.TextChoices):
         PRE = "pre", "Pre (start of year)"
@@ -99,10 +170,14 @@ class Observation(models.Model):
         help_text="Whose growth this measures: the Mentee, or the Mentee Administrator.",
     )
     classroom = models.CharField(max_length=120, blank=True)
-    educator_observed = models.CharField(
-        max_length=160,
+    plan_educator = models.ForeignKey(
+        "coaching.PlanEducator",
+        on_delete=models.PROTECT,
+        null=True,
         blank=True,
-        help_text="For a Mentee Administrator: the educator or team named in the MA's plan whose classroom is observed.",
+        related_name="observations",
+        verbose_name="educator or classroom team observed",
+        help_text="For a Mentee Administrator: the educator or team named in the MA's plan, whose classroom is observed.",
     )
     instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="observations")
     time_point = models.CharField(max_length=4, choices=TimePoint.choices)
@@ -178,8 +253,8 @@ class DomainResult(models.Model):
 
 
 class ScheduledObservation(models.Model):
-    """Staff's plan for one of a pair's observations: when, by whom, on which tool. It is done once
-    an observation of that pair at that time point is recorded."""
+    """Staff's plan for one of a pair's observations: when and by whom (the tool is the pair's
+    pre/post cycle's). It is done once an observation of that pair at that time point is recorded."""
 
     pair = models.ForeignKey("pairings.Pair", on_delete=models.PROTECT, related_name="scheduled_observations")
     time_point = models.CharField(max_length=4, choices=Observation.TimePoint.choices)
@@ -188,9 +263,7 @@ class ScheduledObservation(models.Model):
     observer = models.ForeignKey(
         "pac.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="observations_scheduled"
     )
-    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     classroom = models.CharField(max_length=120, blank=True)
-    educator_observed = models.CharField(max_length=160, blank=True)
     note = models.CharField(max_length=300, blank=True)
     scheduled_by = models.ForeignKey("pac.User", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -25,10 +25,13 @@ def active_pair(
     region: int = 1,
     with_leader: bool = False,
     ended_on: datetime.date | None = None,
+    ma: bool = False,
+    program_type: str = "center",
 ) -> Pair:
-    """An active CT–Mentee pair confirmed by ``staff``, optionally with a leader (a signed MOU)."""
-    coach = accepted("ct", year, region_number=region)
-    mentee = accepted("mentee", year, region_number=region)
+    """An active CT–Mentee pair (with ``ma``, a CA–MA pair) confirmed by ``staff``, optionally with a
+    leader (a signed MOU); the mentee's program is of ``program_type``."""
+    coach = accepted("ca" if ma else "ct", year, region_number=region)
+    mentee = accepted("ma" if ma else "mentee", year, region_number=region, program_type=program_type)
     if with_leader:
         leader = PersonFactory(with_account=True, program=mentee.program)
         MOUFactory(application=mentee, signed=True, signer_person=leader, signer_email=leader.email)

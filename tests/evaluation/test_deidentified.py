@@ -139,6 +139,7 @@ def test_each_dataset_has_the_expected_rows(client, cohort, evaluator, program_y
     row = dict(zip(header, observations[1], strict=True))
     assert row["instrument"] == "pre_k" and row["time_point"] in ("pre", "post")
     assert row["pair_id"] == pseudonym("pair", cohort[0].pk) and row["cycles"] == "4"
+    assert row["mixed_age_room"] == "0"
     assert row["domain_ES"] in ("4.000", "5.000") and row["dimension_NC"] in ("4.000", "5.000")
     pairs = _download(client, "pairs", "csv", program_year)
     first = dict(zip(pairs[0], pairs[1], strict=True))

@@ -27,6 +27,8 @@ EXPECTED = {
     "observations": {"observer", "coach", "mentee", "leader", "evaluator", "panel", "staff", "nobody"},
     "observations csv": {"staff"},
     "record (scheduled)": {"observer", "staff"},
+    "record (link from My work)": {"observer", "staff"},
+    "pre/post cycle tool": {"observer", "staff"},
     "observation": {"observer", "coach", "mentee", "leader", "staff"},
     "pair growth": {"coach", "mentee", "leader", "staff"},
     "pair growth chart": {"coach", "mentee", "leader", "staff"},
@@ -64,7 +66,9 @@ def world(program_year, staff_user, evaluator):
     pages = {
         "observations": reverse("evaluation:observations"),
         "observations csv": reverse("evaluation:observations") + "?_export=csv",
-        "record (scheduled)": reverse("evaluation:observation_new") + f"?schedule={schedule.pk}",
+        "record (scheduled)": reverse("evaluation:observation_record", args=[pair.pk, "post"]),
+        "record (link from My work)": reverse("evaluation:observation_new") + f"?schedule={schedule.pk}",
+        "pre/post cycle tool": reverse("evaluation:pre_post_cycle", args=[pair.pk]),
         "observation": reverse("evaluation:observation", args=[observation.pk]),
         "pair growth": reverse("evaluation:pair_growth", args=[pair.pk]),
         "pair growth chart": reverse("evaluation:pair_growth_chart", args=[pair.pk]),
@@ -81,7 +85,7 @@ def test_evaluation_pages_by_role(client, world, role):
     client.force_login(users[role])
     outcome = {}
     for name, url in pages.items():
-        status = client.get(url).status_code
+        status = client.get(url, follow=True).status_code
         assert status in (200, 403, 404), (name, status)
         outcome[name] = OK if status == 200 else DENIED
     expected = {name: OK if role in allowed else DENIED for name, allowed in EXPECTED.items()}

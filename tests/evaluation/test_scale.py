@@ -12,7 +12,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import Application
-from evaluation.models import Dimension, DimensionResult, Domain, DomainResult, Instrument, Observation
+from evaluation.models import (
+    Dimension,
+    DimensionResult,
+    Domain,
+    DomainResult,
+    Instrument,
+    Observation,
+    PrePostCycle,
+)
 from pac.models import Person, Program, Region
 from pairings.models import Pair
 from tests.factories import UserFactory
@@ -77,6 +85,14 @@ def bulk_observed_pairs(year, n: int, *, seed: int = 1) -> list[Pair]:
         ]
     )
     tool = Instrument.objects.get(code="pre_k")
+    toddler = Instrument.objects.get(code="toddler")
+    # every pair's pre/post cycle; every third a mixed-age room (its tools shown on the schedule)
+    PrePostCycle.objects.bulk_create(
+        [
+            PrePostCycle(pair=pair, instrument=tool, second_instrument=toddler if i % 3 == 0 else None, set_by=creator)
+            for i, pair in enumerate(pairs)
+        ]
+    )
     observer = Person.objects.create(first_name="O", last_name="Server", email=f"obs{start}@example.org")
     observations = Observation.objects.bulk_create(
         [

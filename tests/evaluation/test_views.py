@@ -49,18 +49,20 @@ def _scores(n_cycles=4, **overrides):
     return data
 
 
-def _entry_url(schedule, **extra):
-    query = {"pair": schedule.pair_id, "instrument": "pre_k", "time_point": schedule.time_point, "cycles": 4}
-    query.update(extra)
-    return reverse("evaluation:observation_new") + "?" + "&".join(f"{k}={v}" for k, v in query.items())
+def _entry_url(schedule, cycles=4):
+    return reverse("evaluation:observation_record", args=[schedule.pair_id, schedule.time_point]) + f"?cycles={cycles}"
 
 
 def test_an_observer_records_a_scheduled_four_cycle_observation(client, scheduled):
     observer = scheduled.observer
     client.force_login(observer.user)
-    page = client.get(reverse("evaluation:observation_new") + f"?schedule={scheduled.pk}")
+    link = client.get(reverse("evaluation:observation_new") + f"?schedule={scheduled.pk}")
+    assert link.status_code == 302  # My work's link goes straight to the scores
+    assert link.url == reverse("evaluation:observation_record", args=[scheduled.pair_id, "pre"])
+    page = client.get(link.url)
     assert page.status_code == 200
-    assert page.context["scores"].cycle_numbers == [1, 2, 3, 4]
+    assert page.context["form"].cycle_numbers == [1, 2, 3, 4]
+    assert [t.code for t in page.context["form"].tools] == ["pre_k"]  # the pre/post cycle's tool
     assert b"Room 4" in page.content  # the classroom from the schedule is filled in
     response = client.post(
         _entry_url(scheduled), {"observed_on": TODAY().isoformat(), "classroom": "Room 4", **_scores()}
@@ -94,14 +96,14 @@ def test_a_score_outside_1_to_7_saves_nothing_and_keeps_what_was_typed(client, s
 def test_an_observer_cannot_record_for_a_pair_they_were_not_scheduled_for(client, scheduled, program_year, staff_user):
     other = active_pair(program_year, staff_user, region=2)
     client.force_login(scheduled.observer.user)
-    response = client.get(
-        reverse("evaluation:observation_new") + f"?pair={other.pk}&instrument=pre_k&time_point=pre&cycles=4"
-    )
+    response = client.get(reverse("evaluation:observation_new") + f"?pair={other.pk}&time_point=pre&cycles=4")
     assert response.status_code == 400 and "Select a valid choice" in response.content.decode()
     response = client.post(
-        reverse("evaluation:observation_new") + f"?pair={other.pk}&instrument=pre_k&time_point=pre&cycles=4",
+        reverse("evaluation:observation_record", args=[other.pk, "pre"]),
         {"observed_on": TODAY().isoformat(), **_scores()},
     )
+    assert response.status_code == 404
+    assert client.post(reverse("evaluation:pre_post_cycle", args=[other.pk]), {"instrument": 1}).status_code == 404
     assert not Observation.objects.exists()
 
 
@@ -141,6 +143,12 @@ def test_guessed_and_malformed_entry_links_do_not_fail(client, scheduled, plain_
     assert client.get(reverse("evaluation:observation_new") + "?schedule=999999").status_code == 404
     bad = client.get(reverse("evaluation:observation_new") + "?pair=x&instrument=nope&time_point=late&cycles=99")
     assert bad.status_code == 400
+    pair = scheduled.pair_id
+    assert client.get(reverse("evaluation:observation_record", args=[pair, "late"])).status_code == 404
+    assert client.get(reverse("evaluation:observation_record", args=[999999, "pre"])).status_code == 404
+    # a hand-edited number of cycles falls back to four
+    page = client.get(reverse("evaluation:observation_record", args=[pair, "pre"]) + "?cycles=99")
+    assert page.status_code == 200 and page.context["form"].cycle_numbers == [1, 2, 3, 4]
     client.force_login(plain_user)
     assert client.get(reverse("evaluation:observation_new")).status_code == 403
 
@@ -309,10 +317,37 @@ def test_stale_or_hand_edited_filters_are_ignored_not_failed(client, staff_user,
     assert "were not valid and were ignored" in response.content.decode()
 
 
-def test_mixed_tools_are_flagged(client, staff_user, program_year):
+def test_a_post_on_another_tool_than_the_pre_is_refused(staff_user, program_year):
     pair = active_pair(program_year, staff_user)
     record(pair, "pre", 4, instrument="toddler")
-    record(pair, "post", 5, instrument="pre_k")
+    with pytest.raises(services.TransitionError, match="pre and post must use the same tool"):
+        record(pair, "post", 5, instrument="pre_k")
+    with pytest.raises(services.TransitionError, match="every observation of its pre/post cycle uses the same tools"):
+        services.pre_post_cycle_set(pair=pair, actor=staff_user, instrument=Instrument.objects.get(code="pre_k"))
+    assert pair.pre_post_cycle.instrument.code == "toddler"
+
+
+def test_mixed_tools_recorded_before_the_cycle_are_still_flagged(client, staff_user, program_year):
+    pair = active_pair(program_year, staff_user)
+    record(pair, "pre", 4, instrument="toddler")
+    post = record(pair, "post", 5, instrument="toddler")
+    Observation.objects.filter(pk=post.pk).update(instrument=Instrument.objects.get(code="pre_k"))  # legacy data
     client.force_login(staff_user)
     growth = client.get(reverse("evaluation:cohort") + f"?year={program_year.pk}").context["growth"]
     assert growth.mixed_tools == 1 and growth.with_both == 0
+
+
+def test_a_second_click_on_save_records_nothing_twice(client, scheduled):
+    client.force_login(scheduled.observer.user)
+    data = {"observed_on": TODAY().isoformat(), "classroom": "Room 4", **_scores()}
+    assert client.post(_entry_url(scheduled), data).status_code == 302
+    again = client.post(_entry_url(scheduled), data)
+    assert again.status_code == 400 and "This visit is already recorded" in again.content.decode()
+    assert Observation.objects.count() == 1
+
+
+def test_hand_edited_numbers_in_the_address_are_not_errors(client, scheduled):
+    client.force_login(scheduled.observer.user)
+    assert client.get(reverse("evaluation:observation_new") + "?schedule=%C2%B2").status_code == 404  # "²"
+    page = client.get(_entry_url(scheduled).replace("cycles=4", "cycles=%C2%B2"))
+    assert page.status_code == 200 and page.context["form"].cycle_numbers == [1, 2, 3, 4]
