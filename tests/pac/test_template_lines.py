@@ -26,6 +26,7 @@ def test_a_line_at_the_limit_passes(tmp_path):
 def test_only_project_templates_are_read(tmp_path):
     _tree(tmp_path, "x" * 200, ".venv/lib/site-packages/pkg/templates/pkg/a.html")
     _tree(tmp_path, "x" * 200, "app/static/app/big.html")
+    _tree(tmp_path, "x" * 200, "app/templates/app/email/note.txt")  # a plain-text email's paragraph
     kept = _tree(tmp_path, "ok", "templates/base.html")
     assert template_files(tmp_path) == [kept]
 
@@ -36,3 +37,7 @@ def test_the_command_fails_with_the_list(tmp_path, settings, capsys):
     with pytest.raises(CommandError, match="1 template lines are longer than 160"):
         call_command("check_template_lines")
     assert "app/templates/app/page.html:1: 170 characters" in capsys.readouterr().out
+
+
+def test_every_project_template_keeps_to_the_limit():
+    assert [f"{path}:{number} ({length})" for path, number, length in long_lines()] == []
