@@ -13,6 +13,7 @@ from pac.documents.render import pdf_response
 from pac.documents.services import document_job_request
 from pac.models import Person, ProgramYear
 from pac.permissions import is_eec_staff
+from pac.views import is_id
 
 from . import documents
 from .forms import CoachReportsForm
@@ -46,7 +47,7 @@ def coach_reports(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("A coach's 30-day reports are for the coach and EEC staff.")
     start, end = _default_range()
     initial = {"start": start, "end": end}
-    if staff and request.GET.get("coach", "").isdigit():
+    if staff and is_id(request.GET.get("coach", "")):
         initial["coach"] = int(request.GET["coach"])
     form = CoachReportsForm(request.POST or None, initial=initial, choose_coach=staff)
     if request.method == "POST" and form.is_valid():

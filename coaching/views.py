@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pac.tables import staff_list
-from pac.views import program_year_for, staff_required
+from pac.views import is_id, program_year_for, staff_required
 from pac.workflow import attempt
 from pairings.models import Pair
 from pairings.permissions import pairs_visible_to
@@ -373,7 +373,7 @@ def attendance(request: HttpRequest, event_id: int) -> HttpResponse:
         raise Http404("No such event")
     expected = expected_attendees(event)
     if request.method == "POST":
-        present = {int(pk) for pk in request.POST.getlist("present") if pk.isdigit()}
+        present = {int(pk) for pk in request.POST.getlist("present") if is_id(pk)}
         with attempt(request) as step:
             services.attendance_record(
                 event=event, actor=request.user, present=present, expected=[person for person, _ in expected]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from pac.models import ProgramYear
+from pac.views import is_id
 
 from .deidentified import DATASETS, csv_lines, xlsx_bytes
 
@@ -23,7 +24,7 @@ def _check(request: HttpRequest) -> None:
 
 def _year(request: HttpRequest) -> ProgramYear:
     year_id = request.GET.get("year", "")
-    year = ProgramYear.objects.filter(pk=year_id).first() if year_id.isdigit() else ProgramYear.objects.current()
+    year = ProgramYear.objects.filter(pk=year_id).first() if is_id(year_id) else ProgramYear.objects.current()
     if year is None:
         raise Http404("No such program year.")
     return year

@@ -16,7 +16,7 @@ from pac.models import ProgramYear
 from pac.permissions import is_eec_staff
 from pac.selectors import is_on_advisory_panel
 from pac.tables import staff_list
-from pac.views import staff_required
+from pac.views import is_id, staff_required
 from pac.workflow import attempt
 
 from . import coach_reviews, second_year
@@ -50,7 +50,7 @@ def _visible(request: HttpRequest, year: ProgramYear) -> bool:
 @require_http_methods(["GET"])
 def review_list(request: HttpRequest) -> HttpResponse:
     year_id = request.GET.get("year", "")
-    year = ProgramYear.objects.filter(pk=year_id).first() if year_id.isdigit() else ProgramYear.objects.current()
+    year = ProgramYear.objects.filter(pk=year_id).first() if is_id(year_id) else ProgramYear.objects.current()
     if year is None or not _visible(request, year):
         raise PermissionDenied("Coach reviews are for EEC staff and the year's Advisory Panel members.")
     filters = CoachReviewFilter(request.GET, queryset=coach_reviews.reviews_visible_to(request.user, year))
@@ -128,7 +128,8 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "review": review,
             "figures": coach_reviews.review_figures(review, include_free_text=staff),
-            "interviews": interviews_for_review(review),
+            # each interview as the viewer may see it (a panel member interviewed themself sees not their record)
+            "interviews": interviews_for_review(review, user=request.user),
             "recommendations": coach_reviews.counted_recommendations(review)
             .select_related("member")
             .order_by("submitted_at"),
@@ -137,7 +138,8 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_recommend": can_recommend,
             "is_staff": staff,
             "majority": coach_reviews.majority(review),
-            "progress": second_year.progress_of([review])[0] if review.decision else None,
+            # what the decision did names the renewed MOU's signer and any reason they gave: staff only
+            "progress": second_year.progress_of([review])[0] if (staff and review.decision) else None,
             "earlier_decisions": _earlier_decisions(review),
         },
         status=400 if (recommendation_form.errors or decision_form.errors) else 200,
@@ -178,7 +180,7 @@ def second_year_list(request: HttpRequest) -> HttpResponse:
     """Staff: what each decided review of a year has done (renewals, renewed MOUs, pairing in the next
     year; roles ending), and the decisions still waiting for a program year."""
     year_id = request.GET.get("year", "")
-    year = ProgramYear.objects.filter(pk=year_id).first() if year_id.isdigit() else None
+    year = ProgramYear.objects.filter(pk=year_id).first() if is_id(year_id) else None
     year = year or _latest_year_with_decisions() or ProgramYear.objects.current()
     if year is None:
         raise Http404("No program year yet.")
@@ -213,4 +215,4 @@ def second_year_carry_out(request: HttpRequest) -> HttpResponse:
     else:
         messages.info(request, "Nothing to carry out: no decision is waiting for a program year that exists.")
     year = request.POST.get("year", "")
-    return redirect(f"{reverse('evaluation:second_year')}?year={year}" if year.isdigit() else "evaluation:second_year")
+    return redirect(f"{reverse('evaluation:second_year')}?year={year}" if is_id(year) else "evaluation:second_year")

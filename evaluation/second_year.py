@@ -264,9 +264,15 @@ def sweep() -> dict[str, int]:
 @receiver(post_save, sender=ProgramYear, dispatch_uid="second_year_on_new_program_year")
 def _program_year_created(sender, instance: ProgramYear, created: bool, raw: bool = False, **kwargs) -> None:
     """Staff created a program year: the decisions that were waiting for it are carried out now,
-    in the same transaction (their emails are queued with it)."""
+    in the same transaction (their emails are queued with it). Creating the year never fails
+    because of them: a carry-out that breaks is rolled back to its savepoint, logged, and left to
+    the daily sweep and the second-year page's button, where staff see it waiting."""
     if created and not raw:
-        outcomes_carry_out()
+        try:
+            with transaction.atomic():
+                outcomes_carry_out()
+        except Exception:
+            logger.exception("Carrying out second-year decisions for new program year %s failed", instance.pk)
 
 
 # --- notices --------------------------------------------------------------------------------------

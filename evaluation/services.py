@@ -136,6 +136,8 @@ def observation_record(
         raise TransitionError(
             f"This pair's pre/post cycle uses {cycle.tools_label}; pre and post must use the same tool to be compared."
         )
+    # two Save clicks at once: the second waits for the first's row here, then finds its visit
+    Pair.objects.select_for_update().filter(pk=pair.pk).first()
     already = Observation.objects.filter(
         pair=pair, time_point=time_point, observed_on=observed_on, observer=observer
     ).first()

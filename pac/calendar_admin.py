@@ -28,7 +28,13 @@ class CalendarFeedAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
-    @admin.action(description="Stop the selected calendar addresses", permissions=["view"])
+    def has_revoke_permission(self, request) -> bool:
+        """Stopping an address is a write: EEC staff only, not anyone who may only look."""
+        from .permissions import is_eec_staff
+
+        return is_eec_staff(request.user)
+
+    @admin.action(description="Stop the selected calendar addresses", permissions=["revoke"])
     def revoke(self, request, queryset):
         stopped = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
         self.message_user(request, f"{stopped} calendar address(es) stopped.", messages.SUCCESS)

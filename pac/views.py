@@ -34,10 +34,17 @@ def staff_required(view):
     return wrapper
 
 
+def is_id(text) -> bool:
+    """Whether ``text`` (from an address or a form) can be a row's id: ASCII digits in range. ``"²".isdigit()``
+    is true and ``int("²")`` fails, and a 5,000-digit number overflows the database's integer: both
+    would be a 500, never a clear answer."""
+    return isinstance(text, str) and text.isascii() and text.isdigit() and 0 < int(text) < 2**63
+
+
 def program_year_for(request: HttpRequest) -> ProgramYear:
     """The program year a staff page shows: ?year= (or a posted year), else the current one."""
     year_id = request.GET.get("year") or request.POST.get("year")
-    if year_id and year_id.isdigit():
+    if is_id(year_id):
         year = ProgramYear.objects.filter(pk=year_id).first()
         if year:
             return year

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pac.contact import eec_contact
 from pac.models import ProgramYear
-from pac.views import name_required
+from pac.views import is_id, name_required
 from pac.workflow import attempt
 
 from .. import services
@@ -56,7 +56,7 @@ def start(request: HttpRequest, role: str) -> HttpResponse:
     if role not in ApplicantRole.values:
         raise Http404("No such role")
     year_id = request.POST.get("year", "")
-    year = (open_years().filter(pk=year_id).first() if year_id.isdigit() else None) or open_years().first()
+    year = (open_years().filter(pk=year_id).first() if is_id(year_id) else None) or open_years().first()
     if year is None:
         messages.error(request, "Applications are not open at the moment.")
         return redirect("applications:mine")
@@ -276,7 +276,7 @@ def interview_pick(request: HttpRequest, reference: str) -> HttpResponse:
         return redirect("applications:detail", reference=reference)
     if request.method == "POST":
         slot_id = request.POST.get("slot", "")
-        slot = slots.filter(pk=slot_id).first() if slot_id.isdigit() else None
+        slot = slots.filter(pk=slot_id).first() if is_id(slot_id) else None
         if slot is None:
             messages.error(request, "That time is no longer available; choose another.")
         else:

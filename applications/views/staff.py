@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pac import annotations
 from pac.models import ProgramYear, Region, RegionTarget
 from pac.tables import staff_list
-from pac.views import program_year_for, staff_required
+from pac.views import is_id, program_year_for, staff_required
 from pac.workflow import TransitionError, attempt
 
 from .. import selectors, services
@@ -342,7 +342,7 @@ def progress(request: HttpRequest) -> HttpResponse:
     year = program_year_for(request)
     assignments = list(selectors.review_progress(year))
     if request.method == "POST":
-        chosen = {int(pk) for pk in request.POST.getlist("assignment") if pk.isdigit()}
+        chosen = {int(pk) for pk in request.POST.getlist("assignment") if is_id(pk)}
         late = [a for a in assignments if (not chosen or a.pk in chosen) and a.is_overdue()]
         sent = services.reviews_remind(assignments=late, actor=request.user)
         messages.success(request, f"Reminded {sent} late review{'s' if sent != 1 else ''}.")
@@ -377,7 +377,7 @@ def progress(request: HttpRequest) -> HttpResponse:
 def results(request: HttpRequest) -> HttpResponse:
     year = program_year_for(request)
     role = request.GET.get("role", "") if request.GET.get("role", "") in ApplicantRole.values else ""
-    region = request.GET.get("region", "") if request.GET.get("region", "").isdigit() else ""
+    region = request.GET.get("region", "") if is_id(request.GET.get("region", "")) else ""
     form = AdvanceByRankForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         chosen = selectors.review_results(
@@ -430,7 +430,7 @@ def interviews(request: HttpRequest) -> HttpResponse:
         messages.error(request, "The slot needs attention; see the notes below.")
     if request.method == "POST" and request.POST.get("action") == "book":
         slot_id = request.POST.get("slot", "")
-        slot = get_object_or_404(InterviewSlot, pk=slot_id if slot_id.isdigit() else 0, program_year=year)
+        slot = get_object_or_404(InterviewSlot, pk=slot_id if is_id(slot_id) else 0, program_year=year)
         application = get_object_or_404(Application, reference=request.POST.get("reference", ""), program_year=year)
         _run(
             request,

@@ -25,14 +25,16 @@ def with_answers(interviews: QuerySet[FormativeInterview]) -> QuerySet[Formative
     return interviews.prefetch_related(Prefetch("answers", queryset=answers))
 
 
-def interviews_for_review(review: CoachReview) -> list[FormativeInterview]:
+def interviews_for_review(review: CoachReview, *, user=None) -> list[FormativeInterview]:
     """The interviews that inform a coach's six-month review: with the coach and with their Mentees or
     MAs in the year, recorded ones with their answers (three queries whatever their number). Cancelled
-    ones are left out."""
+    ones are left out; with ``user``, only those the user may see (``evaluation.view_interview``)."""
+    interviews = FormativeInterview.objects.filter(program_year_id=review.program_year_id, coach_id=review.coach_id)
+    if user is not None:
+        interviews = interviews.filter(pk__in=interviews_visible_to(user).values("pk"))
     return list(
         with_answers(
-            FormativeInterview.objects.filter(program_year_id=review.program_year_id, coach_id=review.coach_id)
-            .exclude(status=FormativeInterview.Status.CANCELLED)
+            interviews.exclude(status=FormativeInterview.Status.CANCELLED)
             .select_related(*LISTED)
             .order_by("status", "held_on", "scheduled_on", "pk")
         )

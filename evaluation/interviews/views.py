@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pac.models import ProgramYear
-from pac.views import program_year_for
+from pac.views import is_id, program_year_for
 from pac.workflow import attempt
 
 from ..models import FormativeInterview
@@ -66,7 +66,7 @@ def interview_new(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("EEC staff schedule formative interviews.")
     year = program_year_for(request)
     initial = {}
-    if request.method == "GET" and request.GET.get("person", "").isdigit():
+    if request.method == "GET" and is_id(request.GET.get("person", "")):
         initial["interviewee"] = request.GET["person"]
     form = ScheduleForm(request.POST or None, program_year=year, initial=initial)
     if request.method == "POST" and form.is_valid():

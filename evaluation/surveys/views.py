@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pac.models import Person, ProgramYear
 from pac.tables import staff_list
-from pac.views import program_year_for, staff_required
+from pac.views import is_id, program_year_for, staff_required
 from pac.workflow import LinkError, TransitionError, attempt
 
 from ..models import Invitation, SurveyRound
@@ -68,7 +68,7 @@ def survey_send(request: HttpRequest) -> HttpResponse:
     year = program_year_for(request)
     initial = {}
     coach_id = request.GET.get("coach", "")
-    if coach_id.isdigit():
+    if is_id(coach_id):
         initial["coach"] = int(coach_id)
     form = RoundSendForm(request.POST or None, program_year=year, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -338,6 +338,25 @@ def test_the_six_month_review_shows_the_coachs_and_mentees_interviews(
     assert len(few.captured_queries) == len(more.captured_queries)
 
 
+def test_a_panel_member_interviewed_about_the_coaching_does_not_read_their_own_record_on_the_review(
+    client, program_year, staff_user, pair, interviewer
+):
+    recorded_interview(
+        program_year, staff_user, interviewee=pair.coach, interviewer=interviewer, open_text="Coach says"
+    )
+    recorded_interview(
+        program_year, staff_user, interviewee=pair.mentee, interviewer=staff_user, open_text="Mentee says"
+    )
+    coach_reviews.reviews_open()
+    review = CoachReview.objects.get(coach=pair.coach)
+    client.force_login(panel_seat(program_year, user=pair.mentee.user))
+    page = client.get(reverse("evaluation:coach_review", args=[review.pk]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Mentee says" not in text  # their own interview: the rule refuses it on the review page too
+    assert "Coach says" in text  # the coach's interview, as evaluation.view_interview allows
+
+
 @pytest.mark.parametrize("size", [2, 8])
 def test_the_list_reads_in_a_fixed_number_of_queries(client, program_year, staff_user, size, django_assert_num_queries):
     def add(n):

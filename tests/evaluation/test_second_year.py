@@ -389,3 +389,16 @@ def test_a_declined_renewed_mou_can_go_to_someone_else(review, coach_pair, progr
     sign(mou_token("ana.souza@example.org"), name="Ana Souza")
     assert coach_pair.coach_id in pool_coaches(next_year)
     assert second_year.staff_counts()["unsigned"] == 0
+
+
+def test_creating_a_program_year_never_fails_because_a_carry_out_breaks(monkeypatch, caplog):
+    """The carry-out runs when a year is created; if it breaks, the year is still created, the break
+    is logged, and the decisions wait for the daily sweep."""
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("mail template missing")
+
+    monkeypatch.setattr(second_year, "outcomes_carry_out", broken)
+    year = ProgramYearFactory(name="2041–42", starts_on=datetime.date(2041, 9, 1), ends_on=datetime.date(2042, 8, 31))
+    assert year.pk is not None
+    assert "Carrying out second-year decisions for new program year" in caplog.text

@@ -117,10 +117,14 @@ def test_the_review_page_shows_what_the_decision_did_and_staff_revise_it(client,
     assert renewal.stage == Stage.WITHDRAWN
 
 
-def test_the_panel_sees_what_the_decision_did_but_cannot_revise(client, world):
+def test_the_panel_sees_the_decision_but_not_what_it_did_nor_can_revise_it(client, world):
+    """What the decision did names the renewed MOU's signer and their reasons: application data the
+    panel does not see."""
     client.force_login(world["users"]["panel"])
     page = client.get(reverse("evaluation:coach_review", args=[world["review"].pk])).content.decode()
-    assert "What the decision did" in page and "Revise the decision" not in page
+    assert "Continue for a second year" in page
+    assert "What the decision did" not in page and "Revise the decision" not in page
+    assert "Renewed MOU" not in page
 
 
 def test_staff_carry_out_waiting_decisions_from_the_overview(client, program_year, staff_user):
