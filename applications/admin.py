@@ -7,6 +7,7 @@ on the review packet pages, and link tokens (their hashes) are never shown or ex
 Nothing is deleted here (``RecordAdmin``).
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Q
@@ -32,6 +33,7 @@ from .models import (
     ScreeningCheck,
 )
 from .services import mou_templates
+from .services.common import REVIEWERS_PER_APPLICATION
 
 LETTER_FIELDS = ("letter_text", "letter_file")
 
@@ -531,9 +533,27 @@ class ScoreAdmin(ReadOnlyRecordAdmin):
     list_select_related = ["assignment__application", "assignment__reviewer", "criterion"]
 
 
+class InterviewSlotForm(forms.ModelForm):
+    class Meta:
+        model = InterviewSlot
+        fields = ["program_year", "starts_at", "duration_minutes", "location", "video_link", "panel"]
+
+    def clean(self):
+        """A booked slot keeps a panel of three or more (besides the applicant): its reviews follow it."""
+        data = super().clean()
+        application = self.instance.application if self.instance.pk else None
+        if application is not None and "panel" in data:
+            panel = [u for u in data["panel"] if u.pk != application.applicant.user_id]
+            if len(panel) < REVIEWERS_PER_APPLICATION:
+                self.add_error("panel", "This interview is booked: its panel needs at least three people.")
+        return data
+
+
 @admin.register(InterviewSlot)
 class InterviewSlotAdmin(RecordAdmin):
     """Staff set up interview times and panels here; applicants book them (services.slot_book)."""
+
+    form = InterviewSlotForm
 
     list_display = ["__str__", "program_year", "duration_minutes", "where", "application", "booked_at"]
     list_filter = ["program_year", ("application", admin.EmptyFieldListFilter)]
@@ -567,5 +587,5 @@ class InterviewSlotAdmin(RecordAdmin):
 
         before = set(form.initial.get("panel") or [])
         removed = [u for u in before if u not in set(form.cleaned_data.get("panel") or [])]
-        if services.slot_details_changed(slot=form.instance, removed_panel=removed):
+        if services.slot_details_changed(slot=form.instance, removed_panel=removed, actor=request.user):
             messages.info(request, "The applicant and the panel are sent the changed calendar invitation.")

@@ -91,8 +91,21 @@ def slot_book(*, slot: InterviewSlot, application: Application, actor: User) -> 
     )
     previous_panel = list(previous.panel.all()) if previous else []
     release_slots(InterviewSlot.objects.filter(application=application).exclude(pk=slot.pk))
-    # a re-booking: earlier panel members not on this panel no longer score the interview
-    # (whether or not they had opened their review); members on both panels keep theirs
+    slot.application = application
+    slot.booked_at = timezone.now()
+    slot.save(update_fields=["application", "booked_at"])
+    _panel_assignments(application=application, slot=slot, panel=panel, actor=actor)
+    # one calendar event per application: a move is the same event at a later SEQUENCE
+    interview_invitations_send(
+        application=application, slot=slot, panel=panel, moved_from=previous, dropped=previous_panel
+    )
+    return slot
+
+
+def _panel_assignments(*, application: Application, slot: InterviewSlot, panel: list[User], actor: User | None) -> None:
+    """The Tier 3 reviews follow the slot's panel: members no longer on it stop scoring the interview
+    (whether or not they had opened their review) and lose the packet with it; members on it keep
+    theirs; new members are given one, due on the interview's day."""
     withdraw_reviews(
         ReviewAssignment.objects.filter(
             application=application,
@@ -100,13 +113,8 @@ def slot_book(*, slot: InterviewSlot, application: Application, actor: User) -> 
             status__in=[ReviewAssignment.Status.ASSIGNED, ReviewAssignment.Status.IN_PROGRESS],
         ).exclude(reviewer__in=panel)
     )
-    slot.application = application
-    slot.booked_at = timezone.now()
-    slot.save(update_fields=["application", "booked_at"])
     rubric = rubric_for(application.role, Tier.INTERVIEW)
     for member in panel:
-        if member.pk == application.applicant.user_id:
-            continue
         already = ReviewAssignment.objects.filter(
             application=application,
             reviewer=member,
@@ -122,11 +130,6 @@ def slot_book(*, slot: InterviewSlot, application: Application, actor: User) -> 
                 assigned_by=actor,
                 due_on=timezone.localdate(slot.starts_at),
             )
-    # one calendar event per application: a move is the same event at a later SEQUENCE
-    interview_invitations_send(
-        application=application, slot=slot, panel=panel, moved_from=previous, dropped=previous_panel
-    )
-    return slot
 
 
 @transaction.atomic
@@ -157,15 +160,22 @@ def slot_cancel(*, slot: InterviewSlot, actor: User, reason: str) -> InterviewSl
 
 
 @transaction.atomic
-def slot_details_changed(*, slot: InterviewSlot, removed_panel: list[User] | None = None) -> int | None:
-    """A booked slot's time, place or panel was changed (in the admin): the applicant and the panel are
-    sent the changed invitation (the next SEQUENCE); panel members taken off it, a cancellation.
-    Returns the sequence sent, or None for an open or past slot."""
+def slot_details_changed(
+    *, slot: InterviewSlot, removed_panel: list[User] | None = None, actor: User | None = None
+) -> int | None:
+    """A booked slot's time, place or panel was changed (in the admin): the Tier 3 reviews follow the
+    panel (a member taken off no longer scores nor sees the packet; a member added is given a review),
+    the applicant and the panel are sent the changed invitation (the next SEQUENCE), and panel members
+    taken off it a cancellation. Returns the sequence sent, or None for an open or past slot. A panel
+    of fewer than three is refused (the admin form says so before anything is saved)."""
     slot = InterviewSlot.objects.select_for_update(of=("self",)).get(pk=slot.pk)
     if slot.application_id is None or slot.starts_at <= timezone.now():
         return None
     application = _lock(slot.application)
     panel = [member for member in slot.panel.all() if member.pk != application.applicant.user_id]
+    if len(panel) < REVIEWERS_PER_APPLICATION:
+        raise TransitionError("An interview panel needs at least three people besides the applicant.")
+    _panel_assignments(application=application, slot=slot, panel=panel, actor=actor)
     return interview_invitations_send(
         application=application, slot=slot, panel=panel, dropped=removed_panel or [], changed=True
     )

@@ -248,11 +248,34 @@ def test_moving_a_booked_slot_in_the_admin_sends_the_changed_invitation(
     [cancel] = _to(panel[2].email)
     assert _ics(cancel)["METHOD"] == "CANCEL"
     assert any(staff.email in e.to and _ics(e)["METHOD"] == "REQUEST" for e in mail.outbox)
+    # the Tier 3 reviews follow the panel: the member taken off no longer scores (nor sees the packet)
+    from applications.models import ReviewAssignment
+
+    open_reviewers = set(
+        ReviewAssignment.objects.filter(
+            application=application, tier=3, status__in=ReviewAssignment.ACTIVE
+        ).values_list("reviewer_id", flat=True)
+    )
+    assert open_reviewers == {panel[0].pk, panel[1].pk, staff.pk}
 
     mail.outbox.clear()  # saved again unchanged: nothing is sent
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url, form_data(client.get(url)))
     assert mail.outbox == [] and reload(application).interview_sequence == 2
+
+
+def test_a_booked_slots_panel_cannot_shrink_below_three_in_the_admin(booked, client, staff):
+    from tests.applications.test_admin import form_data, url_for
+
+    application, slot, panel = booked
+    client.force_login(staff)
+    url = url_for(type(slot), "change", slot.pk)
+    form = form_data(client.get(url))
+    form.update(panel=[str(u.pk) for u in panel[:2]])
+    response = client.post(url, form)
+    assert response.status_code == 200
+    assert "its panel needs at least three people" in response.content.decode()
+    assert set(reload(slot).panel.values_list("pk", flat=True)) == {u.pk for u in panel}
 
 
 def test_staff_cancel_from_the_interviews_page(booked, client, staff, mentee, django_capture_on_commit_callbacks):
