@@ -331,8 +331,10 @@ def pairs_continue(*, renewal: Application, actor: User) -> list[Pair]:
     if renewal.renewal_of_id is None or not renewal.ready_to_pair():
         return []
     prior_year = renewal.renewal_of.program_year
+    # carried on this renewal (a pair staff discarded stays discarded); a renewal withdrawn by a revised
+    # decision took its pairs with it, so a later "continue" carries them again on its new renewal
     carried = set(
-        Pair.objects.filter(continued_from__program_year=prior_year, coach=renewal.applicant).values_list(
+        Pair.objects.filter(continued_from__program_year=prior_year, coach_application=renewal).values_list(
             "continued_from_id", flat=True
         )
     )

@@ -257,6 +257,25 @@ def test_continued_pairs_are_locked_once_the_mou_is_signed_and_the_mentee_accept
     assert Pair.objects.filter(program_year=next_year).count() == 1  # staff's discard is respected
 
 
+def test_continue_again_after_a_revision_carries_the_pairs_on_the_new_renewal(
+    review, coach_pair, program_year, staff_user
+):
+    next_year = make_next_year(program_year)
+    first = decide(review, staff_user, "continue")
+    accepted("mentee", next_year, applicant=coach_pair.mentee)
+    sign(mou_token(first.renewal.mous.get().signer_email))
+    second_year.outcomes_carry_out()
+    assert Pair.objects.filter(program_year=next_year, status=Pair.Status.PROPOSED).count() == 1
+    decide(review, staff_user, "discontinue", note="Meetings were missed in the spring.")
+    assert not Pair.objects.filter(program_year=next_year, status=Pair.Status.PROPOSED).exists()
+    again = decide(review, staff_user, "continue", note="The leader confirmed the meetings were held.")
+    assert again.renewal != first.renewal
+    sign(mou_token(again.renewal.mous.get().signer_email))
+    second_year.outcomes_carry_out()
+    locked = Pair.objects.get(program_year=next_year, status=Pair.Status.PROPOSED)
+    assert (locked.continued_from, locked.coach_application) == (coach_pair, again.renewal)
+
+
 # --- do not continue -------------------------------------------------------------------------------
 
 
