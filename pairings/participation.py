@@ -186,6 +186,7 @@ def acknowledgement_sign(
     user: User,
     ip: str | None = None,
     user_agent: str = "",
+    shown_text_id: int | None = None,
 ) -> ConfidentialityAcknowledgement:
     """The Mentee or MA signs the year's confidentiality acknowledgement, typing their name as PAC has
     it. The rendered text is stored with the signature; a signed acknowledgement never changes."""
@@ -220,6 +221,11 @@ def acknowledgement_sign(
             "The confidentiality acknowledgement is not ready to sign yet; "
             + eec_contact().sentence("please contact EEC staff")
             + "."
+        )
+    if shown_text_id is not None and shown_text_id != text.pk:
+        raise TransitionError(
+            "EEC staff updated the acknowledgement while you were reading it. Read the text as it is now, "
+            "then sign again."
         )
     if not confirmed:
         raise TransitionError("Tick the box to confirm that you have read the acknowledgement and agree to it.")

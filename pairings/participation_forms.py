@@ -13,6 +13,8 @@ class AcknowledgementForm(forms.Form):
 
     signature_name = forms.CharField(label="Type your full name to sign", max_length=200)
     confirm = forms.BooleanField(label="I have read this acknowledgement and agree to keep its terms.")
+    # the version of the text the page showed: signing is refused if staff published another since
+    shown_text = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=2**62)
 
     def __init__(self, *args, signer_name: str, **kwargs):
         super().__init__(*args, **kwargs)

@@ -34,7 +34,10 @@ def confidentiality(request: HttpRequest) -> HttpResponse:
     signed = participation.acknowledgements_of([person.pk], year).get(person.pk)
     form = None
     if signed is None:
-        form = AcknowledgementForm(request.POST or None, signer_name=person.full_name)
+        current = participation.confidentiality_text_current()
+        form = AcknowledgementForm(
+            request.POST or None, signer_name=person.full_name, initial={"shown_text": current.pk if current else None}
+        )
         if request.method == "POST" and form.is_valid():
             with attempt(form=form) as step:
                 participation.acknowledgement_sign(
@@ -42,6 +45,7 @@ def confidentiality(request: HttpRequest) -> HttpResponse:
                     program_year=year,
                     signature_name=form.cleaned_data["signature_name"],
                     confirmed=form.cleaned_data["confirm"],
+                    shown_text_id=form.cleaned_data.get("shown_text"),
                     user=request.user,
                     ip=client_ip(request),
                     user_agent=request.META.get("HTTP_USER_AGENT", ""),

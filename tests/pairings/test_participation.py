@@ -36,6 +36,7 @@ def sign(person, year, typed=None, **kw):
         user=kw.pop("user", person.user),
         ip=kw.pop("ip", "198.51.100.4"),
         user_agent=kw.pop("user_agent", "Mobile Safari"),
+        shown_text_id=kw.pop("shown_text_id", None),
     )
 
 
@@ -177,6 +178,24 @@ def test_changing_a_signed_text_saves_a_new_version_and_keeps_the_signed_one(men
     assert participation.confidentiality_text_current() == saved
     ack.refresh_from_db()
     assert ack.text == old  # what they signed is still what they signed
+
+
+def test_a_text_replaced_while_the_person_read_it_is_not_signed(mentee_app, program_year, staff_user, client):
+    """They sign what the page showed them: if staff published another version meanwhile, the
+    signature is refused and the page shows the new text."""
+    shown = ConfidentialityText.objects.get(is_active=True)
+    client.force_login(mentee_app.applicant.user)
+    page = client.get(reverse("pairings:confidentiality")).content.decode()
+    assert f'name="shown_text" value="{shown.pk}"' in page
+    other = as_participant(accepted("mentee", program_year))
+    sign(other.applicant, program_year)  # the shown version is signed by someone, so an edit is a new version
+    newer, created = participation.confidentiality_text_save(
+        text=shown, title=shown.title, body=shown.body + "\n\nA new sentence.", actor=staff_user
+    )
+    assert created
+    with refused("updated the acknowledgement while you were reading it"):
+        sign(mentee_app.applicant, program_year, shown_text_id=shown.pk)
+    assert sign(mentee_app.applicant, program_year, shown_text_id=newer.pk).text == newer
 
 
 def test_the_model_refuses_to_change_a_signed_version(mentee_app, program_year):
