@@ -4,13 +4,14 @@ the filtering and named on the page; it never fails the page."""
 from __future__ import annotations
 
 import django_filters
-from django import forms
 from django.db.models import Q, QuerySet
+
+from pac.filters import StaffFilterSet
 
 from ..models import FormativeInterview
 
 
-class InterviewFilter(django_filters.FilterSet):
+class InterviewFilter(StaffFilterSet):
     status = django_filters.ChoiceFilter(label="Status", choices=FormativeInterview.Status.choices, empty_label="Any")
     role = django_filters.ChoiceFilter(
         label="Interview with", field_name="interviewee_role", choices=FormativeInterview.ROLES, empty_label="Anyone"
@@ -27,12 +28,6 @@ class InterviewFilter(django_filters.FilterSet):
         model = FormativeInterview
         fields = ["status", "role", "capacity", "q"]
 
-    def __init__(self, data=None, *args, **kwargs):
-        super().__init__(data, *args, **kwargs)
-        for field in self.form.fields.values():
-            select = isinstance(field.widget, forms.Select)
-            field.widget.attrs["class"] = "form-select form-select-sm" if select else "form-control form-control-sm"
-
     def filter_names(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Every word against the interviewee's, the coach's and the interviewer's names."""
         for word in value.split()[:5]:
@@ -44,9 +39,3 @@ class InterviewFilter(django_filters.FilterSet):
                 | Q(interviewer__full_name__icontains=word)
             )
         return queryset
-
-    @property
-    def ignored(self) -> list[str]:
-        if not self.is_bound:
-            return []
-        return [str(self.form.fields[name].label) for name in self.form.errors if name in self.form.fields]

@@ -52,6 +52,7 @@ rules.add_perm(
 )
 rules.add_perm("evaluation.record_interview", is_interviewer & interview_scheduled)
 rules.add_perm("evaluation.cancel_interview", is_eec_staff & interview_scheduled)
+rules.add_perm("evaluation.export_interviews", is_eec_staff)
 
 
 def may_list_interviews(user) -> bool:

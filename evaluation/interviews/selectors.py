@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from ..models import CoachReview, FormativeInterview, InterviewAnswer
 from .permissions import interviews_visible_to
@@ -16,6 +17,7 @@ def interviews_listed(user, program_year) -> QuerySet[FormativeInterview]:
         interviews_visible_to(user)
         .filter(program_year=program_year)
         .select_related(*LISTED)
+        .annotate(interview_on=Coalesce("held_on", "scheduled_on"))
         .order_by("scheduled_on", "interviewee__last_name", "pk")
     )
 

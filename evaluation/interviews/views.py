@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pac.models import ProgramYear
+from pac.tables import staff_list
 from pac.views import is_id, program_year_for
 from pac.workflow import attempt
 
@@ -20,8 +20,7 @@ from . import selectors, services
 from .filters import InterviewFilter
 from .forms import CancelForm, RecordForm, ScheduleForm
 from .permissions import may_list_interviews
-
-PER_PAGE = 50
+from .tables import InterviewTable
 
 
 def _interview(request: HttpRequest, interview_id: int, permission: str = "evaluation.view_interview"):
@@ -42,19 +41,24 @@ def interview_list(request: HttpRequest) -> HttpResponse:
     if not may_list_interviews(request.user):
         raise PermissionDenied("Formative interviews are for EEC staff, the Advisory Panel and interviewers.")
     year = program_year_for(request)
-    filters = InterviewFilter(request.GET or None, queryset=selectors.interviews_listed(request.user, year))
-    page = Paginator(filters.qs, PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    filters = InterviewFilter(request.GET, queryset=selectors.interviews_listed(request.user, year))
+    table = InterviewTable(filters.qs, caption=f"Formative interviews of {year}")
+    export = staff_list(
+        request,
+        table,
+        export_name=f"Formative interviews {year}",
+        may_export=request.user.has_perm("evaluation.export_interviews"),
+    )
+    if export is not None:
+        return export
     return render(
         request,
         "evaluation/interviews/list.html",
         {
             "year": year,
             "years": ProgramYear.objects.all(),
-            "filters": filters,
-            "page": page,
-            "query": query.urlencode(),
+            "filter": filters,
+            "table": table,
             "may_schedule": request.user.has_perm("evaluation.schedule_interviews"),
         },
     )

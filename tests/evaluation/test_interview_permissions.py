@@ -111,7 +111,7 @@ def test_the_rule_and_the_list_agree(world, role):
 def test_the_coach_on_the_panel_does_not_see_interviews_about_their_own_coaching(client, world):
     users, _, scheduled, recorded = world
     client.force_login(users["coach_on_panel"])
-    listed = client.get(reverse("evaluation:interviews")).context["page"].object_list
+    listed = [row.record for row in client.get(reverse("evaluation:interviews")).context["table"].page.object_list]
     assert scheduled not in listed and recorded not in listed
     assert client.get(reverse("evaluation:interview", args=[recorded.pk])).status_code == 404
 
