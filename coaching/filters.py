@@ -1,4 +1,4 @@
-"""Filters of staff's list of 30-day reports (django-filter; see pac/filters.py)."""
+"""Filters of staff's lists of 30-day reports and Mentees' participation (django-filter; see pac/filters.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from pac.filters import AnyYesNo, DateInput, StaffFilterSet, person_lookups, region_filter, search_filter
+from pac.models import Participation, ProgramRole, Region
 from pairings.models import Kind
 
+from . import participation
 from .models import ThirtyDayReport
 
 EDITABLE = (ThirtyDayReport.Status.DRAFT, ThirtyDayReport.Status.RETURNED)
@@ -38,3 +40,44 @@ class ReportFilter(StaffFilterSet):
             return queryset
         overdue = {"status__in": EDITABLE, "due_on__lt": timezone.localdate()}
         return queryset.filter(**overdue) if value else queryset.exclude(**overdue)
+
+
+class RosterFilter(StaffFilterSet):
+    """The staff participation page's filters: role and region narrow the year's Mentees and MAs
+    (the database); "show" narrows the computed rows, so the view applies it (``show_rows``)."""
+
+    SHOW = [("missing", "Missing orientation or the acknowledgement"), ("ready", "Ready")]
+
+    role = django_filters.ChoiceFilter(
+        label="Role",
+        choices=[(ProgramRole.MENTEE, "Mentees"), (ProgramRole.MA, "Mentee Administrators")],
+        empty_label="Mentees and MAs",
+    )
+    region = django_filters.ModelChoiceFilter(
+        label="Region",
+        queryset=Region.objects.order_by("number"),
+        to_field_name="number",
+        empty_label="Any",
+        method="filter_region",
+    )
+    show = django_filters.ChoiceFilter(label="Show", choices=SHOW, empty_label="Everyone", method="keep")
+
+    class Meta:
+        model = Participation
+        fields = ["role", "region", "show"]
+
+    def filter_region(self, queryset: QuerySet, name: str, value: Region | None) -> QuerySet:
+        return participation.in_region(queryset, value.pk) if value else queryset
+
+    def keep(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """ "show" is applied to the rows (show_rows), not to the queryset."""
+        return queryset
+
+    def show_rows(self, rows: list) -> list:
+        """The rows "show" asks for: those missing orientation or the acknowledgement, or those ready."""
+        show = self.form.cleaned_data.get("show") if self.is_bound and not self.errors.get("show") else ""
+        if show == "missing":
+            return [r for r in rows if not r.record.attended_orientation or r.record.acknowledgement is None]
+        if show == "ready":
+            return [r for r in rows if r.record.attended_orientation and r.record.acknowledgement is not None]
+        return rows

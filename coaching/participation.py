@@ -44,7 +44,7 @@ def _mentees_of(program_year: ProgramYear, region_id: int | None = None):
     region, or the person's program's region when the role has none."""
     rows = Participation.objects.active().filter(program_year=program_year, role__in=MENTEE_ROLES)
     if region_id:
-        rows = rows.filter(Q(region_id=region_id) | Q(region__isnull=True, person__program__region_id=region_id))
+        rows = in_region(rows, region_id)
     return rows.select_related("person__program__region", "region")
 
 
@@ -179,13 +179,30 @@ class RosterRow:
 _PAIR_RANK = {Pair.Status.ACTIVE: 0, Pair.Status.PROPOSED: 1, Pair.Status.ENDED: 2}
 
 
-def roster(program_year: ProgramYear, *, role: str = "", region_id: int | None = None) -> list[RosterRow]:
+def roster_people(program_year: ProgramYear):
+    """The year's Mentees and MAs (their program roles): what the staff participation page filters."""
+    return _mentees_of(program_year)
+
+
+def in_region(participations, region_id: int):
+    """Program roles in a region: the role's own region, or the person's program's when it has none."""
+    return participations.filter(Q(region_id=region_id) | Q(region__isnull=True, person__program__region_id=region_id))
+
+
+def roster(
+    program_year: ProgramYear, *, role: str = "", region_id: int | None = None, participations=None
+) -> list[RosterRow]:
     """The year's Mentees and MAs with their participation and pair: the staff participation page.
-    A fixed number of queries (eight) for any number of people."""
-    rows = _mentees_of(program_year, region_id)
+    ``participations`` narrows them (a filtered ``roster_people`` queryset). A fixed number of queries
+    (eight) for any number of people."""
+    rows = participations if participations is not None else _mentees_of(program_year, region_id)
     if role in MENTEE_ROLES:
         rows = rows.filter(role=role)
-    rows = list(rows.order_by("role", "person__last_name", "person__first_name"))
+    rows = list(
+        rows.select_related("person__program__region", "region").order_by(
+            "role", "person__last_name", "person__first_name"
+        )
+    )
     ids = [row.person_id for row in rows]
     records = participation_of(ids, program_year)
     pairs: dict[int, Pair] = {}

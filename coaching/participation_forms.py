@@ -6,8 +6,6 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from django import forms
 
-from pac.models import ProgramRole, Region
-
 from .models import Goal, TrainingRecommendation
 
 
@@ -62,22 +60,3 @@ class TrainingOutcomeForm(forms.Form):
         if status == TrainingRecommendation.Status.NOT_TAKEN and not (cleaned.get("reason") or "").strip():
             self.add_error("reason", "Say why the training was not taken.")
         return cleaned
-
-
-class RosterFilterForm(forms.Form):
-    """The staff participation page's filters (GET)."""
-
-    SHOW = [("", "Everyone"), ("missing", "Missing orientation or the acknowledgement"), ("ready", "Ready")]
-
-    role = forms.ChoiceField(
-        label="Role",
-        required=False,
-        choices=[("", "Mentees and MAs"), (ProgramRole.MENTEE, "Mentees"), (ProgramRole.MA, "Mentee Administrators")],
-    )
-    region = forms.ModelChoiceField(label="Region", required=False, queryset=Region.objects.all(), empty_label="All")
-    show = forms.ChoiceField(label="Show", required=False, choices=SHOW)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = _helper()
-        self.helper.form_show_labels = True

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from pac.tables import staff_list
 from pac.views import program_year_for, staff_required
 from pac.workflow import attempt
 from pairings import participation as confirmation
@@ -16,8 +17,10 @@ from pairings.models import Pair
 from pairings.permissions import pairs_visible_to
 
 from . import participation
+from .filters import RosterFilter
 from .models import TrainingRecommendation
-from .participation_forms import RosterFilterForm, TrainingOutcomeForm, TrainingRecommendationForm
+from .participation_forms import TrainingOutcomeForm, TrainingRecommendationForm
+from .tables import RosterTable
 
 
 def _pair(request: HttpRequest, pk: int) -> Pair:
@@ -90,21 +93,24 @@ def roster(request: HttpRequest) -> HttpResponse:
     """The year's Mentees and MAs: orientation, trainings, acknowledgement and whether their pair may be
     confirmed. The same number of queries for any number of people."""
     year = program_year_for(request)
-    form = RosterFilterForm(request.GET or None)
-    role, region, show = "", None, ""
-    if form.is_valid():
-        role, region, show = form.cleaned_data["role"], form.cleaned_data["region"], form.cleaned_data["show"]
-    rows = participation.roster(year, role=role, region_id=region.pk if region else None)
-    if show == "missing":
-        rows = [r for r in rows if not r.record.attended_orientation or r.record.acknowledgement is None]
-    elif show == "ready":
-        rows = [r for r in rows if r.record.attended_orientation and r.record.acknowledgement is not None]
+    filters = RosterFilter(request.GET, queryset=participation.roster_people(year))
+    rows = filters.show_rows(participation.roster(year, participations=filters.qs))
+    table = RosterTable(rows, caption=f"Mentees and Mentee Administrators of {year} and their participation")
+    export = staff_list(
+        request,
+        table,
+        export_name=f"Mentee and MA participation {year}",
+        may_export=request.user.has_perm("coaching.export_participation"),
+    )
+    if export is not None:
+        return export
     return render(
         request,
         "coaching/participation.html",
         {
             "year": year,
-            "form": form,
+            "filter": filters,
+            "table": table,
             "rows": rows,
             "required": confirmation.participation_required(year),
             "text": confirmation.confidentiality_text_current(),

@@ -46,6 +46,7 @@ rules.add_perm("coaching.correct_meeting", is_eec_staff | logged_meeting)
 rules.add_perm("coaching.review_reports", is_eec_staff)
 # staff's list of 30-day reports as CSV (the same columns as the page; never the answers)
 rules.add_perm("coaching.export_reports", is_eec_staff)
+rules.add_perm("coaching.export_participation", is_eec_staff)
 
 
 def reports_visible_to(user) -> QuerySet[ThirtyDayReport]:

@@ -327,8 +327,10 @@ def test_the_roster_filters_by_role_region_and_what_is_missing(client, program_y
 
     assert names() == {ready, waiting}
     assert names(show="missing") == {waiting} and names(show="ready") == {ready}
-    assert names(role="ma") == {waiting} and names(region=Region.objects.get(number=1).pk) == {ready}
+    assert names(role="ma") == {waiting} and names(region=Region.objects.get(number=1).number) == {ready}
     assert names(role="<script>", region="x", show="\u00e9") == {ready, waiting}  # bad filters are ignored
+    assert names(role="zzz", region="abc", page="abc") == {ready, waiting}
+    assert names(sort="-name") == {ready, waiting} and names(sort="nope") == {ready, waiting}
     page = client.get(url, {"year": program_year.pk}).content.decode()
     assert "not ready to confirm" in page and "a pair is confirmed only once" in page
 
@@ -375,3 +377,18 @@ def test_staff_my_work_counts_unpaired_mentees_not_ready(client, program_year, s
     confirmation.requirement_set(program_year=program_year, required=True, actor=staff_user)
     page = client.get(reverse("pac:my_work")).content.decode()
     assert "1 unpaired\n      Mentee or MA without orientation" in page
+
+
+def test_the_roster_downloads_as_csv_for_staff_with_the_filtered_rows(client, program_year, staff_user):
+    mentee = role_for(accepted("mentee", program_year, region_number=1)).person
+    ma = role_for(accepted("ma", program_year, region_number=4)).person
+    client.force_login(staff_user)
+    url = reverse("coaching:participation")
+    page = client.get(url, {"year": program_year.pk}).content.decode()
+    assert "Download CSV" in page
+    response = client.get(url, {"year": program_year.pk, "role": "ma", "_export": "csv"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    lines = response.content.decode().strip().splitlines()
+    assert lines[0].startswith("Name,Role,Region,Orientation")
+    assert len(lines) == 2 and ma.full_name in lines[1] and mentee.full_name not in response.content.decode()
+    assert "Not paired" in lines[1]

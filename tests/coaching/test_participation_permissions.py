@@ -99,3 +99,20 @@ def test_the_staff_roster_and_the_recommendation_pages_agree_with_the_pair_permi
         client.force_login(user)
         status = client.get(pages["recommend a training"]).status_code
         assert (status == 200) == user.has_perm("pairings.view_pair", pair), role
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "staff"])
+def test_only_staff_download_the_roster(client, world, role):
+    users, pages, _ = world
+    client.force_login(users[role])
+    assert client.get(pages["participation roster"], {"_export": "csv"}).status_code == 403
+
+
+def test_staff_download_the_roster_filtered_by_role(client, world):
+    users, pages, pair = world
+    client.force_login(users["staff"])
+    response = client.get(pages["participation roster"], {"_export": "csv", "role": "mentee"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert pair.mentee.full_name in body and len(body.strip().splitlines()) == 4  # header + three Mentees
+    assert client.get(pages["participation roster"], {"_export": "csv", "role": "ma"}).content.decode().count("\n") == 1
