@@ -18,7 +18,7 @@ from coaching.selectors import plan_educator_current
 from pac.models import ProgramYear
 from pac.permissions import is_eec_staff
 from pac.tables import staff_list
-from pac.views import program_year_for, staff_required
+from pac.views import is_id, program_year_for, staff_required
 from pac.workflow import attempt
 from pairings.models import Pair
 
@@ -105,7 +105,7 @@ def observation_new(request: HttpRequest) -> HttpResponse:
     pairs = _recordable_pairs(request)
     schedule_id = request.GET.get("schedule", "")
     if schedule_id:
-        if not (schedule_id.isascii() and schedule_id.isdigit()):
+        if not is_id(schedule_id):
             raise Http404("No such scheduled observation.")
         schedule = get_object_or_404(ScheduledObservation.objects.filter(pair__in=pairs), pk=schedule_id)
         return redirect(_record_url(schedule.pair_id, schedule.time_point))
@@ -282,7 +282,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
     action = request.POST.get("action")
     pair_param = request.GET.get("pair", "")
     initial = {}
-    if pair_param.isascii() and pair_param.isdigit():
+    if is_id(pair_param):
         chosen = pairs.filter(pk=pair_param).first()
         if chosen:
             initial = {"pair": chosen, "time_point": request.GET.get("time_point", "pre")}

@@ -12,14 +12,11 @@ from django import forms
 
 from applications.models import Application, Stage
 from pac.models import Person, ProgramYear
+from pac.views import is_id
 
 from .models import KIND_ROLES, Kind, Pair
 
 POOL_ERROR = "Choose an accepted mentee and coach from this year's pool."
-
-
-def _is_id(text: str) -> bool:
-    return text.isascii() and text.isdigit() and 0 < int(text) < 2**63
 
 
 class _PoolChoice(forms.ModelChoiceField):
@@ -151,7 +148,7 @@ class ConfirmForm(SuggestionStepForm):
         choices = []
         for value in self.cleaned_data["suggested"]:
             mentee_id, _, coach_id = value.partition(":")
-            if not all(_is_id(part) for part in (mentee_id, coach_id)):
+            if not all(is_id(part) for part in (mentee_id, coach_id)):
                 raise forms.ValidationError("A ticked suggested pair is not one the page offered; reload the page.")
             choices.append((int(mentee_id), int(coach_id)))
         return choices
