@@ -284,8 +284,13 @@ def _seed_past_cohort(ctx: DemoContext, current_pairs, staff) -> None:
     saved = {p.email: p for p in Person.objects.filter(email__in=[p.email for p in former])}
     former = [saved[p.email] for p in former]
     apps = []
+    coaches_done: set[int] = set()  # a coach with two pairs had one application last year, not two
     for pair, former_mentee in zip(current_pairs, former, strict=True):
         for app in (pair.coach_application, pair.mentee_application):
+            if app is pair.coach_application:
+                if app.pk in coaches_done:
+                    continue
+                coaches_done.add(app.pk)
             apps.append(
                 Application(
                     program_year=past,
