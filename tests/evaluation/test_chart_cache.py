@@ -160,6 +160,22 @@ def test_the_progress_report_uses_the_growth_pages_chart(client, pair, staff_use
     assert drawn() == 2
 
 
+def test_the_cohort_report_uses_the_analytics_pages_charts(client, program_year, staff_user, drawn):
+    from evaluation.documents import cohort_report_pdf
+    from evaluation.models import Instrument
+    from evaluation.selectors import CohortFilter
+
+    for pair in [active_pair(program_year, staff_user) for _ in range(3)]:
+        record(pair, "pre", 3)
+        record(pair, "post", 5)
+    client.force_login(staff_user)
+    client.get(_cohort(program_year))
+    client.get(_cohort(program_year, "&chart=effects"))
+    assert drawn() == 2
+    cohort_report_pdf(CohortFilter(program_year=program_year, instrument=Instrument.objects.get(code="pre_k")))
+    assert drawn() == 2
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_a_cached_chart_goes_only_to_those_who_may_see_it(client, world, staff_user, role):
     """The permission matrix holds once staff have had the charts drawn and cached, and a browser
