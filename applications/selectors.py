@@ -412,7 +412,8 @@ def review_progress_counts(program_year: ProgramYear, today: datetime.date | Non
     year: ``loads`` (per reviewer: open, done, recused, overdue), ``due``, ``done``, ``overdue``,
     ``total`` (every assignment not withdrawn) and ``unassigned`` (Tier 2 applications without an
     active reviewer)."""
-    loads = list(reviewer_loads(program_year, today))
+    # grouped by hashing, not by sorting the year's rows: the few reviewers are sorted here
+    loads = sorted(reviewer_loads(program_year, today).order_by(), key=lambda load: load["reviewer__email"])
     unassigned = (
         Application.objects.filter(program_year=program_year, stage=Stage.IN_REVIEW)
         .exclude(
