@@ -56,9 +56,19 @@ def register(item: NavItem) -> NavItem:
 
 def items_for(request: HttpRequest) -> list[dict]:
     """The bar's entries for this person, in order: links ({"label", "url", "active"}) and, when
-    they have more than MAX_FLAT_ITEMS, menus ({"label", "id", "links": [links], "active"})."""
+    they have more than MAX_FLAT_ITEMS, menus ({"label", "id", "links": [links], "active"}).
+    Worked out once per request and person, however many templates the request renders."""
     if not request.user.is_authenticated:
         return []
+    memo = request.__dict__.get("_pac_nav_items")
+    if memo is not None and memo[0] == request.user.pk:
+        return memo[1]
+    entries = _entries_for(request)
+    request._pac_nav_items = (request.user.pk, entries)
+    return entries
+
+
+def _entries_for(request: HttpRequest) -> list[dict]:
     current = request.path
     visible = []
     for item in _items:
