@@ -197,6 +197,12 @@ class ResilientRedisCache(RedisCache):
         self._mark_outage_writes(operation, args, kwargs.get("version"))
         return result
 
+    def redis_in_use(self) -> bool:
+        """False while calls go to the database fallback (after a failure), without asking Redis.
+        What is only worth keeping in Redis (drawn charts) is not written to the fallback's table,
+        which culls entries by key order once it is full."""
+        return not self._skip_redis()
+
     def redis_reachable(self) -> bool:
         """Ask Redis itself (for /healthz), whatever the recent state."""
         try:

@@ -315,6 +315,31 @@ def test_the_print_layout_numbers_pages_dates_and_titles_the_document(settings):
     assert reader.metadata.title == "Layout check"
 
 
+def test_the_print_stylesheet_is_parsed_once_and_its_fonts_are_embedded(settings):
+    """The layout (pac/documents/print.css) is parsed once per process, not on every render, and
+    still embeds the PAC fonts and styles what a template adds on top of it."""
+    from pathlib import Path
+
+    import weasyprint
+
+    from pac.documents import render
+
+    engine = settings.TEMPLATES[0]
+    settings.TEMPLATES = [{**engine, "DIRS": [*engine["DIRS"], Path(__file__).parent.parent / "templates"]}]
+    render.print_stylesheet.cache_clear()
+    with mock.patch.object(weasyprint, "CSS", wraps=weasyprint.CSS) as parsed:
+        pdfs = [render.pdf_render("documents/test_print.html", {"rows": range(3)}, title=f"Run {n}") for n in (1, 2)]
+    assert parsed.call_count == 1
+    for pdf in pdfs:
+        reader = pypdf.PdfReader(io.BytesIO(pdf))
+        fonts = {
+            str(font["/BaseFont"]).split("+")[-1]
+            for page in reader.pages
+            for font in page["/Resources"]["/Font"].values()
+        }
+        assert fonts == {"PAC-Sans", "PAC-Sans-Bold"}
+
+
 def test_the_admin_lists_jobs_read_only(admin_client_staff, plain_user):
     DocumentJob.objects.create(requested_by=plain_user, kind="tests.sample", params={}, title="Listed job")
     response = admin_client_staff.get(reverse("admin:pac_documentjob_changelist"))
