@@ -65,19 +65,34 @@ def _current_year():
     return ProgramYear.objects.current()
 
 
-def _coach_pair():
-    """ct1's pair of the current year (mentee1, leader1): the coach, mentee and leader pages."""
+def _pair_of(person: str, email: str):
+    """The current year's active pair of a demo login (``person`` is coach, mentee or leader)."""
     from pairings.models import Pair
 
     return (
-        Pair.objects.filter(coach__user__email="ct1@pac.demo", program_year=_current_year(), status=Pair.Status.ACTIVE)
+        Pair.objects.filter(
+            **{f"{person}__user__email": email}, program_year=_current_year(), status=Pair.Status.ACTIVE
+        )
         .order_by("pk")
         .first()
     )
 
 
+def _coach_pair():
+    """ct1's pair of the current year: the coach's pages and the staff pair detail."""
+    return _pair_of("coach", "ct1@pac.demo")
+
+
 def _pair_id() -> tuple:
     return (_coach_pair().pk,)
+
+
+def _mentee_pair_id() -> tuple:
+    return (_pair_of("mentee", "mentee1@pac.demo").pk,)
+
+
+def _leader_pair_id() -> tuple:
+    return (_pair_of("leader", "leader1@pac.demo").pk,)
 
 
 def _growth_pair_id() -> tuple:
@@ -227,10 +242,10 @@ PAGES = [
     # a Mentee and their Program/Instructional Leader
     Page("mentee-my-work", "My work (mentee)", "mentee1", "pac:my_work", DASHBOARD),
     Page("mentee-pairs", "Pairs (mentee)", "mentee1", "pairings:mine", LIST),
-    Page("mentee-workspace", "pair workspace (mentee)", "mentee1", "coaching:workspace", DETAIL, _pair_id),
+    Page("mentee-workspace", "pair workspace (mentee)", "mentee1", "coaching:workspace", DETAIL, _mentee_pair_id),
     Page("leader-my-work", "My work (leader)", "leader1", "pac:my_work", DASHBOARD),
     Page("leader-pairs", "Pairs (leader)", "leader1", "pairings:mine", LIST),
-    Page("leader-workspace", "pair workspace (leader)", "leader1", "coaching:workspace", DETAIL, _pair_id),
+    Page("leader-workspace", "pair workspace (leader)", "leader1", "coaching:workspace", DETAIL, _leader_pair_id),
     # a CLASS observer, the evaluator, a PLC facilitator
     Page("observer-my-work", "My work (observer)", "observer1", "pac:my_work", DASHBOARD),
     Page("observer-observations", "observations (observer)", "observer1", "evaluation:observations", LIST),
@@ -240,7 +255,9 @@ PAGES = [
     Page("facilitator-my-work", "My work (PLC facilitator)", "facilitator1", "pac:my_work", DASHBOARD),
     Page("facilitator-training", "PLC and training (facilitator)", "facilitator1", "coaching:training", LIST),
     # the charts (SVG), each against a static file of the same bytes
-    Page("chart-pair-growth", "pair growth chart (SVG)", "ct1", "evaluation:pair_growth_chart", CHART, _growth_pair_id),
+    Page(
+        "chart-pair-growth", "pair growth chart (SVG)", "staff", "evaluation:pair_growth_chart", CHART, _growth_pair_id
+    ),
     Page("chart-cohort", "cohort chart (SVG)", "staff", "evaluation:cohort_chart", CHART),
 ]
 
