@@ -2,9 +2,9 @@
 
     .venv/bin/python -m tests.benchmarks.bench_pages            # scales 1 and 20, 3 s per run, 3 rounds
     .venv/bin/python -m tests.benchmarks.bench_pages --quick    # scales 1 and 2, 1 s per run, 1 round
-    options: --scales 1,20 --duration 3 --rounds 3 --connections 8 --workers 2 --only staff-progress,...
-             --reuse (keep and reuse pac_bench_s<N> when it exists) --keep (do not drop them at the end)
-             --write docs/benchmarks.md
+    options: --scales 1,20 --duration 3 --rounds 3 --connections 8 --workers 2 --write docs/benchmarks.md
+             --only staff-progress,... (those pages and their yardsticks; writes no report unless --write)
+             --keep (keep pac_bench_s<N> at the end) --reuse (use them again: migrated, not reseeded)
 
 Not part of the test suite (its name does not match test_*.py); ``make benchmark`` runs it. In one
 run it:
@@ -215,12 +215,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db-prefix", default="pac_bench")
     parser.add_argument("--reuse", action="store_true", help="reuse a database left by --keep (migrated, not reseeded)")
     parser.add_argument("--keep", action="store_true", help="keep the databases at the end")
-    parser.add_argument("--write", type=Path, default=OUTPUT, help="where the table goes (default docs/benchmarks.md)")
+    parser.add_argument(
+        "--write", type=Path, help="where the report goes (default docs/benchmarks.md; with --only, nowhere)"
+    )
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--files", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     only = {key for key in args.only.split(",") if key} or None
+    if args.write is None and not only:
+        args.write = OUTPUT
 
     if args.prepare:  # the child
         args.out.write_text(json.dumps(prepare(args.files, only)))
@@ -235,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     base_url = _database_url()
     redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
 
-    from tests.benchmarks.pages import selected  # noqa: PLC0415 (plain data: no Django needed)
+    from tests.benchmarks.pages import selected  # plain data: the parent needs no Django
 
     pages = selected(only)
     started = datetime.datetime.now()
@@ -315,10 +319,11 @@ def main(argv: list[str] | None = None) -> int:
         started=started,
         load=(load_before, load_after),
     )
-    args.write.parent.mkdir(parents=True, exist_ok=True)
-    args.write.write_text(report)
     print(report)
-    print(f"Written to {args.write}")
+    if args.write:
+        args.write.parent.mkdir(parents=True, exist_ok=True)
+        args.write.write_text(report)
+        print(f"Written to {args.write}")
     _write_registry_doc()
     errors = sorted({key for (_, key), results in runs.items() if any(r["not_ok"] or r["errors"] for r in results)})
     if errors:
@@ -541,7 +546,7 @@ def _report(*, pages, scales, prepared, runs, seeded_in, args, started, load) ->
         mine, theirs = value(top, key, "rps"), value(top, other, "rps")
         if mine is None or not theirs:
             return "—"
-        result = mine / theirs
+        result = round(mine / theirs, 2)  # compared as shown: the noise is far above the third digit
         if minimum is None:
             return f"{result:.2f}"
         return f"{result:.2f} " + check(target, result >= minimum, f"{BY_KEY[key].label} {result:.2f}×")
