@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Page, Paginator
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pac import annotations
 from pac.models import ProgramYear, Region, RegionTarget
-from pac.tables import staff_list
+from pac.tables import PER_PAGE, staff_list
 from pac.views import is_id, program_year_for, staff_required
 from pac.workflow import TransitionError, attempt
 
@@ -27,6 +29,7 @@ from ..forms import (
     SlotForm,
 )
 from ..models import (
+    UNRANKED_STAGES,
     Application,
     ApplicationEvent,
     Committee,
@@ -46,6 +49,14 @@ def _back(request: HttpRequest, default: str) -> HttpResponse:
     if target.startswith("/") and not target.startswith("//"):
         return redirect(target)
     return redirect(default)
+
+
+def _page(request: HttpRequest, rows) -> Page:
+    """Fifty rows of ``rows``, the page asked for (a page that is not there shows the nearest),
+    with the page numbers to link to (``links``, elided around the current one)."""
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    page.links = list(page.paginator.get_elided_page_range(page.number))
+    return page
 
 
 @require_GET
@@ -111,17 +122,14 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
     context = packet_context(request.user, application)
     assign_form = AssignReviewerForm(program_year=application.program_year)
     assignments = list(application.assignments.select_related("reviewer").order_by("tier", "pk"))
-    results = {
-        r.application.pk: r
-        for r in selectors.review_results(program_year=application.program_year, role=application.role)
-    }
     context.update(
         {
             "checks": list(application.screening_checks.order_by("category", "pk")),
             "requests": list(application.recommendations.exclude(status="cancelled").order_by("created_at")),
             "assignments": assignments,
             "events": list(ApplicationEvent.objects.filter(application=application).select_related("actor")),
-            "result": results.get(application.pk),
+            "result": selectors.standing_of(application),  # its stored Tier 2 standing: one query
+            "ranked": application.stage not in UNRANKED_STAGES,
             "override_form": OverrideForm(),
             "waive_form": ReasonForm(label="Why the MOU does not apply", required=True),
             "assign_form": assign_form,
@@ -375,36 +383,41 @@ def progress(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @staff_required
 def results(request: HttpRequest) -> HttpResponse:
+    """The year's Tier 2 results as stored (``Standing``), fifty to a page, filtered by role and
+    region; the POST advances the top of each region to interview by those ranks."""
     year = program_year_for(request)
     role = request.GET.get("role", "") if request.GET.get("role", "") in ApplicantRole.values else ""
     region = request.GET.get("region", "") if is_id(request.GET.get("region", "")) else ""
     form = AdvanceByRankForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        chosen = selectors.review_results(
-            program_year=year,
-            role=form.cleaned_data["role"],
-            region=str(form.cleaned_data["region"].number) if form.cleaned_data["region"] else "",
+        chosen = (
+            selectors.standings(
+                program_year=year,
+                role=form.cleaned_data["role"],
+                region=str(form.cleaned_data["region"].number) if form.cleaned_data["region"] else "",
+            )
+            .filter(rank__lte=form.cleaned_data["top"], application__stage=Stage.IN_REVIEW)
+            .select_related("application__program_year", "application__program__region")
         )
-        top = form.cleaned_data["top"]
         moved, errors = 0, []
-        for result in chosen:
-            if result.rank and result.rank <= top and result.application.stage == Stage.IN_REVIEW:
-                try:
-                    services.application_advance_to_interview(application=result.application, actor=request.user)
-                    moved += 1
-                except TransitionError as exc:
-                    errors.append(exc.messages[0])
+        for standing in chosen:
+            try:
+                services.application_advance_to_interview(application=standing.application, actor=request.user)
+                moved += 1
+            except TransitionError as exc:
+                errors.append(exc.messages[0])
         messages.success(request, f"{moved} application{'s' if moved != 1 else ''} advanced to interview.")
         for error in errors[:10]:
             messages.warning(request, error)
         return redirect(f"{reverse('applications:results')}?year={year.pk}")
-    rows = selectors.review_results(program_year=year, role=role, region=region)
+    page = _page(request, selectors.standings(program_year=year, role=role, region=region))
     return render(
         request,
         "applications/staff/results.html",
         {
             "year": year,
-            "rows": rows,
+            "page": page,
+            "rows": page.object_list,
             "role": role,
             "region": region,
             "roles": ApplicantRole,
@@ -478,12 +491,15 @@ def decisions(request: HttpRequest) -> HttpResponse:
             for error in errors[:10]:
                 messages.warning(request, error)
         return redirect(f"{reverse('applications:decisions')}?year={year.pk}")
-    rows = {r.application.pk: r for r in selectors.review_results(program_year=year)}
-    pending = list(
+    page = _page(
+        request,
         Application.objects.filter(program_year=year, stage__in=[Stage.AWAITING_DECISION, Stage.WAITLISTED])
         .select_related("applicant", "program__region")
-        .order_by("stage", "role", "program__region__number")
+        .annotate(rank=selectors.stored_rank())
+        .order_by("stage", "role", "program__region__number", F("rank").asc(nulls_last=True), "reference"),
     )
+    pending = list(page.object_list)
+    rows = selectors.standings_of([a.pk for a in pending])  # their stored ranks: one query
     accepted = selectors.accepted_by_region(year)
     targets = {t.region.number: t for t in RegionTarget.objects.filter(program_year=year).select_related("region")}
     regions = []
@@ -502,6 +518,7 @@ def decisions(request: HttpRequest) -> HttpResponse:
         "applications/staff/decisions.html",
         {
             "year": year,
+            "page": page,
             "pending": [(a, rows.get(a.pk)) for a in pending],
             "regions": regions,
         },
