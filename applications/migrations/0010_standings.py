@@ -14,7 +14,7 @@ def fill_standings(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0008_application_renewal_of'),
+        ('applications', '0009_indexes_for_progress_reviews_interviews'),
         ('pac', '0015_advisory_panel'),
     ]
 
