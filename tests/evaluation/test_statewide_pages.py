@@ -1,7 +1,8 @@
 """Evaluation pages at statewide scale (issue 14): the observation schedule pages, filters and
-counts in the database; the observer's assignments page; the survey rounds' counts are subqueries
-and the coaches not yet surveyed are capped; the observations list reads without DISTINCT. Each
-keeps its permissions, and its query count at two sizes of data."""
+counts in the database; the observer's assignments page; the survey rounds' and coach reviews'
+counts are subqueries and the coaches not yet surveyed are capped; the observations list reads
+without DISTINCT; the second-year overview pages; the cohort's growth is summarised in the
+database. Each keeps its permissions, and its query count at two sizes of data."""
 
 from __future__ import annotations
 
@@ -10,12 +11,23 @@ import re
 
 import pytest
 import rules
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from evaluation.models import Instrument, Observation, ScheduledObservation
+from evaluation import coach_reviews, selectors
+from evaluation.models import (
+    CoachReview,
+    Dimension,
+    DimensionResult,
+    Instrument,
+    Observation,
+    PanelRecommendation,
+    ScheduledObservation,
+)
 from evaluation.permissions import observations_visible_to
 from evaluation.selectors import schedule_counts, schedule_pairs
+from evaluation.stats import improvement, paired_growth
 from pac.models import Person
 from pairings.models import Pair
 from tests.coaching.factories import active_pair
@@ -357,3 +369,114 @@ def test_the_rounds_page_makes_the_same_queries_for_more_coaches(
         raw_round(survey, PersonFactory(), program_year, staff_user, invited=2, answered=1)
     with django_assert_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+# --- second year, coach reviews ----------------------------------------------------------------------
+
+
+def _decided_reviews(program_year, staff_user, n: int) -> list[CoachReview]:
+    coaches = Person.objects.bulk_create(
+        [Person(first_name="Coach", last_name=f"N{n:03d}-{i:03d}", email=f"c{n}-{i}@example.org") for i in range(n)]
+    )
+    return CoachReview.objects.bulk_create(
+        [
+            CoachReview(
+                program_year=program_year,
+                coach=coach,
+                role="ct",
+                due_on=TODAY(),
+                decision="continue" if i % 3 else "discontinue",
+                decided_by=staff_user,
+                decided_at=timezone.now(),
+            )
+            for i, coach in enumerate(coaches)
+        ]
+    )
+
+
+def test_the_second_year_overview_pages_fifty_decisions(client, staff_user, program_year):
+    reviews = _decided_reviews(program_year, staff_user, 55)
+    client.force_login(staff_user)
+    url = with_query(reverse("evaluation:second_year"), year=program_year.pk)
+    first = client.get(url)
+    assert len(first.context["rows"]) == 50 and "55 decisions." in first.content.decode()
+    assert first.content.decode().count('data-testid="second-year-row"') == 50
+    second = client.get(with_query(url, page=2))
+    assert [row.review.pk for row in second.context["rows"]] == [r.pk for r in reviews[50:]]  # by coach name
+    assert "Recorded before PAC carried decisions out" in second.content.decode()
+    by_decision = client.get(with_query(url, sort="-decision")).context["rows"]
+    assert by_decision[0].review.decision == "discontinue"
+
+
+@pytest.mark.parametrize("who", ["observer", "evaluator", "plain"])
+def test_only_staff_open_the_second_year_overview_on_any_page(client, program_year, observer, evaluator, who):
+    client.force_login({"observer": observer, "evaluator": evaluator, "plain": UserFactory()}[who])
+    url = with_query(reverse("evaluation:second_year"), year=program_year.pk, page=2, sort="decision")
+    assert client.get(url).status_code == 403
+
+
+def test_the_second_year_overview_makes_the_same_queries_for_more_pages(
+    client, staff_user, program_year, django_assert_num_queries
+):
+    _decided_reviews(program_year, staff_user, 5)
+    client.force_login(staff_user)
+    url = with_query(reverse("evaluation:second_year"), year=program_year.pk, page=1)
+    client.get(url)
+    with django_assert_num_queries(16) as small:
+        assert client.get(url).status_code == 200
+    _decided_reviews(program_year, staff_user, 120)
+    with django_assert_num_queries(len(small.captured_queries)):
+        assert client.get(url).status_code == 200
+
+
+def test_coach_review_counts_leave_out_only_the_coachs_own_recommendation(client, staff_user, program_year):
+    with_account, without_account = (
+        _decided_reviews(program_year, staff_user, 1)[0],
+        _decided_reviews(program_year, staff_user, 2)[1],
+    )
+    CoachReview.objects.filter(pk__in=[with_account.pk, without_account.pk]).update(
+        decision="", decided_by=None, decided_at=None
+    )
+    own = UserFactory()
+    Person.objects.filter(pk=with_account.coach_id).update(user=own)
+    members = [UserFactory() for _ in range(3)]
+    for review in (with_account, without_account):
+        for member, choice in zip(members, ["continue", "continue", "discontinue"], strict=True):
+            PanelRecommendation.objects.create(review=review, member=member, recommendation=choice, comments="ok")
+    PanelRecommendation.objects.create(review=with_account, member=own, recommendation="continue", comments="me")
+    counts = {r.pk: (r.recommended, r.to_continue) for r in coach_reviews.reviews_for(program_year)}
+    assert counts[with_account.pk] == (3, 2)  # the coach's own (before recusal) does not count
+    assert counts[without_account.pk] == (3, 2)
+
+
+# --- cohort analytics ------------------------------------------------------------------------------------
+
+
+def test_the_cohort_summaries_from_the_database_match_the_pairs_one_by_one(program_year):
+    """The database summarises each domain's and dimension's gains; the same figures come from the
+    pairs' own pre and post scores through ``paired_growth``."""
+    bulk_observed_pairs(program_year, 40, seed=11)
+    tool = Instrument.objects.get(code="pre_k")
+    cohort = selectors.CohortFilter(program_year=program_year, instrument=tool)
+    growth = selectors.cohort_growth(cohort)
+    scope = cohort.observation_q("observation__") & Q(observation__instrument=tool)
+    by_pair = selectors._per_pair(DimensionResult.objects, "dimension_id", "mean", scope)
+    for row, dimension in zip(
+        growth.dimensions,
+        Dimension.objects.filter(domain__instrument=tool).order_by("domain__order", "order"),
+        strict=True,
+    ):
+        pairs = [v for (_, key), v in sorted(by_pair.items()) if key == dimension.pk]
+        expected = paired_growth(
+            [improvement(a, dimension.reversed) for a, _ in pairs],
+            [improvement(b, dimension.reversed) for _, b in pairs],
+        )
+        got = row.growth
+        assert got.n == expected.n == 40
+        for name in ("mean_pre", "mean_post", "mean_change", "ci_low", "ci_high", "t", "p", "d_z", "d_z_low"):
+            assert getattr(got, name) == pytest.approx(getattr(expected, name), rel=1e-9, abs=1e-12), name
+    assert (growth.with_pre, growth.with_post, growth.with_both, growth.pairs_in_scope) == (40, 40, 40, 40)
+    Observation.objects.filter(pair__in=Pair.objects.order_by("pk")[:5], time_point="post").delete()
+    fewer = selectors.cohort_growth(cohort)
+    assert (fewer.with_pre, fewer.with_post, fewer.with_both) == (40, 35, 35)
+    assert fewer.domains[0].growth.n == 35
