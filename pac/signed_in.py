@@ -111,10 +111,11 @@ def user_of(request):
     if not isinstance(backend, ModelBackend) or type(backend).get_user is not ModelBackend.get_user:
         return auth.get_user(request)
     prefetched = getattr(request.session, "prefetched", None)
-    user = user_load(pk, prefetched[1] if prefetched and prefetched[0] == pk else None)
+    guessed = prefetched is not None and prefetched[0] == pk
+    user = user_load(pk, prefetched[1] if guessed else None)
     if user is None or not backend.user_can_authenticate(user):  # as ModelBackend.get_user
         return AnonymousUser()
-    if request.session.session_key and not prefetched:
+    if request.session.session_key and not guessed:
         if len(_session_users) >= MAX_SESSIONS_REMEMBERED:
             _session_users.clear()
         _session_users[request.session.session_key] = pk

@@ -200,3 +200,14 @@ def test_the_navigation_is_worked_out_once_per_request(mentee, django_assert_num
     entries = navigation.items_for(request)
     with django_assert_num_queries(0):
         assert navigation.items_for(request) is entries
+
+
+def test_a_wrong_guess_of_whose_session_it_is_costs_only_a_second_look(client, mentee, reviewer, cached):
+    client.force_login(mentee)
+    warm(client, reverse("pac:profile"))
+    key = client.cookies["sessionid"].value
+    assert signed_in._session_users[key] == mentee.pk
+    signed_in._session_users[key] = reviewer.pk  # as if this process had it wrong
+    response = client.get(reverse("pac:profile"))
+    assert response.status_code == 200 and response.wsgi_request.user.pk == mentee.pk
+    assert signed_in._session_users[key] == mentee.pk
