@@ -75,17 +75,17 @@ DOCUMENTS: list[Measured] = []
 CHARTS: list[list[str]] = []
 BARE = "bare one-page WeasyPrint render (anchor)"
 LAYOUT = "PAC print layout, trivial body (anchor)"
-DOCUMENT_NOTES = f"""
-The first two rows are anchors measured in the same run: *{BARE}* is `HTML(string="<p>…</p>").write_pdf()`
-with WeasyPrint's defaults; *{LAYOUT}* is `templates/pdf/base.html` with a heading and one sentence
-(the embedded fonts, running header and footer, page numbers and PDF/UA tagging every PAC document
-has). The ratios divide CPU times (this process's, so other work on the machine hardly moves
-them); "× layout" is what a document's own content costs WeasyPrint over the layout every
-document pays.
-The pair progress reports take their CLASS chart from the chart cache, as after the growth page
-was opened; "chart drawn" empties the cache before each build, so matplotlib draws it.
-Times are the best of a few runs: wall clock ("best time", what a person waits on a quiet machine)
-and CPU time of this process (the database's share of a document is a few queries).
+DOCUMENT_NOTES = """
+The first two rows are anchors measured in the same run: the bare page is
+`HTML(string="<p>…</p>").write_pdf()` with WeasyPrint's defaults; the PAC print layout is
+`templates/pdf/base.html` with a heading and one sentence (the embedded fonts, running header and
+footer, page numbers and PDF/UA tagging every PAC document has). The ratios divide CPU times (this
+process's, so other work on the machine hardly moves them); "× layout" is what a document's own
+content costs WeasyPrint over the layout every document pays. The pair progress reports take their
+CLASS chart from the chart cache, as after the growth page was opened; "chart drawn" empties the
+cache before each build, so matplotlib draws it. Times are the best of a few runs: wall clock
+("best time", what a person waits, on a quiet machine) and CPU time of this process (a document's
+database work is a few queries).
 """
 
 
@@ -94,7 +94,13 @@ def _duration(seconds: float) -> str:
 
 
 def _written(path: Path, notes: str) -> None:
-    path.write_text(path.read_text() + notes)
+    """The notes under the table, and how busy the machine was (wall times grow with the load)."""
+    import os
+
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    path.write_text(
+        path.read_text() + notes + f"\nLoad average when the figures were written (1, 5, 15 min): {load}.\n"
+    )
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -142,7 +148,7 @@ def _write_figures():
             FIGURES / "charts.md",
             title=f"Growth chart benchmark ({connection.vendor})",
             command="make benchmark",
-            header=["request", "size", "median time", "× static file", "queries"],
+            header=["request", "size", "median time", "median CPU time", "× static file", "queries"],
             rows=CHARTS,
         )
         _written(path, CHART_NOTES)
@@ -268,15 +274,17 @@ check: the same for any page.
 """
 
 
-def _median_ms(request, *, repeat: int = 30, before=lambda: None) -> float:
+def _median_ms(request, *, repeat: int = 30, before=lambda: None) -> tuple[float, float]:
+    """Median wall and CPU milliseconds of ``request`` (CPU: this process's, so not the database's)."""
     request()
-    times = []
+    times, cpu = [], []
     for _ in range(repeat):
         before()
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         request()
         times.append(time.perf_counter() - started)
-    return statistics.median(times) * 1000
+        cpu.append(time.process_time() - started_cpu)
+    return statistics.median(times) * 1000, statistics.median(cpu) * 1000
 
 
 def _static_files() -> dict[int, str]:
@@ -325,20 +333,34 @@ def test_growth_charts_cached_against_a_static_file(client, program_year, staff_
         nearest = min(statics, key=lambda s: abs(s - size))
         static = statics[nearest]
         assert anonymous.get(static).status_code == 200, static
-        static_ms = _median_ms(lambda static=static: read(anonymous.get(static)))
+        static_ms, static_cpu = _median_ms(lambda static=static: read(anonymous.get(static)))
         etag = first["ETag"]
         rows = [
             (f"{name}, drawn", _median_ms(lambda url=url: client.get(url), repeat=5, before=cache.clear), size),
             (f"{name}, cached", _median_ms(lambda url=url: client.get(url)), size),
             (f"{name}, 304", _median_ms(lambda url=url, etag=etag: client.get(url, HTTP_IF_NONE_MATCH=etag)), 0),
         ]
-        for label, ms, length in rows:
+        for label, (ms, cpu), length in rows:
             with CaptureQueriesContext(connection) as queries:
                 client.get(url, **({"HTTP_IF_NONE_MATCH": etag} if label.endswith("304") else {}))
             CHARTS.append(
-                [label, f"{length / 1024:.1f} KiB", f"{ms:.1f} ms", f"{ms / static_ms:.0f}×", str(len(queries))]
+                [
+                    label,
+                    f"{length / 1024:.1f} KiB",
+                    f"{ms:.1f} ms",
+                    f"{cpu:.1f} ms",
+                    f"{ms / static_ms:.0f}×",
+                    str(len(queries)),
+                ]
             )
         CHARTS.append(
-            [f"static file {static} (anonymous)", f"{nearest / 1024:.1f} KiB", f"{static_ms:.2f} ms", "1×", "0"]
+            [
+                f"static file {static} (anonymous)",
+                f"{nearest / 1024:.1f} KiB",
+                f"{static_ms:.2f} ms",
+                f"{static_cpu:.2f} ms",
+                "1×",
+                "0",
+            ]
         )
     print("\n" + "\n".join(" | ".join(row) for row in CHARTS))
