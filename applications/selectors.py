@@ -5,20 +5,60 @@ Every list here runs in a fixed number of queries whatever the number of applica
 
 from __future__ import annotations
 
+import datetime
 import math
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 
 from pac.models import ProgramYear, Region, RegionTarget
 
-from .models import MOU, Application, Committee, Recommendation, ReviewAssignment, Score, Stage, Tier
+from .models import (
+    MOU,
+    Application,
+    Committee,
+    Criterion,
+    InterviewSlot,
+    Recommendation,
+    ReviewAssignment,
+    Score,
+    Stage,
+    Tier,
+)
 from .roles import ApplicantRole, Missing, missing_answers, missing_before_submission
+
+OPEN_STATUSES = (ReviewAssignment.Status.ASSIGNED, ReviewAssignment.Status.IN_PROGRESS)
+# an application's long texts, which no list shows: reading them for every row a list sorts is most
+# of its query's time
+APPLICATION_TEXT = ("statement", "preferred_coaching", "program_profile", "decision_note", "reopened_reason")
+
+
+def count_of(queryset: QuerySet, fk: str) -> Coalesce:
+    """How many rows of ``queryset`` (already filtered on ``fk=OuterRef(...)``) there are, as a
+    subquery per outer row: counting without joining and grouping the outer query."""
+    counted = queryset.order_by().values(fk).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def applications_of(user) -> QuerySet[Application]:
@@ -133,18 +173,23 @@ def checklist(application: Application) -> list[ChecklistItem]:
 
 def staff_applications(*, program_year: ProgramYear) -> QuerySet[Application]:
     """The year's applications for the staff list, with their letters and Tier 2 reviews counted
-    (one query a page; the list's filters are applications/filters.py)."""
+    (one query a page, and a count; the list's filters are applications/filters.py). Each count is
+    a subquery per row: a join of letters and reviews grouped on every column fanned out the year's
+    rows and sorted them on disk."""
     return (
         Application.objects.filter(program_year=program_year)
         .select_related("applicant", "program__region")
+        .defer(*APPLICATION_TEXT)
         .annotate(
-            received=Count(
-                "recommendations", filter=Q(recommendations__status=Recommendation.Status.RECEIVED), distinct=True
+            received=count_of(
+                Recommendation.objects.filter(application=OuterRef("pk"), status=Recommendation.Status.RECEIVED),
+                "application",
             ),
-            reviews_done=Count(
-                "assignments",
-                filter=Q(assignments__status=ReviewAssignment.Status.SUBMITTED, assignments__tier=Tier.APPLICATION),
-                distinct=True,
+            reviews_done=count_of(
+                ReviewAssignment.objects.filter(
+                    application=OuterRef("pk"), status=ReviewAssignment.Status.SUBMITTED, tier=Tier.APPLICATION
+                ),
+                "application",
             ),
         )
         .order_by("program__region__number", "role", "reference")
@@ -268,41 +313,177 @@ def tier2_without_committee() -> list[Uncovered]:
     return rows
 
 
+def overdue_q(today: datetime.date | None = None) -> Q:
+    """ReviewAssignment.is_overdue as a condition the database evaluates."""
+    return Q(status__in=OPEN_STATUSES, due_on__lt=today or timezone.localdate())
+
+
+def with_overdue(
+    queryset: QuerySet[ReviewAssignment], today: datetime.date | None = None
+) -> QuerySet[ReviewAssignment]:
+    """Each assignment's ``overdue`` (True or False, never NULL) worked out by the database."""
+    return queryset.annotate(
+        overdue=Case(When(overdue_q(today), then=Value(True)), default=Value(False), output_field=BooleanField())
+    )
+
+
 def reviewer_queue(user) -> QuerySet[ReviewAssignment]:
-    return (
+    """The reviewer's own assignments (never withdrawn ones): the open work first, soonest due
+    first; then the submitted, latest first; then the recused. An open review's scores and its
+    rubric's criteria are counted by subqueries per row, not by grouping a join of every score."""
+    scored = count_of(Score.objects.filter(assignment=OuterRef("pk"), value__isnull=False), "assignment")
+    criteria = count_of(Criterion.objects.filter(rubric=OuterRef("rubric_id")), "rubric")
+    return with_overdue(
         ReviewAssignment.objects.filter(reviewer=user)
         .exclude(status=ReviewAssignment.Status.WITHDRAWN)
-        .select_related("application__program_year", "application__program__region", "application__applicant", "rubric")
+        .select_related("application")
+        .defer(*(f"application__{name}" for name in APPLICATION_TEXT))
         .annotate(
-            scored=Count("scores", filter=Q(scores__value__isnull=False), distinct=True),
-            criteria=Count("rubric__criteria", distinct=True),
+            # counted for open reviews only (the page shows no count for the others): the database
+            # works out every row before the page's offset, and most of a year's rows are submitted
+            scored=Case(
+                When(status__in=OPEN_STATUSES, then=scored),
+                default=Value(0),
+            ),
+            criteria=Case(
+                When(status__in=OPEN_STATUSES, then=criteria),
+                default=Value(0),
+            ),
+            section=Case(
+                When(status__in=OPEN_STATUSES, then=Value(0)),
+                When(status=ReviewAssignment.Status.SUBMITTED, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            ),
         )
-        .order_by("status", "due_on", "pk")
+        .order_by(
+            "section",
+            Case(When(status__in=OPEN_STATUSES, then=F("due_on"))).asc(nulls_last=True),
+            F("submitted_at").desc(nulls_last=True),
+            "pk",
+        )
     )
 
 
-def review_progress(program_year: ProgramYear) -> QuerySet[ReviewAssignment]:
+def review_progress(program_year: ProgramYear, today: datetime.date | None = None) -> QuerySet[ReviewAssignment]:
+    """The year's assignments (not withdrawn) with ``overdue``, for the progress page's paged list:
+    what staff act on first (the overdue, then the other open reviews, then the submitted, then
+    the recused), each soonest due first. Only the columns the list shows are read (an
+    application row carries its whole statement: reading all of them to sort the year is most of
+    the query's time)."""
     return (
-        ReviewAssignment.objects.filter(application__program_year=program_year)
-        .exclude(status=ReviewAssignment.Status.WITHDRAWN)
-        .select_related("reviewer", "application__program__region")
-        .order_by("reviewer__email", "due_on")
+        with_overdue(
+            ReviewAssignment.objects.filter(application__program_year=program_year).exclude(
+                status=ReviewAssignment.Status.WITHDRAWN
+            ),
+            today,
+        )
+        .select_related("reviewer", "application")
+        .only(*PROGRESS_COLUMNS)
+        .order_by(
+            Case(
+                When(overdue_q(today), then=Value(0)),
+                When(status__in=OPEN_STATUSES, then=Value(1)),
+                When(status=ReviewAssignment.Status.SUBMITTED, then=Value(2)),
+                default=Value(3),
+            ),
+            F("due_on").asc(nulls_last=True),
+            "reviewer__email",
+            "pk",
+        )
     )
 
 
-def reviewer_loads(program_year: ProgramYear):
+PROGRESS_COLUMNS = (
+    "status",
+    "tier",
+    "due_on",
+    "last_reminded_at",
+    "application__reference",
+    "application__role",
+    "application__program_year_id",
+    "reviewer__email",
+    "reviewer__full_name",
+)
+
+
+def review_progress_counts(program_year: ProgramYear, today: datetime.date | None = None) -> dict:
+    """The year's reviewer loads and its totals, in two aggregate queries whatever the size of the
+    year: ``loads`` (per reviewer: open, done, recused, overdue), ``due``, ``done``, ``overdue``,
+    ``total`` (every assignment not withdrawn) and ``unassigned`` (Tier 2 applications without an
+    active reviewer)."""
+    # grouped by hashing, not by sorting the year's rows: the few reviewers are sorted here
+    loads = sorted(reviewer_loads(program_year, today).order_by(), key=lambda load: load["reviewer__email"])
+    unassigned = (
+        Application.objects.filter(program_year=program_year, stage=Stage.IN_REVIEW)
+        .exclude(
+            Exists(
+                ReviewAssignment.objects.filter(
+                    application=OuterRef("pk"), status__in=ReviewAssignment.ACTIVE, tier=Tier.APPLICATION
+                )
+            )
+        )
+        .count()
+    )
+    return {
+        "loads": loads,
+        "due": sum(load["open"] for load in loads),
+        "done": sum(load["done"] for load in loads),
+        "overdue": sum(load["overdue"] for load in loads),
+        "total": sum(load["open"] + load["done"] + load["recused"] for load in loads),
+        "unassigned": unassigned,
+    }
+
+
+def overdue_assignments(
+    program_year: ProgramYear, *, chosen: Iterable[int] = (), today: datetime.date | None = None
+) -> QuerySet[ReviewAssignment]:
+    """The year's overdue assignments (only those among ``chosen`` when any are), with what the
+    reminder email needs: the reminder of the progress page, across all its pages."""
+    late = ReviewAssignment.objects.filter(overdue_q(today), application__program_year=program_year)
+    chosen = list(chosen)
+    if chosen:
+        late = late.filter(pk__in=chosen)
+    return late.select_related("reviewer", "application").order_by("pk")
+
+
+def reviewer_loads(program_year: ProgramYear, today: datetime.date | None = None):
+    """Each reviewer's assignments of the year (not withdrawn): open, done, recused and overdue."""
     return (
         ReviewAssignment.objects.filter(application__program_year=program_year)
         .exclude(status=ReviewAssignment.Status.WITHDRAWN)
         .values("reviewer_id", "reviewer__email", "reviewer__full_name")
         .annotate(
-            open=Count(
-                "pk", filter=Q(status__in=[ReviewAssignment.Status.ASSIGNED, ReviewAssignment.Status.IN_PROGRESS])
-            ),
+            open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
             done=Count("pk", filter=Q(status=ReviewAssignment.Status.SUBMITTED)),
             recused=Count("pk", filter=Q(status=ReviewAssignment.Status.RECUSED)),
+            overdue=Count("pk", filter=overdue_q(today)),
         )
         .order_by("reviewer__email")
+    )
+
+
+# --- Tier 3 interviews ---------------------------------------------------------------------------
+
+
+def interview_slots(program_year: ProgramYear, *, past: bool = False) -> QuerySet[InterviewSlot]:
+    """The year's interview slots still to come (soonest first), or those started or past (latest
+    first), with what the interviews page shows of each."""
+    now = timezone.now()
+    slots = InterviewSlot.objects.filter(program_year=program_year)
+    if past:
+        slots = slots.filter(starts_at__lte=now).order_by("-starts_at", "-pk")
+    else:
+        slots = slots.filter(starts_at__gt=now).order_by("starts_at", "pk")
+    return slots.select_related("application__applicant").prefetch_related("panel")
+
+
+def awaiting_interview_slot(program_year: ProgramYear) -> QuerySet[Application]:
+    """The year's applicants at Tier 3 without an interview slot."""
+    return (
+        Application.objects.filter(program_year=program_year, stage=Stage.INTERVIEW, interview_slot__isnull=True)
+        .select_related("applicant")
+        .order_by("reference")
     )
 
 

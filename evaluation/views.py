@@ -22,7 +22,7 @@ from pac.views import is_id, program_year_for, staff_required
 from pac.workflow import attempt
 from pairings.models import Pair
 
-from . import selectors, services
+from . import chart_cache, selectors, services
 from .filters import ObservationFilter
 from .forms import (
     MAX_CYCLES,
@@ -38,8 +38,6 @@ from .permissions import growth_pair_for
 from .selectors import ANALYSED_STATUSES
 from .stats import MIN_N
 from .tables import ObservationTable
-
-SVG = "image/svg+xml"
 
 
 def _person(request: HttpRequest):
@@ -370,26 +368,20 @@ def pair_growth(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def pair_growth_chart(request: HttpRequest, pk: int) -> HttpResponse:
+    """The pair's growth chart on one tool: drawn once per change of the pair's observations (or of
+    the reference figures), then served from the cache; the permission check comes first."""
     pair = growth_pair_or_404(request, pk)
-    code = request.GET.get("instrument", "")
-    tools = [t for t in selectors.pair_growth(pair) if t.instrument.code == code] or selectors.pair_growth(pair)[:1]
-    if not tools:
+    version = chart_cache.pair_chart_version(pair.pk, request.GET.get("instrument", ""))
+    if version is None:
         raise Http404("No observations yet.")
-    tool = tools[0]
-    _, thresholds = selectors.reference_figures(tool.instrument)
-    svg = selectors.charts.score_bars(
-        tool.chart_bars(),
-        title=f"{tool.instrument.name}: domain scores by time point",
-        thresholds=selectors.chart_thresholds(thresholds),
-    )
-    return _svg_response(svg)
 
+    def draw() -> str:
+        tools = [t for t in selectors.pair_growth(pair) if t.instrument.pk == version.instrument_id]
+        if not tools:  # removed since the version was read
+            raise Http404("No observations yet.")
+        return chart_cache.pair_chart_draw(tools[0])
 
-def _svg_response(svg: str) -> HttpResponse:
-    response = HttpResponse(svg, content_type=SVG)
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
-    return response
+    return chart_cache.svg_response(request, version, draw)
 
 
 def cohort_filter_from_request(request: HttpRequest) -> tuple[CohortFilterForm, selectors.CohortFilter, list[str]]:
@@ -443,7 +435,14 @@ def cohort(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def cohort_chart(request: HttpRequest) -> HttpResponse:
+    """A cohort chart, drawn once per change of the data in scope; the permission check (in
+    cohort_filter_from_request) comes first."""
     _, cohort_filter, _ = cohort_filter_from_request(request)
-    growth = selectors.cohort_growth(cohort_filter)
-    svg = growth.effect_chart() if request.GET.get("chart") == "effects" else growth.score_chart()
-    return _svg_response(svg)
+    chart = "effects" if request.GET.get("chart") == "effects" else "scores"
+    version = chart_cache.cohort_chart_version(cohort_filter.as_query(), chart)
+
+    def draw() -> str:
+        growth = selectors.cohort_growth(cohort_filter)
+        return growth.effect_chart() if chart == "effects" else growth.score_chart()
+
+    return chart_cache.svg_response(request, version, draw)

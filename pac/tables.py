@@ -13,9 +13,10 @@ import re
 
 import django_tables2 as tables
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import EmptyPage
+from django.core.paginator import EmptyPage, Paginator
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django_tables2.export import TableExport
 from django_tables2.utils import OrderBy
@@ -84,10 +85,26 @@ class CSVExport(TableExport):
         return dataset
 
 
-def configure(request: HttpRequest, table: tables.Table, *, per_page: int = PER_PAGE) -> tables.Table:
+class CountedPaginator(Paginator):
+    """A paginator told how many rows there are (a page that has counted them anyway, in an
+    aggregate it shows), so it does not count them again."""
+
+    def __init__(self, object_list, per_page, *args, count: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return super().count if self._known_count is None else self._known_count
+
+
+def configure(
+    request: HttpRequest, table: tables.Table, *, per_page: int = PER_PAGE, count: int | None = None
+) -> tables.Table:
     """Sort and page ``table`` from the query string. An unknown column is ignored (django-tables2
     drops it); a page that is not a number or not there shows the first page, with a note. The page
-    size is fixed: a ``per_page`` in the address is not read."""
+    size is fixed: a ``per_page`` in the address is not read. ``count``, when the view already knows
+    how many rows the table has, saves the paginator's count query."""
     table.request = request
     order_by = request.GET.getlist(table.prefixed_order_by_field)
     if order_by:
@@ -99,10 +116,11 @@ def configure(request: HttpRequest, table: tables.Table, *, per_page: int = PER_
     except ValueError:
         number = 1
         table.page_note = "That page number was not understood, so the first page is shown."
+    paging = {"paginator_class": CountedPaginator, "count": count}
     try:
-        table.paginate(page=number, per_page=per_page)
+        table.paginate(page=number, per_page=per_page, **paging)
     except EmptyPage:
-        table.paginate(page=1, per_page=per_page)
+        table.paginate(page=1, per_page=per_page, **paging)
         table.page_note = f"There is no page {number}, so the first page is shown."
     return table
 

@@ -233,7 +233,15 @@ class Application(models.Model):
                 name="one_open_application_per_role_and_year",
             ),
         ]
-        indexes = [models.Index(fields=["program_year", "role", "stage"])]
+        indexes = [
+            models.Index(fields=["program_year", "role", "stage"]),
+            # the year's applications at a stage (Tier 3 waiting for a slot, Tier 2 without
+            # reviewers), and, covering the reference and role, the year's applications joined to
+            # their review assignments and slots without reading the wide application rows
+            models.Index(
+                fields=["program_year", "stage"], include=["reference", "role"], name="application_year_stage"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} · {self.get_role_display()}"

@@ -162,6 +162,14 @@ class ReviewAssignment(models.Model):
 
     class Meta:
         ordering = ["application", "tier", "pk"]
+        indexes = [
+            # overdue reviews (the progress page's count, filter and reminder): open and past due
+            models.Index(
+                fields=["due_on"],
+                condition=models.Q(status__in=["assigned", "in_progress"]),
+                name="assignment_open_due",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["application", "reviewer", "tier"],
@@ -228,6 +236,8 @@ class InterviewSlot(models.Model):
 
     class Meta:
         ordering = ["starts_at"]
+        # the interviews page: the year's slots to come, or past, in time order
+        indexes = [models.Index(fields=["program_year", "starts_at"], name="interviewslot_year_start")]
 
     def __str__(self) -> str:
         return f"Interview {timezone.localtime(self.starts_at):%b %-d, %Y %-I:%M %p}"

@@ -6,16 +6,18 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html_join
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pac import annotations
 from pac.models import ProgramYear, Region, RegionTarget
-from pac.tables import staff_list
+from pac.tables import configure, staff_list
 from pac.views import is_id, program_year_for, staff_required
 from pac.workflow import TransitionError, attempt
 
 from .. import selectors, services
-from ..filters import ApplicationFilter
+from ..filters import ApplicationFilter, AssignmentFilter
 from ..forms import (
     AdvanceByRankForm,
     AssignReviewerForm,
@@ -36,8 +38,9 @@ from ..models import (
     Stage,
     Tier,
 )
+from ..paging import page_of
 from ..roles import ApplicantRole
-from ..tables import ApplicationTable
+from ..tables import ApplicationTable, AssignmentTable
 from .review import packet_context
 
 
@@ -339,36 +342,29 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @staff_required
 def progress(request: HttpRequest) -> HttpResponse:
+    """What staff act on: the year's counts (aggregated in the database), each reviewer's load, and
+    the assignments a page at a time, filtered; the reminder reaches every overdue assignment of the
+    year (or the chosen ones), whatever page is shown."""
     year = program_year_for(request)
-    assignments = list(selectors.review_progress(year))
+    today = timezone.localdate()
     if request.method == "POST":
-        chosen = {int(pk) for pk in request.POST.getlist("assignment") if is_id(pk)}
-        late = [a for a in assignments if (not chosen or a.pk in chosen) and a.is_overdue()]
+        chosen = [int(pk) for pk in request.POST.getlist("assignment") if is_id(pk)]
+        late = selectors.overdue_assignments(year, chosen=chosen, today=today)
         sent = services.reviews_remind(assignments=late, actor=request.user)
         messages.success(request, f"Reminded {sent} late review{'s' if sent != 1 else ''}.")
+        if request.GET:
+            return redirect(request.get_full_path())  # the same page, with its filters
         return redirect(f"{reverse('applications:progress')}?year={year.pk}")
-    unassigned = (
-        Application.objects.filter(program_year=year, stage=Stage.IN_REVIEW)
-        .exclude(assignments__status__in=ReviewAssignment.ACTIVE, assignments__tier=Tier.APPLICATION)
-        .count()
-    )
+    summary = selectors.review_progress_counts(year, today)
+    committees = list(Committee.objects.filter(program_year=year).order_by("name"))
+    filters = AssignmentFilter(request.GET, queryset=selectors.review_progress(year, today), committees=committees)
+    table = AssignmentTable(filters.qs, caption=f"Review assignments of {year}")
+    # unfiltered, the list is every assignment the loads counted: no second count
+    configure(request, table, count=None if filters.active else summary["total"])
     return render(
         request,
         "applications/staff/progress.html",
-        {
-            "year": year,
-            "assignments": assignments,
-            "loads": list(selectors.reviewer_loads(year)),
-            "due": sum(
-                1
-                for a in assignments
-                if a.status in (ReviewAssignment.Status.ASSIGNED, ReviewAssignment.Status.IN_PROGRESS)
-            ),
-            "done": sum(1 for a in assignments if a.status == ReviewAssignment.Status.SUBMITTED),
-            "overdue": sum(1 for a in assignments if a.is_overdue()),
-            "unassigned": unassigned,
-            "committees": list(Committee.objects.filter(program_year=year).order_by("name")),
-        },
+        {"year": year, "filter": filters, "table": table, "committees": committees, **summary},
     )
 
 
@@ -438,16 +434,25 @@ def interviews(request: HttpRequest) -> HttpResponse:
             f"{application.reference} is booked for the interview; the applicant was emailed an invitation.",
         )
         return redirect(f"{reverse('applications:interviews')}?year={year.pk}")
-    slots = (
-        InterviewSlot.objects.filter(program_year=year)
-        .select_related("application__applicant")
-        .prefetch_related("panel")
-    )
-    waiting = Application.objects.filter(
-        program_year=year, stage=Stage.INTERVIEW, interview_slot__isnull=True
-    ).select_related("applicant", "program__region")
+    past = request.GET.get("when") == "past"
+    page = page_of(request, selectors.interview_slots(year, past=past))
+    waiting = list(selectors.awaiting_interview_slot(year))
     return render(
-        request, "applications/staff/interviews.html", {"year": year, "slots": slots, "form": form, "waiting": waiting}
+        request,
+        "applications/staff/interviews.html",
+        {
+            "year": year,
+            "past": past,
+            "page": page,
+            "form": form,
+            "waiting": waiting,
+            # the same choices in every open slot's form: written once, not once per slot
+            "waiting_options": format_html_join(
+                "",
+                '<option value="{}">{} {}</option>',
+                ((a.reference, a.reference, a.applicant.full_name) for a in waiting),
+            ),
+        },
     )
 
 

@@ -104,3 +104,19 @@ def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_kept_as_text(name):
     rows = csv_rows(response)
     assert rows[1][0] == "'" + name
     assert rows[1][1] == "-1"  # a number is a number
+
+
+@pytest.mark.django_db
+def test_a_table_told_its_count_does_not_count_again(django_assert_num_queries):
+    from pac.models import Region
+
+    class RegionTable(StaffTable):
+        number = tables.Column("Number")
+
+    regions = Region.objects.order_by("number")
+    with django_assert_num_queries(1):  # the page's rows, no COUNT
+        table = configure(_request("page=1"), RegionTable(regions), count=6)
+        assert table.paginator.count == 6 and len(list(table.page.object_list)) == 6
+    with django_assert_num_queries(2):  # not told: the paginator counts
+        table = configure(_request(""), RegionTable(regions))
+        assert table.paginator.count == 6 and len(list(table.page.object_list)) == 6
