@@ -10,7 +10,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
 from django.db.models import (
@@ -36,6 +36,7 @@ from pac.models import ProgramYear, Region, RegionTarget
 
 from .models import (
     MOU,
+    UNRANKED_STAGES,
     Application,
     Committee,
     Criterion,
@@ -44,6 +45,7 @@ from .models import (
     ReviewAssignment,
     Score,
     Stage,
+    Standing,
     Tier,
 )
 from .roles import ApplicantRole, Missing, missing_answers, missing_before_submission
@@ -489,6 +491,8 @@ def awaiting_interview_slot(program_year: ProgramYear) -> QuerySet[Application]:
 
 # --- results: aggregation and normalisation -------------------------------------------------------
 
+RANK_PLACES = 9  # decimal places of the normalised score that ranks compare
+
 
 @dataclass
 class ReviewerScore:
@@ -498,6 +502,7 @@ class ReviewerScore:
     weighted_total: float = 0.0
     mean: float = 0.0
     z: float = 0.0
+    cents: int = 0  # the weighted total in hundredths: weights have two decimals, so it is whole
 
 
 @dataclass
@@ -519,22 +524,35 @@ def _mean(values: list[float]) -> float:
     return sum(values) / len(values)
 
 
-def _population_sd(values: list[float]) -> float:
-    m = _mean(values)
-    return math.sqrt(sum((v - m) ** 2 for v in values) / len(values))
+def _cents(weight: Decimal) -> int:
+    return int((Decimal(weight) * 100).to_integral_value(rounding=ROUND_HALF_UP))
+
+
+def rank_key(normalised: float) -> Decimal:
+    """The normalised score as ranks compare it: to ``RANK_PLACES`` decimals, rounded as
+    PostgreSQL rounds it (a double read as 15 significant digits, then halves away from zero).
+    Means of z-scores come out a unit in the last place apart depending on the order they are
+    added in; compared at this precision, scores equal in exact arithmetic tie, and the tie goes
+    to the weighted total and then the reference."""
+    return Decimal(f"{normalised:.15g}").quantize(Decimal(1).scaleb(-RANK_PLACES), rounding=ROUND_HALF_UP)
 
 
 def compute_results(
     rows: list[dict], applications: dict[int, Application], weights: dict[int, Decimal]
 ) -> list[Result]:
-    """The arithmetic, separate from the queries so it can be checked by hand.
+    """The arithmetic, separate from the queries so it can be checked by hand. The standings kept
+    in the database (``services.standings``) compute the same in SQL; this is their reference.
 
     rows: one per submitted score: assignment_id, reviewer_id, application_id, criterion_id, value.
     Per review: weighted total Σ(weight × score) and plain mean. Per reviewer: z-score of each of
     their weighted totals against all their own (population SD; a reviewer with one review or
     identical totals contributes 0), so a harsh and a lenient reviewer count alike. Per
     application: mean of review means, mean of weighted totals, mean z (the normalised score),
-    and the criteria where reviewers' scores differ by two points or more."""
+    and the criteria where reviewers' scores differ by two points or more.
+
+    The z-score is worked out from whole numbers of hundredths, (k·c − Σc) / √(k·Σc² − (Σc)²),
+    which equals (total − mean) / SD: totals that are all equal give exactly 0 whatever the
+    weights (with the mean of floats, totals such as 3.3 came out a hair apart and gave ±1)."""
     reviews: dict[int, ReviewerScore] = {}
     app_of: dict[int, int] = {}
     for row in rows:
@@ -543,15 +561,16 @@ def compute_results(
         app_of[row["assignment_id"]] = row["application_id"]
     by_reviewer: dict[int, list[ReviewerScore]] = defaultdict(list)
     for review in reviews.values():
-        review.weighted_total = float(sum(weights[c] * v for c, v in review.values.items()))
-        review.mean = _mean(list(review.values.values()))
+        review.cents = sum(_cents(weights[c]) * v for c, v in review.values.items())
+        review.weighted_total = review.cents / 100
+        review.mean = sum(review.values.values()) / len(review.values)
         by_reviewer[review.reviewer_id].append(review)
     for own in by_reviewer.values():
-        totals = [r.weighted_total for r in own]
-        sd = _population_sd(totals)
-        m = _mean(totals)
+        k = len(own)
+        total = sum(r.cents for r in own)
+        spread = k * sum(r.cents * r.cents for r in own) - total * total  # k² × the variance, whole
         for review in own:
-            review.z = 0.0 if sd == 0 else (review.weighted_total - m) / sd
+            review.z = 0.0 if spread <= 0 else (k * review.cents - total) / math.sqrt(spread)
     results: dict[int, Result] = {pk: Result(application=app) for pk, app in applications.items()}
     for assignment_id, review in reviews.items():
         result = results.get(app_of[assignment_id])
@@ -561,7 +580,7 @@ def compute_results(
         if not result.reviews:
             continue
         result.mean = _mean([r.mean for r in result.reviews])
-        result.weighted_total = _mean([r.weighted_total for r in result.reviews])
+        result.weighted_total = sum(r.cents for r in result.reviews) / (100 * len(result.reviews))
         result.normalised = _mean([r.z for r in result.reviews])
         criteria = {c for r in result.reviews for c in r.values}
         result.disagreement = sorted(
@@ -581,13 +600,13 @@ def _region_number(application: Application) -> int:
 
 
 def _rank(results) -> None:
-    """Rank within role and region: normalised score, then weighted total, then reference."""
+    """Rank within role and region: normalised score (``rank_key``), then weighted total, then reference."""
     groups: dict[tuple, list[Result]] = defaultdict(list)
     for result in results:
         if result.reviews:
             groups[(result.application.role, _region_number(result.application))].append(result)
     for group in groups.values():
-        group.sort(key=lambda r: (-(r.normalised or 0), -(r.weighted_total or 0), r.application.reference))
+        group.sort(key=lambda r: (-rank_key(r.normalised), -r.weighted_total, r.application.reference))
         for position, result in enumerate(group, start=1):
             result.rank = position
 
@@ -595,9 +614,12 @@ def _rank(results) -> None:
 def review_results(
     *, program_year: ProgramYear, role: str = "", region: str = "", tier: int = Tier.APPLICATION
 ) -> list[Result]:
-    """Tier 2 (or 3) results for the year in three queries. Normalisation uses every submitted
-    review by each reviewer in the year and tier, whatever the filter, so filtering does not
-    change anyone's z-scores."""
+    """Tier 2 (or 3) results for the year in three queries, computed in Python from every score of
+    the year. Normalisation uses every submitted review by each reviewer in the year and tier,
+    whatever the filter, so filtering does not change anyone's z-scores.
+
+    Pages read the stored standings instead (``standings``, ``standing_of``): this is the
+    reference they are checked against (``manage.py standings_rebuild --check``, the tests)."""
     rows = list(
         Score.objects.filter(
             assignment__application__program_year=program_year,
@@ -624,15 +646,74 @@ def review_results(
     ):
         weights[row["criterion_id"]] = row["criterion__weight"]
     # withdrawn applications keep their reviews in history but take no rank
-    apps = Application.objects.filter(program_year=program_year).exclude(
-        stage__in=[Stage.DRAFT, Stage.SUBMITTED, Stage.SCREENED_OUT, Stage.WITHDRAWN]
-    )
+    apps = Application.objects.filter(program_year=program_year).exclude(stage__in=UNRANKED_STAGES)
     if role:
         apps = apps.filter(role=role)
     if region:
         apps = apps.filter(program__region__number=region)
     applications = {a.pk: a for a in apps.select_related("applicant", "program__region")}
     return compute_results(rows, applications, weights)
+
+
+# --- results as stored: the standings (kept by services.standings) -------------------------------
+
+
+def standings(
+    *, program_year: ProgramYear, tier: int = Tier.APPLICATION, role: str = "", region: str = ""
+) -> QuerySet[Standing]:
+    """The year's ranked applications in the order of the results page (role, region, rank), with
+    what the page shows of each: one query a page, whatever the number of reviews."""
+    rows = Standing.objects.filter(program_year=program_year, tier=tier)
+    if role:
+        rows = rows.filter(role=role)
+    if region:
+        rows = rows.filter(region_number=region)
+    # (role, region, rank) is unique: an index scan gives the page's fifty rows in order
+    return rows.select_related("application__applicant").order_by("role", "region_number", "rank")
+
+
+def standing_of(application: Application, tier: int = Tier.APPLICATION) -> Standing | None:
+    """One application's standing (one query): never the whole year's ranking for one rank."""
+    return Standing.objects.filter(application=application, tier=tier).first()
+
+
+def standings_of(application_ids, tier: int = Tier.APPLICATION) -> dict[int, Standing]:
+    """The standings of these applications by application id (one query)."""
+    return {s.application_id: s for s in Standing.objects.filter(application_id__in=application_ids, tier=tier)}
+
+
+def stored_rank(tier: int = Tier.APPLICATION) -> Subquery:
+    """An application's stored rank, to annotate or order a queryset of applications by."""
+    return Subquery(Standing.objects.filter(application=OuterRef("pk"), tier=tier).values("rank")[:1])
+
+
+def standings_differences(*, program_year: ProgramYear, tier: int = Tier.APPLICATION) -> list[str]:
+    """Where the stored standings of a year and tier differ from the reference computation
+    (``review_results``), one line each; empty when they agree. Ranks, counts, weighted totals and
+    disagreements must be equal; means and normalised scores, added in another order, agree to
+    within 1e-9."""
+    reference = {r.application.pk: r for r in review_results(program_year=program_year, tier=tier) if r.reviews}
+    stored = {s.application_id: s for s in Standing.objects.filter(program_year=program_year, tier=tier)}
+    lines = [f"application {pk}: no standing stored" for pk in sorted(reference.keys() - stored.keys())]
+    lines += [f"application {pk}: a standing it should not have" for pk in sorted(stored.keys() - reference.keys())]
+    for pk in sorted(reference.keys() & stored.keys()):
+        want, have = reference[pk], stored[pk]
+        exact = {
+            "rank": (want.rank, have.rank),
+            "reviews": (want.review_count, have.review_count),
+            "weighted total": (want.weighted_total, have.weighted_total),
+            "disagreement": (want.disagreement, have.disagreement),
+            "role": (want.application.role, have.role),
+            "region": (_region_number(want.application), have.region_number),
+        }
+        close = {"mean": (want.mean, have.mean), "normalised": (want.normalised, have.normalised)}
+        lines += [f"application {pk}: {name} {a!r} ≠ stored {b!r}" for name, (a, b) in exact.items() if a != b]
+        lines += [
+            f"application {pk}: {name} {a!r} ≠ stored {b!r}"
+            for name, (a, b) in close.items()
+            if not math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+        ]
+    return lines
 
 
 def accepted_by_region(program_year: ProgramYear) -> dict[tuple[int, str], int]:

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,7 +24,7 @@ from pac.workflow import attempt
 from pairings.models import Pair
 
 from . import chart_cache, selectors, services
-from .filters import ObservationFilter
+from .filters import ObservationFilter, ScheduleFilter
 from .forms import (
     MAX_CYCLES,
     BulkScheduleForm,
@@ -37,7 +38,11 @@ from .models import Dimension, Instrument, Observation, ScheduledObservation
 from .permissions import growth_pair_for
 from .selectors import ANALYSED_STATUSES
 from .stats import MIN_N
-from .tables import ObservationTable
+from .tables import ObservationTable, ScheduleTable
+
+SVG = "image/svg+xml"
+ASSIGNMENTS_PER_PAGE = 20
+ASSIGNMENTS_PAGE = "due_page"  # the observations table pages with ?page=
 
 
 def _person(request: HttpRequest):
@@ -68,11 +73,14 @@ def observation_list(request: HttpRequest) -> HttpResponse:
     filter and sort them, and download them as CSV."""
     can_record = request.user.has_perm("evaluation.record_observation")
     person = _person(request)
-    assignments = (
-        list(selectors.with_plan_educators(selectors.observer_assignments(person)))
-        if person is not None and can_record
-        else []
-    )
+    assignments, assignments_page = [], None
+    if person is not None and can_record:
+        # an observer's assignments, soonest due first, a page at a time (its own page number)
+        paginator = Paginator(
+            selectors.with_plan_educators(selectors.observer_assignments(person)), ASSIGNMENTS_PER_PAGE
+        )
+        assignments_page = paginator.get_page(request.GET.get(ASSIGNMENTS_PAGE))
+        assignments = list(assignments_page.object_list)
     filters = ObservationFilter(request.GET, queryset=selectors.observations_listed(request.user))
     table = ObservationTable(filters.qs)
     export = staff_list(
@@ -83,7 +91,13 @@ def observation_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "evaluation/observations.html",
-        {"assignments": assignments, "filter": filters, "table": table, "can_record": can_record},
+        {
+            "assignments": assignments,
+            "assignments_page": assignments_page,
+            "filter": filters,
+            "table": table,
+            "can_record": can_record,
+        },
     )
 
 
@@ -320,20 +334,26 @@ def schedule(request: HttpRequest) -> HttpResponse:
             note = f" {skipped} already had one and were left as they were." if skipped else ""
             messages.success(request, f"Scheduled {made} observation{'s' if made != 1 else ''}.{note}")
             return redirect(f"{reverse('evaluation:schedule')}?year={year.pk}")
-    missing_only = request.GET.get("missing") == "1"
-    rows = selectors.schedule_rows(year, missing_only=missing_only)
+    selected = set(request.POST.getlist("pairs")) if action == "bulk" else set()
+    filters = ScheduleFilter(request.GET, queryset=selectors.schedule_pairs(year))
+    table = ScheduleTable(filters.qs, selected=selected)
+    if filters.active:
+        table.empty_text = "No pairs match these filters."
+    staff_list(request, table, export_name=f"observation schedule {year}", may_export=False)
+    # the one-pair form offers the pairs on this page (and the one chosen), not the whole year's
+    form.limit_pairs([row.record for row in table.page.object_list], also=initial.get("pair"))
     return render(
         request,
         "evaluation/schedule.html",
         {
             "year": year,
             "years": ProgramYear.objects.all(),
-            "rows": rows,
-            "counts": selectors.schedule_counts(rows),
-            "missing_only": missing_only,
+            "filter": filters,
+            "table": table,
+            "counts": selectors.schedule_counts(filters.qs),
             "form": form,
             "bulk": bulk,
-            "selected": set(request.POST.getlist("pairs")) if action == "bulk" else set(),
+            "selected": selected,
         },
         status=400 if (form.errors or bulk.errors) else 200,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,6 +30,7 @@ from ..forms import (
     SlotForm,
 )
 from ..models import (
+    UNRANKED_STAGES,
     Application,
     ApplicationEvent,
     Committee,
@@ -38,7 +40,7 @@ from ..models import (
     Stage,
     Tier,
 )
-from ..paging import page_of
+from ..paging import page_counted, page_of
 from ..roles import ApplicantRole
 from ..tables import ApplicationTable, AssignmentTable
 from .review import packet_context
@@ -114,17 +116,14 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
     context = packet_context(request.user, application)
     assign_form = AssignReviewerForm(program_year=application.program_year)
     assignments = list(application.assignments.select_related("reviewer").order_by("tier", "pk"))
-    results = {
-        r.application.pk: r
-        for r in selectors.review_results(program_year=application.program_year, role=application.role)
-    }
     context.update(
         {
             "checks": list(application.screening_checks.order_by("category", "pk")),
             "requests": list(application.recommendations.exclude(status="cancelled").order_by("created_at")),
             "assignments": assignments,
             "events": list(ApplicationEvent.objects.filter(application=application).select_related("actor")),
-            "result": results.get(application.pk),
+            "result": selectors.standing_of(application),  # its stored Tier 2 standing: one query
+            "ranked": application.stage not in UNRANKED_STAGES,
             "override_form": OverrideForm(),
             "waive_form": ReasonForm(label="Why the MOU does not apply", required=True),
             "assign_form": assign_form,
@@ -371,36 +370,41 @@ def progress(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @staff_required
 def results(request: HttpRequest) -> HttpResponse:
+    """The year's Tier 2 results as stored (``Standing``), fifty to a page, filtered by role and
+    region; the POST advances the top of each region to interview by those ranks."""
     year = program_year_for(request)
     role = request.GET.get("role", "") if request.GET.get("role", "") in ApplicantRole.values else ""
     region = request.GET.get("region", "") if is_id(request.GET.get("region", "")) else ""
     form = AdvanceByRankForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        chosen = selectors.review_results(
-            program_year=year,
-            role=form.cleaned_data["role"],
-            region=str(form.cleaned_data["region"].number) if form.cleaned_data["region"] else "",
+        chosen = (
+            selectors.standings(
+                program_year=year,
+                role=form.cleaned_data["role"],
+                region=str(form.cleaned_data["region"].number) if form.cleaned_data["region"] else "",
+            )
+            .filter(rank__lte=form.cleaned_data["top"], application__stage=Stage.IN_REVIEW)
+            .select_related("application__program_year", "application__program__region")
         )
-        top = form.cleaned_data["top"]
         moved, errors = 0, []
-        for result in chosen:
-            if result.rank and result.rank <= top and result.application.stage == Stage.IN_REVIEW:
-                try:
-                    services.application_advance_to_interview(application=result.application, actor=request.user)
-                    moved += 1
-                except TransitionError as exc:
-                    errors.append(exc.messages[0])
+        for standing in chosen:
+            try:
+                services.application_advance_to_interview(application=standing.application, actor=request.user)
+                moved += 1
+            except TransitionError as exc:
+                errors.append(exc.messages[0])
         messages.success(request, f"{moved} application{'s' if moved != 1 else ''} advanced to interview.")
         for error in errors[:10]:
             messages.warning(request, error)
         return redirect(f"{reverse('applications:results')}?year={year.pk}")
-    rows = selectors.review_results(program_year=year, role=role, region=region)
+    page = page_counted(request, selectors.standings(program_year=year, role=role, region=region))
     return render(
         request,
         "applications/staff/results.html",
         {
             "year": year,
-            "rows": rows,
+            "page": page,
+            "rows": page.object_list,
             "role": role,
             "region": region,
             "roles": ApplicantRole,
@@ -483,12 +487,15 @@ def decisions(request: HttpRequest) -> HttpResponse:
             for error in errors[:10]:
                 messages.warning(request, error)
         return redirect(f"{reverse('applications:decisions')}?year={year.pk}")
-    rows = {r.application.pk: r for r in selectors.review_results(program_year=year)}
-    pending = list(
+    page = page_counted(
+        request,
         Application.objects.filter(program_year=year, stage__in=[Stage.AWAITING_DECISION, Stage.WAITLISTED])
         .select_related("applicant", "program__region")
-        .order_by("stage", "role", "program__region__number")
+        .annotate(rank=selectors.stored_rank())
+        .order_by("stage", "role", "program__region__number", F("rank").asc(nulls_last=True), "reference"),
     )
+    pending = list(page.object_list)
+    rows = selectors.standings_of([a.pk for a in pending])  # their stored ranks: one query
     accepted = selectors.accepted_by_region(year)
     targets = {t.region.number: t for t in RegionTarget.objects.filter(program_year=year).select_related("region")}
     regions = []
@@ -507,6 +514,7 @@ def decisions(request: HttpRequest) -> HttpResponse:
         "applications/staff/decisions.html",
         {
             "year": year,
+            "page": page,
             "pending": [(a, rows.get(a.pk)) for a in pending],
             "regions": regions,
         },

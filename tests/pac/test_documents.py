@@ -288,7 +288,7 @@ def test_my_documents_lists_only_my_jobs_with_a_constant_number_of_queries(
             DocumentJob.objects.create(
                 requested_by=plain_user, kind="tests.sample", params={"batch": n, "i": i}, title=f"Mine {i}"
             )
-        with django_assert_num_queries(11):  # session, user, groups, count, page; the rest is the navigation
+        with django_assert_num_queries(9):  # session, user, groups, count, page; the rest is the navigation
             response = client.get(reverse("documents:jobs"))
         assert b"Someone else" not in response.content
         assert b"Mine 1" in response.content
