@@ -40,7 +40,6 @@ from .selectors import ANALYSED_STATUSES
 from .stats import MIN_N
 from .tables import ObservationTable, ScheduleTable
 
-SVG = "image/svg+xml"
 ASSIGNMENTS_PER_PAGE = 20
 ASSIGNMENTS_PAGE = "due_page"  # the observations table pages with ?page=
 
