@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from pac.filters import AnyYesNo, DateInput, StaffFilterSet, person_lookups, region_filter, search_filter
 from pac.models import Participation, ProgramRole, Region
-from pairings.models import Kind
+from pairings.models import Kind, Pair
 
 from . import participation
 from .models import ThirtyDayReport
@@ -42,9 +42,25 @@ class ReportFilter(StaffFilterSet):
         return queryset.filter(**overdue) if value else queryset.exclude(**overdue)
 
 
+class OverviewFilter(StaffFilterSet):
+    """The coaching overview's pairs: by region, status, kind and coach or mentee name."""
+
+    status = django_filters.ChoiceFilter(
+        label="Status", choices=[(Pair.Status.ACTIVE, "Active"), (Pair.Status.ENDED, "Ended")], empty_label="Any"
+    )
+    kind = django_filters.ChoiceFilter(label="Kind of pair", choices=Kind.choices)
+    region = region_filter("mentee__program__region")
+    q = search_filter("Coach or mentee", person_lookups("coach", "mentee"))
+
+    class Meta:
+        model = Pair
+        fields = ["status", "kind", "region", "q"]
+
+
 class RosterFilter(StaffFilterSet):
-    """The staff participation page's filters: role and region narrow the year's Mentees and MAs
-    (the database); "show" narrows the computed rows, so the view applies it (``show_rows``)."""
+    """The staff participation page's filters: role, region and what is missing narrow the year's
+    Mentees and MAs in the database (``participation.roster_people`` gives each its first orientation
+    and when it signed the acknowledgement)."""
 
     SHOW = [("missing", "Missing orientation or the acknowledgement"), ("ready", "Ready")]
 
@@ -60,7 +76,7 @@ class RosterFilter(StaffFilterSet):
         empty_label="Any",
         method="filter_region",
     )
-    show = django_filters.ChoiceFilter(label="Show", choices=SHOW, empty_label="Everyone", method="keep")
+    show = django_filters.ChoiceFilter(label="Show", choices=SHOW, empty_label="Everyone", method="filter_show")
 
     class Meta:
         model = Participation
@@ -69,15 +85,10 @@ class RosterFilter(StaffFilterSet):
     def filter_region(self, queryset: QuerySet, name: str, value: Region | None) -> QuerySet:
         return participation.in_region(queryset, value.pk) if value else queryset
 
-    def keep(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        """ "show" is applied to the rows (show_rows), not to the queryset."""
+    def filter_show(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Those missing orientation or the acknowledgement, or those with both (ready)."""
+        if value == "missing":
+            return queryset.filter(Q(orientation_on__isnull=True) | Q(acknowledged_at__isnull=True))
+        if value == "ready":
+            return queryset.filter(orientation_on__isnull=False, acknowledged_at__isnull=False)
         return queryset
-
-    def show_rows(self, rows: list) -> list:
-        """The rows "show" asks for: those missing orientation or the acknowledgement, or those ready."""
-        show = self.form.cleaned_data.get("show") if self.is_bound and not self.errors.get("show") else ""
-        if show == "missing":
-            return [r for r in rows if not r.record.attended_orientation or r.record.acknowledgement is None]
-        if show == "ready":
-            return [r for r in rows if r.record.attended_orientation and r.record.acknowledgement is not None]
-        return rows

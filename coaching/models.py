@@ -77,7 +77,11 @@ class Meeting(models.Model):
 
     class Meta:
         ordering = ["-held_on", "-pk"]
-        indexes = [models.Index(fields=["pair", "held_on"])]
+        indexes = [
+            models.Index(fields=["pair", "held_on"]),
+            # a month's meetings across every pair (staff's My work: who met last month)
+            models.Index(fields=["held_on"], name="coaching_meeting_held_on"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(withdrawn_at__isnull=True) | ~models.Q(withdrawal_reason=""),

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -52,23 +53,28 @@ def expected_attendees(event: TrainingEvent) -> list[tuple[Person, str]]:
     """Who an event's attendance sheet lists. Coaches and leaders as before: the coaches of the year's
     active pairs (in the event's region, for a PLC) and their leaders (not at ongoing training days).
     Mentees and MAs (the year's, from their program roles) when the event is for them: orientation and
-    training days staff open to them; never a PLC."""
+    training days staff open to them; never a PLC. Three queries, reading only the names: a statewide
+    event lists everyone in the program."""
     people: dict[int, tuple[Person, str]] = {}
     for_coaches = event.kind == TrainingEvent.Kind.PLC or event.audience != TrainingEvent.Audience.MENTEES
     if for_coaches:
-        pairs = Pair.objects.filter(program_year=event.program_year, status=Pair.Status.ACTIVE).select_related(
-            "coach", "leader", "mentee__program"
-        )
+        pairs = Pair.objects.filter(program_year=event.program_year, status=Pair.Status.ACTIVE).order_by()
         if event.region_id:
             pairs = pairs.filter(mentee__program__region=event.region)
-        for pair in pairs:
-            people[pair.coach.pk] = (pair.coach, "Coach")
-            if pair.leader_id and event.kind != TrainingEvent.Kind.TRAINING:
-                people.setdefault(pair.leader.pk, (pair.leader, "Leader"))
+        # a coach is listed as a coach even when they also lead another pair
+        for coach in Person.objects.filter(pk__in=pairs.values("coach_id")).only(*_NAME):
+            people[coach.pk] = (coach, "Coach")
+        if event.kind != TrainingEvent.Kind.TRAINING:
+            for leader in Person.objects.filter(pk__in=pairs.values("leader_id")).only(*_NAME):
+                people.setdefault(leader.pk, (leader, "Leader"))
     if event.kind != TrainingEvent.Kind.PLC and event.audience in FOR_MENTEES:
-        for row in _mentees_of(event.program_year, event.region_id):
+        roles = _mentees_of(event.program_year, event.region_id).select_related(None).select_related("person")
+        for row in roles.only("role", *(f"person__{name}" for name in _NAME)).order_by("pk"):
             people.setdefault(row.person.pk, (row.person, row.get_role_display()))
     return sorted(people.values(), key=lambda p: (p[1], p[0].last_name, p[0].first_name))
+
+
+_NAME = ("first_name", "last_name")
 
 
 # --- a Mentee's or MA's record ---------------------------------------------------------------------
@@ -161,27 +167,38 @@ def participation_of(person_ids: Iterable[int], program_year: ProgramYear) -> di
     return out
 
 
-@dataclass
-class RosterRow:
-    participation: Participation  # the program role (Mentee or MA) with its person
-    record: MenteeParticipation
-    pair: Pair | None  # the year's pair: active, else proposed, else the last ended one
-
-    @property
-    def person(self) -> Person:
-        return self.participation.person
-
-    @property
-    def region(self):
-        return self.participation.region or (self.person.program.region if self.person.program_id else None)
-
-
 _PAIR_RANK = {Pair.Status.ACTIVE: 0, Pair.Status.PROPOSED: 1, Pair.Status.ENDED: 2}
 
 
-def roster_people(program_year: ProgramYear):
-    """The year's Mentees and MAs (their program roles): what the staff participation page filters."""
-    return _mentees_of(program_year)
+def roster_people(program_year: ProgramYear) -> QuerySet[Participation]:
+    """The year's Mentees and MAs (their program roles): what the staff participation page filters,
+    sorts and pages. What it sorts and filters on is each a subquery on the person (by index), so the
+    database orders and slices the roster and only the page's rows are worked out in full
+    (``roster_prepare``): the region shown (the role's, else the person's program's), the first
+    orientation attended, the training hours attended and when the acknowledgement was signed."""
+    attended = Attendance.objects.filter(
+        person=OuterRef("person_id"), attended=True, event__program_year=program_year
+    ).order_by()
+    orientation = (
+        attended.filter(event__kind=TrainingEvent.Kind.ORIENTATION).order_by("event__held_on").values("event__held_on")
+    )
+    training = (
+        attended.filter(event__kind=TrainingEvent.Kind.TRAINING)
+        .values("person")
+        .annotate(hours=Sum("event__hours"))
+        .values("hours")
+    )
+    signed = ConfidentialityAcknowledgement.objects.filter(
+        person=OuterRef("person_id"), program_year=program_year
+    ).order_by("-signed_at")
+    return _mentees_of(program_year).annotate(
+        region_number=Coalesce("region__number", "person__program__region__number"),
+        orientation_on=Subquery(orientation[:1]),
+        training_hours=Coalesce(
+            Subquery(training, output_field=DecimalField()), Value(Decimal(0)), output_field=DecimalField()
+        ),
+        acknowledged_at=Subquery(signed.values("signed_at")[:1]),
+    )
 
 
 def in_region(participations, region_id: int):
@@ -189,32 +206,27 @@ def in_region(participations, region_id: int):
     return participations.filter(Q(region_id=region_id) | Q(region__isnull=True, person__program__region_id=region_id))
 
 
-def roster(
-    program_year: ProgramYear, *, role: str = "", region_id: int | None = None, participations=None
-) -> list[RosterRow]:
-    """The year's Mentees and MAs with their participation and pair: the staff participation page.
-    ``participations`` narrows them (a filtered ``roster_people`` queryset). A fixed number of queries
-    (eight) for any number of people."""
-    rows = participations if participations is not None else _mentees_of(program_year, region_id)
-    if role in MENTEE_ROLES:
-        rows = rows.filter(role=role)
-    rows = list(
-        rows.select_related("person__program__region", "region").order_by(
-            "role", "person__last_name", "person__first_name"
-        )
-    )
-    ids = [row.person_id for row in rows]
+def roster_prepare(participations: list[Participation], program_year: ProgramYear) -> list[Participation]:
+    """Give each of these program roles (a page of the roster, or every row of its CSV) the person's
+    participation (``record``: orientation, training days, recommended training, the acknowledgement,
+    what is missing before confirmation) and their pair of the year (``pair``: active, else proposed,
+    else the last ended one). A fixed number of queries (seven) for any number of people."""
+    ids = [row.person_id for row in participations]
     records = participation_of(ids, program_year)
     pairs: dict[int, Pair] = {}
-    for pair in (
-        Pair.objects.filter(program_year=program_year, mentee_id__in=ids, status__in=list(_PAIR_RANK))
-        .select_related("coach")
-        .order_by("-created_at")
-    ):
-        known = pairs.get(pair.mentee_id)
-        if known is None or _PAIR_RANK[pair.status] < _PAIR_RANK[known.status]:
-            pairs[pair.mentee_id] = pair
-    return [RosterRow(row, records[row.person_id], pairs.get(row.person_id)) for row in rows]
+    if ids:
+        for pair in (
+            Pair.objects.filter(program_year=program_year, mentee_id__in=ids, status__in=list(_PAIR_RANK))
+            .select_related("coach")
+            .order_by("-created_at")
+        ):
+            known = pairs.get(pair.mentee_id)
+            if known is None or _PAIR_RANK[pair.status] < _PAIR_RANK[known.status]:
+                pairs[pair.mentee_id] = pair
+    for row in participations:
+        row.record = records[row.person_id]
+        row.pair = pairs.get(row.person_id)
+    return participations
 
 
 def for_workspace(pair: Pair) -> dict:
@@ -381,11 +393,25 @@ def training_outcome(
 
 def participation_missing_count(program_year: ProgramYear | None) -> int:
     """How many of the year's unpaired Mentees and MAs still lack orientation or the acknowledgement
-    (for staff's My work); 0 when the year does not require them. A fixed number of queries."""
+    (for staff's My work); 0 when the year does not require them. Two queries: the people are
+    counted by the database (the same test as ``missing_before_confirmation``, as subqueries)."""
     if program_year is None or not confirmation.participation_required(program_year):
         return 0
-    paired = set(
-        Pair.objects.filter(program_year=program_year, status=Pair.Status.ACTIVE).values_list("mentee_id", flat=True)
+    paired = Pair.objects.filter(program_year=program_year, status=Pair.Status.ACTIVE, mentee=OuterRef("person_id"))
+    oriented = Attendance.objects.filter(
+        person=OuterRef("person_id"),
+        attended=True,
+        event__program_year=program_year,
+        event__kind=TrainingEvent.Kind.ORIENTATION,
     )
-    ids = [pk for pk in _mentees_of(program_year).values_list("person_id", flat=True) if pk not in paired]
-    return sum(1 for missing in confirmation.missing_before_confirmation(ids, program_year).values() if missing)
+    signed = ConfidentialityAcknowledgement.objects.filter(person=OuterRef("person_id"), program_year=program_year)
+    return (
+        Participation.objects.active()
+        .filter(program_year=program_year, role__in=MENTEE_ROLES)
+        .exclude(Exists(paired))
+        .filter(~Exists(oriented) | ~Exists(signed))
+        .order_by()
+        .values("person_id")
+        .distinct()
+        .count()
+    )

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from pac.tables import staff_list
+from pac.tables import page_records, staff_list
 from pac.views import program_year_for, staff_required
 from pac.workflow import attempt
 from pairings import participation as confirmation
@@ -91,16 +91,20 @@ def pair_url(pair: Pair) -> str:
 @staff_required
 def roster(request: HttpRequest) -> HttpResponse:
     """The year's Mentees and MAs: orientation, trainings, acknowledgement and whether their pair may be
-    confirmed. The same number of queries for any number of people."""
+    confirmed, fifty a page (filtered, sorted and paged in the database; only the page's rows are
+    worked out in full). The same number of queries and rows for any number of people."""
     year = program_year_for(request)
     filters = RosterFilter(request.GET, queryset=participation.roster_people(year))
-    rows = filters.show_rows(participation.roster(year, participations=filters.qs))
-    table = RosterTable(rows, caption=f"Mentees and Mentee Administrators of {year} and their participation")
+    table = RosterTable(
+        filters.qs.order_by("role", *RosterTable.NAME),
+        caption=f"Mentees and Mentee Administrators of {year} and their participation",
+    )
     export = staff_list(
         request,
         table,
         export_name=f"Mentee and MA participation {year}",
         may_export=request.user.has_perm("coaching.export_participation"),
+        prepare=lambda rows: participation.roster_prepare(rows, year),
     )
     if export is not None:
         return export
@@ -111,7 +115,7 @@ def roster(request: HttpRequest) -> HttpResponse:
             "year": year,
             "filter": filters,
             "table": table,
-            "rows": rows,
+            "rows": page_records(table),  # the page's rows (already read: no second query)
             "required": confirmation.participation_required(year),
             "text": confirmation.confidentiality_text_current(),
         },

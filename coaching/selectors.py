@@ -7,8 +7,8 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, DateField, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Least, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +17,7 @@ from pairings.models import Kind, Pair
 
 from . import schedule
 from .models import Goal, GoalNote, Meeting, PlanEducator, ThirtyDayReport
+from .participation import participation_of
 from .permissions import reports_visible_to
 
 OPEN = [ThirtyDayReport.Status.DRAFT, ThirtyDayReport.Status.RETURNED]
@@ -43,6 +44,7 @@ def month_flags(
         .filter(pair__in=[p.pk for p in pairs])
         .annotate(month=TruncMonth("held_on"))
         .values("pair_id", "month", "purpose", "leader_present")
+        .order_by()  # the model's ordering would join nothing but widen DISTINCT to every meeting
         .distinct()
     )
     for row in rows:
@@ -145,27 +147,47 @@ def workspace(pair: Pair) -> dict:
     }
 
 
-def staff_overview(program_year: ProgramYear) -> list[tuple[Pair, list]]:
-    today = timezone.localdate()
-    pairs = list(
+def overview_pairs(program_year: ProgramYear) -> QuerySet[Pair]:
+    """The year's active and ended pairs with what the overview sorts on, each counted in its own
+    subquery (never a meetings × reports join): meetings held, the last one, reports awaiting review.
+    One query a page; the rest of a row is worked out for the page's pairs only (``overview_prepare``)."""
+    held = Meeting.objects.filter(pair=OuterRef("pk"), withdrawn_at__isnull=True).order_by()
+    submitted = ThirtyDayReport.objects.filter(pair=OuterRef("pk"), status=ThirtyDayReport.Status.SUBMITTED).order_by()
+    return (
         Pair.objects.filter(program_year=program_year, status__in=[Pair.Status.ACTIVE, Pair.Status.ENDED])
         .select_related("coach", "mentee__program__region", "leader")
         .annotate(
-            meeting_count=Count("meetings", filter=Q(meetings__withdrawn_at__isnull=True), distinct=True),
-            last_meeting=Max("meetings__held_on", filter=Q(meetings__withdrawn_at__isnull=True)),
-            awaiting_review=Count("reports", filter=Q(reports__status=ThirtyDayReport.Status.SUBMITTED), distinct=True),
+            meeting_count=Coalesce(Subquery(held.values("pair").annotate(n=Count("pk")).values("n")), 0),
+            last_meeting=Subquery(held.order_by("-held_on").values("held_on")[:1]),
+            awaiting_review=Coalesce(Subquery(submitted.values("pair").annotate(n=Count("pk")).values("n")), 0),
         )
-        .order_by("mentee__program__region__number", "coach__last_name")
+        .order_by("mentee__program__region__number", "coach__last_name", "pk")
     )
+
+
+def overview_prepare(pairs: list[Pair], program_year: ProgramYear, today: datetime.date | None = None) -> list[Pair]:
+    """Give each of these pairs (one page of the overview) its months flagged (``flags``), its overdue
+    reports counted from its schedule as on My work (``overdue``: a report counts whether or not its
+    draft was made) and its Mentee's participation (``participation``). A fixed number of queries."""
+    today = today or timezone.localdate()
     flags = month_flags(pairs, today)
-    # overdue from each pair's schedule, as on My work: a report counts whether or not its draft was made
     overdue: dict[int, int] = defaultdict(int)
     for due in reports_due(pairs, today):
         if due.period.due_on < today:
             overdue[due.pair.pk] += 1
+    records = participation_of([pair.mentee_id for pair in pairs], program_year)
     for pair in pairs:
+        pair.flags = flags[pair.pk]
         pair.overdue = overdue[pair.pk]
-    return [(pair, flags[pair.pk]) for pair in pairs]
+        pair.participation = records[pair.mentee_id]
+    return pairs
+
+
+def staff_overview(program_year: ProgramYear) -> list[tuple[Pair, list]]:
+    """Every pair of the year as the overview shows it, with its months flagged (for callers that
+    want them all; the page itself works out one page at a time)."""
+    pairs = overview_prepare(list(overview_pairs(program_year)), program_year)
+    return [(pair, pair.flags) for pair in pairs]
 
 
 def reports_for_year(program_year: ProgramYear, *, user) -> QuerySet[ThirtyDayReport]:
@@ -232,9 +254,9 @@ def reports_due(pairs: list[Pair], today: datetime.date | None = None) -> list[R
     today = today or timezone.localdate()
     rows = {
         (r["pair_id"], r["period"]): r
-        for r in ThirtyDayReport.objects.filter(pair__in=[p.pk for p in pairs]).values(
-            "pk", "pair_id", "period", "status", "review_comment"
-        )
+        for r in ThirtyDayReport.objects.filter(pair__in=[p.pk for p in pairs])
+        .order_by()  # the model's ordering (by pair) would join the pair's year and coach to sort
+        .values("pk", "pair_id", "period", "status", "review_comment")
     }
     out = []
     for pair in pairs:
@@ -396,37 +418,105 @@ def facilitator_due(user, program_year: ProgramYear | None, today: datetime.date
     return items
 
 
+def _month_index(day: datetime.date) -> int:
+    return day.year * 12 + day.month
+
+
+def overdue_periods(started_on: datetime.date | None, ended_on: datetime.date | None, today: datetime.date) -> int:
+    """How many of a pair's 30-day periods are past their due date (due before today): the count of
+    ``schedule.periods`` with ``due_on < today``, worked out without listing the periods."""
+    if not started_on:
+        return 0
+    last_day = min(today, ended_on) if ended_on else today
+    if last_day < started_on or today <= started_on:
+        return 0
+    begun = (last_day - started_on).days // schedule.PERIOD_DAYS + 1  # periods started by the last day
+    past_due = ((today - started_on).days - 1) // schedule.PERIOD_DAYS  # period k is due on start + 30·k
+    return max(0, min(begun, past_due))
+
+
 def staff_coaching_flags(program_year: ProgramYear | None, today: datetime.date | None = None) -> dict:
     """Staff's coaching figures for the year: reports to review, overdue reports, and pairs whose last
-    month had no coaching meeting or no leader check-in. Four queries whatever the number of pairs."""
+    month had no coaching meeting or no leader check-in. Two queries whatever the number of pairs:
+    each pair's closed reports and months with a meeting are counted by the database (subqueries on
+    the pair's meetings and reports, by index), and the schedule's arithmetic is a few steps a pair.
+
+    The same figures as the overview's rows (``reports_due`` and ``month_flags``): a report is overdue
+    when its period's due date has passed and it is not in (submitted or acknowledged; a draft never
+    made counts), a month is flagged when it has no coaching meeting or, for a pair with a leader, no
+    check-in."""
     if program_year is None:
         return {}
     today = today or timezone.localdate()
+    last_complete = today.replace(day=1) - datetime.timedelta(days=1)
+    last_month = last_complete.replace(day=1)
     to_review = ThirtyDayReport.objects.filter(
         pair__program_year=program_year, status=ThirtyDayReport.Status.SUBMITTED
     ).count()
-    pairs = list(
+
+    held = Meeting.objects.held().filter(pair=OuterRef("pk")).order_by()
+    check_in = Q(purpose=Meeting.Purpose.LEADER_CHECK_IN) | Q(leader_present=True)
+    # the months the flags look at: from the pair's first month to the last complete one (or its end)
+    in_window = held.annotate(month=TruncMonth("held_on", output_field=DateField())).filter(
+        month__gte=OuterRef("first_month"), month__lte=OuterRef("window_end")
+    )
+
+    def months(meetings) -> Coalesce:
+        counted = meetings.values("pair").annotate(n=Count("month", distinct=True)).values("n")
+        return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+    last_month_held = held.filter(held_on__gte=last_month, held_on__lte=last_complete)
+    closed = (
+        ThirtyDayReport.objects.filter(pair=OuterRef("pk"), due_on__lt=today)
+        .exclude(status__in=OPEN)
+        .order_by()
+        .values("pair")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    pairs = (
         Pair.objects.filter(
             program_year=program_year, status__in=[Pair.Status.ACTIVE, Pair.Status.ENDED], started_on__isnull=False
-        ).only("pk", "started_on", "ended_on", "leader_id")
+        )
+        .order_by()
+        .values("pk", "started_on", "ended_on", "leader_id")
+        .annotate(
+            first_month=TruncMonth("started_on", output_field=DateField()),
+            window_end=Least(Coalesce("ended_on", Value(last_complete)), Value(last_complete)),
+        )
+        .annotate(
+            closed=Coalesce(Subquery(closed, output_field=IntegerField()), 0),
+            meeting_months=months(in_window.exclude(purpose=Meeting.Purpose.LEADER_CHECK_IN)),
+            check_in_months=months(in_window.filter(check_in)),
+            met_last_month=Exists(last_month_held.exclude(purpose=Meeting.Purpose.LEADER_CHECK_IN)),
+            checked_in_last_month=Exists(last_month_held.filter(check_in)),
+        )
     )
-    overdue = [d for d in reports_due(pairs, today) if d.period.due_on < today]
-    flags = month_flags(pairs, today)
-    last_month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
-    no_meeting = no_check_in = 0
-    for pair in pairs:
-        for month, meeting_missing, check_in_missing in flags[pair.pk]:
-            if month == last_month:
-                no_meeting += meeting_missing
-                no_check_in += check_in_missing
+    overdue_reports = overdue_pairs = no_meeting = no_check_in = pairs_flagged = 0
+    for row in pairs:
+        overdue = overdue_periods(row["started_on"], row["ended_on"], today) - row["closed"]
+        if overdue > 0:
+            overdue_reports += overdue
+            overdue_pairs += 1
+        end = min(last_complete, row["ended_on"]) if row["ended_on"] else last_complete
+        first = row["started_on"].replace(day=1)
+        if first > end:
+            continue  # not a complete month yet: nothing to flag
+        span = _month_index(end) - _month_index(first) + 1
+        has_leader = row["leader_id"] is not None
+        if row["meeting_months"] < span or (has_leader and row["check_in_months"] < span):
+            pairs_flagged += 1
+        if first <= last_month <= end:
+            no_meeting += not row["met_last_month"]
+            no_check_in += has_leader and not row["checked_in_last_month"]
     return {
         "to_review": to_review,
-        "overdue_reports": len(overdue),
-        "overdue_pairs": len({d.pair.pk for d in overdue}),
+        "overdue_reports": overdue_reports,
+        "overdue_pairs": overdue_pairs,
         "last_month": last_month,
         "no_meeting": no_meeting,
         "no_check_in": no_check_in,
-        "pairs_flagged": sum(1 for pair in pairs if flags[pair.pk]),
+        "pairs_flagged": pairs_flagged,
     }
 
 

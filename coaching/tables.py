@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from pac.tables import EmptyLastDateColumn, StaffTable
+from pac.tables import DateColumn, EmptyLastDateColumn, StaffTable
 from pairings.models import Pair
 
 from .models import ThirtyDayReport
@@ -39,7 +40,7 @@ class ReportTable(StaffTable):
         default="—",
         order_by=("pair__mentee__program__region__number", "pk"),
     )
-    due_on = tables.DateColumn(verbose_name="Due", format="M j, Y", order_by=("due_on", "pk"))
+    due_on = DateColumn(verbose_name="Due", format="M j, Y", order_by=("due_on", "pk"))
     status = tables.Column("Status", order_by=("status", "pk"))
     submitted_at = EmptyLastDateColumn(
         verbose_name="Submitted", format="M j, Y", default="—", order_by=("submitted_at", "pk")
@@ -61,38 +62,108 @@ class ReportTable(StaffTable):
         return "Yes" if value else "No"
 
 
+ENDED = mark_safe(' <span class="small">(ended)</span>')  # noqa: S308 - constant
+NO = mark_safe("<strong>no</strong>")  # noqa: S308 - constant
+NOT_SIGNED_YET = mark_safe("<strong>not signed</strong>")  # noqa: S308 - constant
+
+
+class OverviewTable(StaffTable):
+    """The coaching overview's pairs. Meetings, the last meeting and the reports to review are the
+    selector's subqueries, so they sort in the database; overdue reports, months flagged and the
+    Mentee's participation are worked out for the page's pairs only (``selectors.overview_prepare``),
+    so they do not sort. Each sort ends on the pair's id so pages never overlap."""
+
+    noun, noun_plural = "pair", "pairs"
+    caption = "Every pair with its meetings, reports, monthly flags and the Mentee's participation"
+
+    pair = tables.Column(
+        "Pair",
+        accessor="coach__full_name",
+        order_by=("coach__last_name", "coach__first_name", "mentee__last_name", "pk"),
+        attrs={"td": {"class": "text-wrap"}},
+    )
+    region = tables.Column(
+        "Region",
+        accessor="mentee__program__region__number",
+        default="—",
+        order_by=("mentee__program__region__number", "coach__last_name", "pk"),
+    )
+    meeting_count = tables.Column("Meetings", order_by=("meeting_count", "pk"))
+    last_meeting = EmptyLastDateColumn(
+        verbose_name="Last meeting", format="M j", default="—", order_by=("last_meeting", "pk")
+    )
+    overdue = tables.Column("Overdue reports", orderable=False, empty_values=())
+    awaiting_review = tables.Column("To review", order_by=("awaiting_review", "pk"))
+    flags = tables.Column(
+        "Months flagged", orderable=False, empty_values=(), attrs={"td": {"class": "small text-wrap"}}
+    )
+    participation = tables.Column(
+        "Mentee participation", orderable=False, empty_values=(), attrs={"td": {"class": "small text-wrap"}}
+    )
+
+    class Meta(StaffTable.Meta):
+        empty_text = "No pairs yet."
+
+    def render_pair(self, record) -> str:
+        url = reverse("coaching:workspace", args=[record.pk])
+        ended = ENDED if record.status == Pair.Status.ENDED else ""
+        return format_html('<a href="{}">{} and {}</a>{}', url, record.coach.full_name, record.mentee.full_name, ended)
+
+    def render_overdue(self, record) -> str:
+        if record.overdue:
+            return format_html('<strong class="text-danger">{}</strong>', record.overdue)
+        return "0"
+
+    def render_flags(self, record) -> str:
+        if not record.flags:
+            return "None"
+        return ", ".join(
+            f"{date_format(month, 'M')}{' (no meeting)' if no_meeting else ''}{' (no check-in)' if no_check_in else ''}"
+            for month, no_meeting, no_check_in in record.flags
+        )
+
+    def render_participation(self, record) -> str:
+        p = record.participation
+        return format_html(
+            "Orientation: {}; acknowledgement: {}; training {} of {} done",
+            "yes" if p.attended_orientation else NO,
+            "signed" if p.acknowledgement else NOT_SIGNED_YET,
+            p.completed,
+            p.recommended_total,
+        )
+
+
 NOT_ATTENDED = mark_safe("<strong>Not attended</strong>")  # noqa: S308 - constant
 NOT_SIGNED = mark_safe("<strong>Not signed</strong>")  # noqa: S308 - constant
 NOT_READY = mark_safe("<strong>not ready to confirm</strong>")  # noqa: S308 - constant
 
 
 class RosterTable(StaffTable):
-    """The year's Mentees and MAs and their participation: rows are ``participation.RosterRow``s (a list),
-    so columns sort in Python on the accessors; each sort ends on the name."""
+    """The year's Mentees and MAs and their participation: rows are program roles
+    (``participation.roster_people``), sorted and paged in the database; each page's rows are given
+    their ``record`` and ``pair`` (``participation.roster_prepare``). Each sort ends on the name."""
 
     noun, noun_plural = "Mentee or MA", "Mentees and MAs"
     caption = "The year's Mentees and Mentee Administrators and their participation"
-    NAME = ("participation__person__last_name", "participation__person__first_name")
+    NAME = ("person__last_name", "person__first_name", "pk")
 
     name = tables.Column("Name", accessor="person__full_name", order_by=NAME)
-    role = tables.Column("Role", accessor="participation__get_role_display", order_by=("participation__role", *NAME))
-    region = tables.Column("Region", accessor="region__number", default="—", order_by=("region__number", *NAME))
-    orientation = tables.DateColumn(
+    role = tables.Column("Role", accessor="get_role_display", order_by=("role", *NAME))
+    region = tables.Column("Region", accessor="region_number", default="—", order_by=("region_number", *NAME))
+    orientation = EmptyLastDateColumn(
         verbose_name="Orientation",
-        accessor="record__orientation_on",
+        accessor="orientation_on",
         default=NOT_ATTENDED,
         format="M j",
-        order_by=("record__orientation_on", *NAME),
+        order_by=("orientation_on", *NAME),
     )
-    training_days = tables.Column(
-        "Training days", accessor="record__training_days", order_by=("record__training_days", *NAME)
-    )
+    training_days = tables.Column("Training days", accessor="record__training_days", order_by=("training_hours", *NAME))
     recommended = tables.Column("Recommended training", accessor="record__completed", orderable=False)
     acknowledgement = tables.Column(
         "Acknowledgement",
         accessor="record__acknowledgement",
         default=NOT_SIGNED,
-        order_by=("record__acknowledgement__signed_at", *NAME),
+        order_by=("acknowledged_at", *NAME),
     )
     pair = tables.Column(
         "Pair",
@@ -103,6 +174,12 @@ class RosterTable(StaffTable):
 
     class Meta(StaffTable.Meta):
         empty_text = "No Mentees or MAs match."
+
+    def order_acknowledgement(self, queryset, is_descending: bool):
+        """Those who have not signed after those who have, both ways (like a date that may be empty)."""
+        signed = F("acknowledged_at")
+        signed = signed.desc(nulls_last=True) if is_descending else signed.asc(nulls_last=True)
+        return queryset.order_by(signed, *self.NAME), True
 
     def render_pair(self, record) -> str:
         """Where the Mentee's pair stands, and whether it may be confirmed when the year requires it."""

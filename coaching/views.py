@@ -8,18 +8,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pac.tables import staff_list
+from pac.tables import configure, page_records, staff_list
 from pac.views import is_id, program_year_for, staff_required
 from pac.workflow import attempt
 from pairings.models import Pair
 from pairings.permissions import pairs_visible_to
 
 from . import participation, selectors, services
-from .filters import ReportFilter
+from .filters import OverviewFilter, ReportFilter
 from .forms import GoalForm, GoalNoteForm, MeetingForm, MeetingWithdrawForm, ReportForm, ReturnForm, TrainingEventForm
 from .models import Goal, Meeting, Reminder, TrainingEvent
 from .permissions import can_keep_attendance, reports_visible_to
-from .tables import ReportTable
+from .tables import OverviewTable, ReportTable
 
 
 def _pair(request: HttpRequest, pk: int) -> Pair:
@@ -281,14 +281,31 @@ def report(request: HttpRequest, report_id: int) -> HttpResponse:
     )
 
 
+AWAITING_SHOWN = 10  # the overview lists the reports submitted first; the reports list has them all
+
+
 @require_GET
 @staff_required
 def overview(request: HttpRequest) -> HttpResponse:
+    """The year's pairs, fifty a page (filtered and sorted like every staff list), and the reports
+    awaiting review submitted first. A fixed number of queries and rows at any size."""
     year = program_year_for(request)
+    filters = OverviewFilter(request.GET, queryset=selectors.overview_pairs(year))
+    table = OverviewTable(filters.qs, caption=f"Pairs of {year} with their meetings, reports and monthly flags")
+    configure(request, table)
+    table.may_export = False
+    selectors.overview_prepare(page_records(table), year)
+    awaiting = selectors.reports_awaiting_review(year)
     return render(
         request,
         "coaching/overview.html",
-        {"year": year, "rows": selectors.staff_overview(year), "awaiting": selectors.reports_awaiting_review(year)},
+        {
+            "year": year,
+            "filter": filters,
+            "table": table,
+            "awaiting": awaiting[:AWAITING_SHOWN],
+            "awaiting_count": awaiting.count(),
+        },
     )
 
 

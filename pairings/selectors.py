@@ -4,22 +4,38 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from applications.models import Application, Stage, ready_to_pair_q
-from pac.models import ProgramYear, Region, RegionTarget, Tag
+from pac.models import AgeGroup, ProgramYear, Region, RegionTarget, Tag
 
 from .matching import Candidate
 from .models import DEFAULT_CAPACITY, KIND_ROLES, Capacity, Kind, Pair, RegionWaiver
 
+# what a candidate and the suggestion page read of an application: its essays and answers stay unread
+_CANDIDATE_FIELDS = (
+    "role",
+    "program_type",
+    "applicant__first_name",
+    "applicant__last_name",
+    "applicant__preferred_language",
+    "program__name",
+    "program__program_type",
+    "program__region__number",
+)
+
 
 def _accepted(program_year: ProgramYear, role: str) -> QuerySet[Application]:
     """The year's accepted applicants for a role who may be paired (a second year once its renewed
-    MOU is complete)."""
+    MOU is complete), with only what a candidate needs."""
     return (
         Application.objects.filter(ready_to_pair_q(), program_year=program_year, role=role, stage=Stage.ACCEPTED)
         .select_related("applicant", "program__region")
-        .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("pk")), "program__age_groups")
+        .only(*_CANDIDATE_FIELDS)
+        .prefetch_related(
+            Prefetch("tags", queryset=Tag.objects.only("pk")),
+            Prefetch("program__age_groups", queryset=AgeGroup.objects.only("pk")),
+        )
         .order_by("pk")
     )
 
@@ -56,8 +72,7 @@ def pool(program_year: ProgramYear, kind: str) -> Pool:
     coach_role, mentee_role = KIND_ROLES[Kind(kind)]
     result = Pool(kind=kind)
     live = Pair.objects.filter(program_year=program_year, status__in=Pair.LIVE)
-    result.used = dict(live.values_list("coach_id").annotate(n=Count("pk")))
-    paired = set(live.values_list("mentee_id", flat=True))
+    result.used = dict(live.order_by().values_list("coach_id").annotate(n=Count("pk")))
     result.capacity = dict(Capacity.objects.filter(program_year=program_year).values_list("coach_id", "capacity"))
     waived = set(
         RegionWaiver.objects.filter(program_year=program_year, is_active=True).values_list("mentee_id", flat=True)
@@ -67,10 +82,11 @@ def pool(program_year: ProgramYear, kind: str) -> Pool:
         person = application.applicant_id
         free = result.capacity.get(person, DEFAULT_CAPACITY) - result.used.get(person, 0)
         result.coaches.append(_candidate(application, free_slots=max(free, 0)))
-    for application in _accepted(program_year, mentee_role):
+    # mentees with a live pair are left in the database: only those still to pair are read
+    unpaired = _accepted(program_year, mentee_role).exclude(Exists(live.filter(mentee=OuterRef("applicant_id"))))
+    for application in unpaired:
         result.applications[application.pk] = application
-        if application.applicant_id not in paired:
-            result.mentees.append(_candidate(application, waived=application.applicant_id in waived))
+        result.mentees.append(_candidate(application, waived=application.applicant_id in waived))
     return result
 
 

@@ -44,7 +44,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
     pool, suggestion = services.suggestion_for(year, kind)
     proposed = list(selectors.pairs_for_year(year, kind=kind, status=Pair.Status.PROPOSED))
     applications = pool.applications
-    coach_people = [app.applicant_id for app in applications.values() if app.role in ("ct", "ca")]
+    coach_people = [match.coach.person_id for match in suggestion.matches]  # the coaches the page names
     return render(
         request,
         "pairings/suggest.html",
@@ -58,7 +58,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
             "weights": [(COMPONENT_LABELS[k], int(v * 100)) for k, v in WEIGHTS.items()],
             "coaches": [c for c in pool.coaches if c.free_slots > 0],
             "mentees": pool.mentees,
-            # each coach's six-month review decision from an earlier year (one query)
+            # each suggested coach's six-month review decision from an earlier year (one query)
             "prior_reviews": annotations.prior_decisions(coach_people, year),
             "rows": [
                 (m, applications[m.mentee.application_id], applications[m.coach.application_id])

@@ -1,4 +1,4 @@
-"""The Mentee's or MA's participation on the pair's workspace and the staff overview (coaching.participation)."""
+"""The Mentee's or MA's participation on the pair's workspace (coaching.participation)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,3 @@ def mentee_participation(pair, role: str) -> dict:
     """Orientation, training days, recommended training and the confidentiality acknowledgement of the
     pair's Mentee or MA (three to six queries, whatever the pair's history)."""
     return {"pair": pair, "role": role, **participation.for_workspace(pair)}
-
-
-@register.simple_tag
-def participation_by_mentee(rows, year) -> dict:
-    """{mentee person id: their participation} for the overview's (pair, flags) rows, in one batch."""
-    return participation.participation_of([pair.mentee_id for pair, _ in rows], year)

@@ -45,7 +45,7 @@ def test_staff_filter_sort_page_and_download_the_application_list(live_server, b
     sign_in(page, base, staff_user.email, code=totp_code())
 
     page.goto(f"{base}{reverse('applications:staff_list')}?year={program_year.pk}")
-    expect(page.get_by_test_id("list-count")).to_have_text("57 applications.")
+    expect(page.get_by_test_id("list-count")).to_have_text("Showing 1–50 of 57 applications.")
     table = page.get_by_role("table", name=f"Applications of {program_year}")
     expect(table.locator("tbody tr")).to_have_count(50)
     assert_accessible(page, "application list, desk")
