@@ -198,7 +198,9 @@ def test_submitting_reviews_ranks_the_applications(program_year, reviewed):
     assert ranks(program_year) == {first.pk: 1, second.pk: 2, third.pk: 3}
     assert agrees(program_year)
     standing = Standing.objects.get(application=first, tier=Tier.APPLICATION)
-    assert standing.review_count == 3 and standing.region_number == first.program.region.number and standing.role == "ct"
+    assert (
+        standing.review_count == 3 and standing.region_number == first.program.region.number and standing.role == "ct"
+    )
 
 
 def test_each_submission_counts_at_once(program_year, reviewed):
@@ -418,8 +420,23 @@ def test_the_results_page_shows_fifty_at_a_time_and_keeps_its_filters(client, st
     assert page.count('href="/applications/staff/PAC-RANK-') == 50
     assert f"?year={program_year.pk}&amp;role=ct&amp;page=2" in page
     second = client.get(url + "&page=2").content.decode()
-    assert "Showing 51–60 of 60" in " ".join(second.split()) and second.count('href="/applications/staff/PAC-RANK-') == 10
+    assert (
+        "Showing 51–60 of 60" in " ".join(second.split()) and second.count('href="/applications/staff/PAC-RANK-') == 10
+    )
     assert "No submitted reviews yet" in client.get(url.replace("role=ct", "role=mentee")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("asked", "note"),
+    [("abc", "That page number was not understood"), ("9", "There is no page 9"), ("0", "There is no page 0")],
+)
+def test_a_results_page_that_is_not_there_shows_the_first_with_a_note(client, staff_user, program_year, asked, note):
+    _, members = committee_with_members(program_year, 3)
+    _ranked_in_bulk(program_year, 60, members)
+    client.force_login(staff_user)
+    page = client.get(reverse("applications:results") + f"?year={program_year.pk}&page={asked}")
+    text = " ".join(page.content.decode().split())
+    assert page.status_code == 200 and note in text and "Showing 1–50 of 60" in text
 
 
 def test_the_decisions_page_shows_fifty_at_a_time_by_rank(client, staff_user, program_year):
