@@ -57,12 +57,21 @@ class CoachReviewFilter(StaffFilterSet):
         return queryset.filter(decision="" if value == self.AWAITING else value)
 
 
+class TickedOrAny(forms.CheckboxInput):
+    """A checkbox filter: ticked narrows the list; unticked is no filter at all (not "no")."""
+
+    TICKED = ("1", "on", "true", "True")  # "on" from the box; "1" from My work's links
+
+    def value_from_datadict(self, data, files, name):
+        return True if data.get(name) in self.TICKED else None
+
+
 class ScheduleFilter(StaffFilterSet):
     """The observation schedule's filters: pairs missing an observation (``?missing=1``, as My work
     links), with an observation in a given state, by region, by name."""
 
     missing = django_filters.BooleanFilter(
-        label="Only pairs missing an observation", method="filter_missing", widget=forms.CheckboxInput
+        label="Only pairs missing an observation", method="filter_missing", widget=TickedOrAny
     )
     state = django_filters.ChoiceFilter(
         label="Pre or post is",

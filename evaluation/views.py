@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from coaching.selectors import plan_educator_current
 from pac.models import ProgramYear
 from pac.permissions import is_eec_staff
-from pac.tables import staff_list
+from pac.tables import configure, staff_list
 from pac.views import is_id, program_year_for, staff_required
 from pac.workflow import attempt
 from pairings.models import Pair
@@ -338,7 +338,9 @@ def schedule(request: HttpRequest) -> HttpResponse:
     table = ScheduleTable(filters.qs, selected=selected)
     if filters.active:
         table.empty_text = "No pairs match these filters."
-    staff_list(request, table, export_name=f"observation schedule {year}", may_export=False)
+    counts = selectors.schedule_counts(filters.qs)
+    table.may_export = False
+    configure(request, table, count=counts["pairs"])  # the counts have counted the pairs
     # the one-pair form offers the pairs on this page (and the one chosen), not the whole year's
     form.limit_pairs([row.record for row in table.page.object_list], also=initial.get("pair"))
     return render(
@@ -349,7 +351,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
             "years": ProgramYear.objects.all(),
             "filter": filters,
             "table": table,
-            "counts": selectors.schedule_counts(filters.qs),
+            "counts": counts,
             "form": form,
             "bulk": bulk,
             "selected": selected,
