@@ -204,7 +204,7 @@ def test_the_schedule_makes_the_same_queries_for_60_and_260_pairs(
     client.force_login(staff_user)
     url = _schedule_url(program_year, **query)
     client.get(url)  # the session and caches settle
-    with django_assert_num_queries(18) as small:
+    with django_assert_num_queries(15) as small:
         assert client.get(url).status_code == 200
     more = bulk_observed_pairs(program_year, 200, seed=5)
     _schedule(more[100:], staff_user, "pre", due_in_days=-1)
@@ -307,7 +307,7 @@ def test_the_observers_page_makes_the_same_queries_for_more_assignments(
     client.force_login(observer.user)
     url = with_query(reverse("evaluation:observations"), due_page=2)
     client.get(url)
-    with django_assert_num_queries(21) as small:
+    with django_assert_num_queries(16) as small:
         assert client.get(url).status_code == 200
     instrument = Instrument.objects.get(code="pre_k")
     for n in range(10):
@@ -367,7 +367,7 @@ def test_the_rounds_page_makes_the_same_queries_for_more_coaches(
     client.force_login(staff_user)
     url = with_query(reverse("evaluation:survey_rounds"), year=program_year.pk)
     client.get(url)
-    with django_assert_num_queries(15) as small:
+    with django_assert_num_queries(12) as small:
         assert client.get(url).status_code == 200
     bulk_observed_pairs(program_year, 40, seed=9)
     for _ in range(60):
@@ -427,7 +427,7 @@ def test_the_second_year_overview_makes_the_same_queries_for_more_pages(
     client.force_login(staff_user)
     url = with_query(reverse("evaluation:second_year"), year=program_year.pk, page=1)
     client.get(url)
-    with django_assert_num_queries(16) as small:
+    with django_assert_num_queries(13) as small:
         assert client.get(url).status_code == 200
     _decided_reviews(program_year, staff_user, 120)
     with django_assert_num_queries(len(small.captured_queries)):
