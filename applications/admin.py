@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from import_export import resources
 
-from pac.admin import ReadOnlyInline, RecordAdmin
+from pac.admin import ReadOnlyInline, RecordAdmin, RelatedListFilter, history_objects_with_relations
 
 from .models import (
     MOU,
@@ -68,6 +68,44 @@ class MOUResource(resources.ModelResource):
     class Meta:
         model = MOU
         exclude = ("token_hash",)
+
+
+# --- list filters whose choices come from the code, not from a scan of the table -----------------
+
+
+class ScreeningRuleFilter(admin.SimpleListFilter):
+    """The Tier 1 rules as applications.screening names them (the choices of a plain ``"rule"``
+    filter were a SELECT DISTINCT over every check ever run)."""
+
+    title = "rule"
+    parameter_name = "rule"
+
+    def lookups(self, request, model_admin):
+        from . import screening
+
+        groups = [*screening.COMPLETENESS.values(), *screening.QUALIFICATIONS.values(), screening.LEADER_QUALIFICATIONS]
+        return [(name, name) for name in sorted({rule.__name__ for rules in groups for rule in rules})]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(rule=self.value()) if self.value() else queryset
+
+
+class ScoreValueFilter(admin.SimpleListFilter):
+    """Scores 1 to 5, or none yet (the choices of a plain ``"value"`` filter scanned every score)."""
+
+    title = "value"
+    parameter_name = "value"
+    NONE = "none"
+
+    def lookups(self, request, model_admin):
+        return [*((str(v), str(v)) for v in range(1, 6)), (self.NONE, "Not scored")]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.NONE:
+            return queryset.filter(value__isnull=True)
+        if self.value() in {str(v) for v in range(1, 6)}:
+            return queryset.filter(value=int(self.value()))
+        return queryset
 
 
 # --- applications -------------------------------------------------------------------------------
@@ -125,6 +163,7 @@ class ApplicationAdmin(RecordAdmin):
     list_filter = ["program_year", "role", "stage", "program__region"]
     search_fields = ["reference", "applicant__first_name", "applicant__last_name", "applicant__email", "program__name"]
     list_select_related = ["applicant", "program", "program_year"]
+    ordering = ["-pk"]  # newest first, as the model's -created_at, but read from the primary key's index
     autocomplete_fields = ["program"]
     filter_horizontal = ["tags"]
     inlines = [ApplicationEventInline, ScreeningCheckInline, RecommendationInline, MOUInline]
@@ -233,6 +272,7 @@ class ApplicationEventAdmin(ReadOnlyRecordAdmin):
     list_filter = ["to_stage", "application__program_year"]
     search_fields = ["application__reference", "note", "actor__email"]
     list_select_related = ["application", "actor"]
+    ordering = ["-pk"]  # the latest steps first
     fields = ["application", "staff_page", "from_stage", "to_stage", "actor", "note", "at"]
     readonly_fields = ["staff_page"]
     # events are not historical models themselves: their "history" is Django's own admin log
@@ -251,9 +291,13 @@ class ScreeningCheckAdmin(ReadOnlyRecordAdmin):
     """Overrides are made, with a justification, on the application's staff page."""
 
     list_display = ["application", "rule", "category", "passed", "overridden", "checked_at"]
-    list_filter = ["category", "passed", "overridden", "rule", "application__program_year"]
-    search_fields = ["application__reference", "rule", "message", "override_justification"]
+    list_filter = ["category", "passed", "overridden", ScreeningRuleFilter, "application__program_year"]
+    # the reference and a justification: the rule has its filter, and its generated message (read
+    # through UPPER() in every one of the year's checks) says nothing the rule does not
+    search_fields = ["application__reference", "override_justification"]
     list_select_related = ["application"]
+    # the newest applications first, each one's checks in the model's order (the application's index)
+    ordering = ["-application_id", "category", "pk"]
     fields = [
         "application",
         "staff_page",
@@ -283,6 +327,7 @@ class RecommendationAdmin(ReadOnlyRecordAdmin):
     list_filter = ["status", "relationship", "application__program_year"]
     search_fields = ["application__reference", "name", "email"]
     list_select_related = ["application"]
+    ordering = ["-pk"]  # the latest requests first
     fields = [
         "application",
         "staff_page",
@@ -304,6 +349,7 @@ class RecommendationAdmin(ReadOnlyRecordAdmin):
 
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
         """The history page lists what changed between versions: never the letter."""
+        history_objects_with_relations(historical_records)
         previous = None
         for current in historical_records:
             if previous is not None:
@@ -324,6 +370,7 @@ class MOUAdmin(ReadOnlyRecordAdmin):
     list_filter = ["status", "application__program_year", "application__role"]
     search_fields = ["application__reference", "signer_name", "signer_email", "signature_name"]
     list_select_related = ["application", "template"]
+    ordering = ["-pk"]  # newest first, as the model's -created_at, but read from the primary key's index
     fieldsets = (
         (None, {"fields": ("application", "staff_page", "status", "template")}),
         ("Signer", {"fields": ("signer_name", "signer_email", "signer_title", "signer_person")}),
@@ -446,7 +493,7 @@ class CommitteeAdmin(RecordAdmin):
 @admin.register(CommitteeMember)
 class CommitteeMemberAdmin(PanelSeatColumn, RecordAdmin):
     list_display = ["user", "committee", "kind", "on_advisory_panel"]
-    list_filter = ["kind", "committee__program_year", "committee"]
+    list_filter = ["kind", "committee__program_year", ("committee", RelatedListFilter)]
     search_fields = ["user__email", "user__full_name", "committee__name"]
     list_select_related = ["user", "committee__program_year"]
     autocomplete_fields = ["committee", "user"]
@@ -499,6 +546,9 @@ class ReviewAssignmentAdmin(ReadOnlyRecordAdmin):
     list_filter = ["status", "tier", "application__program_year"]
     search_fields = ["reviewer__email", "reviewer__full_name", "application__reference"]
     list_select_related = ["application", "reviewer"]
+    # the newest applications first, each one's reviews by tier (the application's index; the model's
+    # order goes through the application's creation time, which sorts every assignment to show 50)
+    ordering = ["-application_id", "tier", "pk"]
     readonly_fields = ["staff_page"]
     fields = [
         "application",
@@ -528,9 +578,12 @@ class ReviewAssignmentAdmin(ReadOnlyRecordAdmin):
 @admin.register(Score)
 class ScoreAdmin(ReadOnlyRecordAdmin):
     list_display = ["assignment", "criterion", "value", "updated_at"]
-    list_filter = ["criterion__rubric", "value"]
+    list_filter = ["criterion__rubric", ScoreValueFilter]
     search_fields = ["assignment__application__reference", "assignment__reviewer__email", "criterion__name"]
     list_select_related = ["assignment__application", "assignment__reviewer", "criterion"]
+    # the latest reviews first, each one's scores by criterion (the one-score-per-criterion index; the
+    # model's order goes through the criterion, which sorts every score to show 50)
+    ordering = ["-assignment_id", "criterion_id"]
 
 
 class InterviewSlotForm(forms.ModelForm):

@@ -9,4 +9,5 @@ class ApplicationsConfig(AppConfig):
 
     def ready(self) -> None:
         # registers rules, My work panels and navigation, the document jobs and calendar feed sources
-        from . import calendar, documents, my_work, permissions  # noqa: F401
+        # and keeps the standings current (signals)
+        from . import calendar, documents, my_work, permissions, signals  # noqa: F401

@@ -9,10 +9,9 @@ from django.utils import timezone
 
 from pac import my_work, navigation
 from pac.models import ProgramYear
-from pac.permissions import is_eec_staff
+from pac.permissions import is_eec_staff, is_reviewer
 
 from .models import Application, ReviewAssignment, Stage
-from .permissions import is_reviewer_like
 from .selectors import applications_of
 from .services import mous_waiting_for
 
@@ -123,7 +122,8 @@ navigation.register(
         "Reviews",
         "applications:reviews",
         order=20,
-        check=lambda r: is_reviewer_like(r.user),
+        # as applications.permissions.is_reviewer_like, its query asked with the other items'
+        exists=lambda r: is_reviewer(r.user) or ReviewAssignment.objects.filter(reviewer=r.user),
         group=navigation.APPLICATIONS,
     )
 )
@@ -132,7 +132,7 @@ navigation.register(
         "MOUs to sign",
         "applications:mou_waiting",
         order=25,
-        check=lambda r: mous_waiting_for(r.user).exists(),
+        exists=lambda r: mous_waiting_for(r.user),
         group=navigation.APPLICATIONS,
     )
 )

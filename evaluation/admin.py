@@ -40,6 +40,7 @@ class DimensionInline(admin.TabularInline):
 class DomainAdmin(RecordAdmin):
     list_display = ["name", "code", "instrument", "order"]
     list_filter = ["instrument"]
+    list_select_related = ["instrument"]
     search_fields = ["name", "code"]
     inlines = [DimensionInline]
 
@@ -48,6 +49,7 @@ class DomainAdmin(RecordAdmin):
 class DimensionAdmin(RecordAdmin):
     list_display = ["name", "code", "domain", "reversed"]
     list_filter = ["domain__instrument", "reversed"]
+    list_select_related = ["domain__instrument"]
     search_fields = ["name", "code"]
 
 
@@ -69,6 +71,7 @@ class ObservationAdmin(RecordAdmin):
     list_filter = ["instrument", "time_point", "pair__program_year"]
     search_fields = ["pair__mentee__last_name", "observer__last_name", "classroom", "plan_educator__name"]
     list_select_related = ["instrument", "observer", "pair__coach", "pair__mentee", "plan_educator"]
+    ordering = ["-pk"]  # the latest recorded first (the model's -observed_on sorted every observation)
 
     def has_add_permission(self, request):
         return False
@@ -108,6 +111,7 @@ class ScheduledObservationAdmin(RecordAdmin):
     raw_id_fields = ["pair"]
     readonly_fields = ["scheduled_by"]
     list_select_related = ["pair__coach", "pair__mentee", "observer"]
+    ordering = ["-pk"]  # the latest scheduled first (the model's due_by sorted every one to show 50)
 
     def save_model(self, request, obj, form, change):
         if not obj.scheduled_by_id:

@@ -19,7 +19,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -105,10 +106,7 @@ def may_recommend(user, review: CoachReview) -> bool:
 
 
 # A panel member's recommendation on their own review (possible before recusal was enforced) never
-# counts: the same rule seen from the review (for annotations) and from the recommendation.
-RECUSED_RECOMMENDATION = Q(recommendations__member=F("coach__user"))
-
-
+# counts: the same rule seen from the recommendation (here) and from the review (``_recommendations``).
 def counted_recommendations(review: CoachReview) -> QuerySet[PanelRecommendation]:
     return PanelRecommendation.objects.filter(review=review).exclude(member=F("review__coach__user"))
 
@@ -168,17 +166,27 @@ def decision_record(*, review: CoachReview, actor: User, decision: str, note: st
 # --- reading -----------------------------------------------------------------------------------
 
 
+def _recommendations(**conditions) -> Coalesce:
+    """A count of each review's counted recommendations (a panel member's own review's never count),
+    as a subquery: worked out for the page's rows, not grouped over the whole year's joins."""
+    counted = (
+        PanelRecommendation.objects.filter(review=OuterRef("pk"), **conditions)
+        # a coach without an account has no recommendation of their own to leave out
+        .exclude(member_id=Coalesce(OuterRef("coach__user_id"), Value(0)))
+        .order_by()
+        .values("review")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
+
+
 def _listed(reviews: QuerySet[CoachReview]) -> QuerySet[CoachReview]:
-    counted = ~RECUSED_RECOMMENDATION
     return (
         reviews.select_related("coach__program__region", "decided_by")
         .annotate(
-            recommended=Count("recommendations", filter=counted, distinct=True),
-            to_continue=Count(
-                "recommendations",
-                filter=counted & Q(recommendations__recommendation=Choice.CONTINUE),
-                distinct=True,
-            ),
+            recommended=_recommendations(),
+            to_continue=_recommendations(recommendation=Choice.CONTINUE),
         )
         .order_by("due_on", "coach__last_name", "pk")
     )

@@ -19,7 +19,7 @@ from pac.documents.services import document_job_request
 from pac.models import Program, ProgramYear, Region
 from pairings.models import Kind
 
-from . import selectors
+from . import chart_cache, selectors
 from .models import Domain, Instrument
 from .stats import MIN_N
 from .views import cohort_filter_from_request
@@ -79,7 +79,12 @@ def cohort_report_pdf(
     progress(5, "Computing the cohort's growth")
     growth = selectors.cohort_growth(cohort)
     progress(20, "Drawing the charts")
-    charts = {"scores": svg_data_uri(growth.score_chart()), "effects": svg_data_uri(growth.effect_chart())}
+    # the analytics page's charts of the same filter, from the cache when drawn since the data last changed
+    drawings = {"scores": growth.score_chart, "effects": growth.effect_chart}
+    charts = {
+        name: svg_data_uri(chart_cache.chart_svg(chart_cache.cohort_chart_version(cohort.as_query(), name), draw))
+        for name, draw in drawings.items()
+    }
     progress(30, "Collecting each pair's scores")
     domains = list(Domain.objects.filter(instrument=cohort.instrument).order_by("order"))
     pair_scores, regions = selectors.cohort_pair_scores(cohort, domains)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import QuerySet
+from django import forms
+from django.db.models import Q, QuerySet
 
 from pac.filters import DateInput, StaffFilterSet, person_lookups, region_filter, search_filter
 from pac.models import ProgramYear
+from pairings.models import Pair
 
 from .models import CoachReview, Instrument, Observation, Recommendation
 
@@ -53,3 +55,49 @@ class CoachReviewFilter(StaffFilterSet):
 
     def filter_decision(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(decision="" if value == self.AWAITING else value)
+
+
+class TickedOrAny(forms.CheckboxInput):
+    """A checkbox filter: ticked narrows the list; unticked is no filter at all (not "no")."""
+
+    TICKED = ("1", "on", "true", "True")  # "on" from the box; "1" from My work's links
+
+    def value_from_datadict(self, data, files, name):
+        return True if data.get(name) in self.TICKED else None
+
+
+class ScheduleFilter(StaffFilterSet):
+    """The observation schedule's filters: pairs missing an observation (``?missing=1``, as My work
+    links), with an observation in a given state, by region, by name."""
+
+    missing = django_filters.BooleanFilter(
+        label="Only pairs missing an observation", method="filter_missing", widget=TickedOrAny
+    )
+    state = django_filters.ChoiceFilter(
+        label="Pre or post is",
+        choices=[
+            ("overdue", "Overdue"),
+            ("missing", "Not scheduled"),
+            ("scheduled", "Scheduled, not yet due"),
+            ("recorded", "Recorded"),
+        ],
+        method="filter_state",
+        empty_label="Any",
+    )
+    region = region_filter("mentee__program__region")
+    q = search_filter("Mentee or coach", person_lookups("mentee", "coach"))
+
+    class Meta:
+        model = Pair
+        fields = ["missing", "state", "region", "q"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.fields["missing"].widget.attrs["class"] = "form-check-input"
+
+    def filter_missing(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        # not recorded at pre or at post (scheduled or not)
+        return queryset.filter(Q(pre_on__isnull=True) | Q(post_on__isnull=True)) if value else queryset
+
+    def filter_state(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(Q(pre_state=value) | Q(post_state=value))

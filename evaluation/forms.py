@@ -219,6 +219,16 @@ class ScheduleForm(forms.ModelForm):
             ["pair", "time_point", "window_opens", "due_by", "observer", "instrument", "second_instrument"]
         )
 
+    def limit_pairs(self, listed: list[Pair], *, also: Pair | None = None) -> None:
+        """Offer only ``listed`` pairs (the schedule page's rows) and the one chosen or posted, so the
+        select does not grow with the year. Any pair of the year is still accepted."""
+        chosen = [also] if also is not None else []
+        if self.is_bound and getattr(self, "cleaned_data", {}).get("pair") is not None:
+            chosen.append(self.cleaned_data["pair"])
+        pairs = {pair.pk: pair for pair in [*listed, *chosen]}
+        field = self.fields["pair"]
+        field.widget.choices = [("", field.empty_label), *((pk, pair_label(p)) for pk, p in pairs.items())]
+
     def clean(self):
         data = _clean_tools(self, super().clean())
         opens, due = data.get("window_opens"), data.get("due_by")

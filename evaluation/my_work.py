@@ -34,11 +34,12 @@ def observations_panel(request: HttpRequest) -> my_work.Panel | None:
 
 @my_work.register
 def staff_observations_panel(request: HttpRequest) -> my_work.Panel | None:
-    """Staff: the year's overdue and unscheduled CLASS observations (from the schedule, two queries)."""
+    """Staff: the year's overdue and unscheduled CLASS observations (the schedule's counts, one
+    aggregate query)."""
     if not request.user.has_perm("evaluation.schedule_observations"):
         return None
     year = ProgramYear.objects.current()
-    counts = selectors.schedule_counts(selectors.schedule_rows(year)) if year else {}
+    counts = selectors.schedule_counts(selectors.schedule_pairs(year)) if year else {}
     return my_work.Panel(
         title="CLASS observations",
         template="evaluation/panels/staff_observations.html",

@@ -33,7 +33,7 @@ from pac.documents.render import download_name, pdf_render, pdf_response, svg_da
 from pac.documents.services import document_job_request
 from pairings.models import Pair
 
-from . import charts, selectors
+from . import chart_cache, selectors
 from .permissions import growth_pair_for
 from .views import growth_pair_or_404
 
@@ -82,15 +82,10 @@ def pair_progress_context(pair: Pair, *, user) -> dict:
             }
             for report in reports_visible_to(user).filter(pair=pair).select_related("template").order_by("period")
         ]
-    tools = []
-    for tool in selectors.pair_growth(pair):
-        _, thresholds = selectors.reference_figures(tool.instrument)
-        svg = charts.score_bars(
-            tool.chart_bars(),
-            title=f"{tool.instrument.name}: domain scores by time point",
-            thresholds=selectors.chart_thresholds(thresholds),
-        )
-        tools.append({"tool": tool, "chart": svg_data_uri(svg)})
+    growth = selectors.pair_growth(pair)
+    # the growth page's charts, from the cache when they were drawn since the last observation
+    version = chart_cache.pair_chart_version(pair.pk) if growth else None
+    tools = [{"tool": tool, "chart": svg_data_uri(chart_cache.pair_chart_svg(tool, version))} for tool in growth]
     return {
         "pair": pair,
         "goals": goals,

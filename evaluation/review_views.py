@@ -23,7 +23,7 @@ from . import coach_reviews, second_year
 from .filters import CoachReviewFilter
 from .interviews.selectors import interviews_for_review
 from .models import CoachReview, PanelRecommendation, Recommendation
-from .tables import CoachReviewTable
+from .tables import CoachReviewTable, SecondYearTable
 
 
 class RecommendationForm(forms.Form):
@@ -184,13 +184,22 @@ def second_year_list(request: HttpRequest) -> HttpResponse:
     year = year or _latest_year_with_decisions() or ProgramYear.objects.current()
     if year is None:
         raise Http404("No program year yet.")
+    table = SecondYearTable(second_year.decided_reviews(year), caption=f"Decided six-month reviews of {year}")
+    table.empty_text = f"No decided reviews in {year}."
+    staff_list(request, table, export_name=f"second year {year}", may_export=False)
+    # what each decision did, for the reviews of this page only
+    reviews = [row.record for row in table.page.object_list]
+    rows = second_year.progress_of(reviews)
+    for review, progress in zip(reviews, rows, strict=True):
+        review.progress = progress
     return render(
         request,
         "evaluation/second_year.html",
         {
             "year": year,
             "years": ProgramYear.objects.all(),
-            "rows": second_year.progress_of(second_year.decided_reviews(year)),
+            "table": table,
+            "rows": rows,
             "next_year": second_year.next_year_after(year),
             "counts": second_year.staff_counts(),
         },

@@ -10,7 +10,22 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import (
+    Avg,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from coaching.models import PlanEducator
@@ -30,7 +45,7 @@ from .models import (
     ScheduledObservation,
 )
 from .permissions import observations_visible_to
-from .stats import Growth, improvement, paired_growth
+from .stats import Growth, improvement, summary_growth
 
 TIME_POINTS = [tp for tp, _ in Observation.TimePoint.choices]
 ANALYSED_STATUSES = (Pair.Status.ACTIVE, Pair.Status.ENDED)
@@ -318,7 +333,65 @@ def _per_pair(queryset, key: str, value: str, scope: Q) -> dict[tuple[int, int],
     }
 
 
+def _per_pair_query(queryset, key: str, value: str, scope: Q):
+    """The SQL of ``_per_pair``'s query, its columns named ``pair_ref``, ``key_ref``, ``pre``, ``post``."""
+    rows = (
+        queryset.filter(scope, observation__time_point__in=["pre", "post"])
+        .annotate(pair_ref=F("observation__pair_id"), key_ref=F(key))
+        .values("pair_ref", "key_ref")
+        .annotate(
+            pre=Avg(value, filter=Q(observation__time_point="pre")),
+            post=Avg(value, filter=Q(observation__time_point="post")),
+        )
+        .order_by()
+    )
+    return rows.query.sql_with_params()
+
+
+def _summaries(queryset, key: str, value: str, scope: Q) -> dict[int, tuple]:
+    """{domain or dimension id: (n, mean pre, mean post, mean gain, SD of the gains)} over the pairs
+    with both a pre and a post score, in one query: the database averages each pair's pre and post
+    (``_per_pair``) and then summarises them per key, so the page reads a row per domain or
+    dimension, not a row per pair."""
+    sql, params = _per_pair_query(queryset, key, value, scope)
+    # ``sql`` is Django's own compiled query, every value in ``params``
+    summary = (
+        "SELECT key_ref, COUNT(*), AVG(pre), AVG(post), AVG(post - pre), STDDEV_SAMP(post - pre) "  # noqa: S608
+        f"FROM ({sql}) per_pair WHERE pre IS NOT NULL AND post IS NOT NULL GROUP BY key_ref"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(summary, params)
+        return {row[0]: tuple(None if v is None else float(v) for v in row[1:]) for row in cursor.fetchall()}
+
+
+def _pairs_with_scores(scope: Q) -> tuple[int, int, int]:
+    """How many pairs have a pre, a post, and both (domain scores on the tool), in one query."""
+    sql, params = _per_pair_query(DomainResult.objects, "domain_id", "score", scope)
+    counts = (
+        "SELECT COALESCE(SUM(has_pre), 0), COALESCE(SUM(has_post), 0), COALESCE(SUM(has_pre * has_post), 0) "  # noqa: S608
+        "FROM (SELECT pair_ref, MAX(CASE WHEN pre IS NULL THEN 0 ELSE 1 END) AS has_pre, "
+        f"MAX(CASE WHEN post IS NULL THEN 0 ELSE 1 END) AS has_post FROM ({sql}) per_key GROUP BY pair_ref) per_pair"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(counts, params)
+        with_pre, with_post, with_both = cursor.fetchone()
+    return int(with_pre), int(with_post), int(with_both)
+
+
+def _growth(summary: tuple | None, reversed_: bool = False) -> Growth:
+    """``summary_growth`` on the improvement scale (8 − score for a reversed dimension, whose gain
+    then changes sign and whose SD does not)."""
+    if summary is None:
+        return summary_growth(0, None, None, None, None)
+    n, pre, post, gain, sd = summary
+    if reversed_:
+        pre, post, gain = improvement(pre, True), improvement(post, True), -gain
+    return summary_growth(int(n), pre, post, gain, sd)
+
+
 def cohort_growth(cohort: CohortFilter) -> CohortGrowth:
+    """The cohort's growth per domain and dimension. The database does the work across the year's
+    pairs (``_summaries``): the queries return a row per domain or dimension however many pairs."""
     instrument = cohort.instrument
     scope = cohort.observation_q("observation__") & Q(observation__instrument=instrument)
     domains = list(Domain.objects.filter(instrument=instrument).order_by("order"))
@@ -327,43 +400,22 @@ def cohort_growth(cohort: CohortFilter) -> CohortGrowth:
         .select_related("domain")
         .order_by("domain__order", "order")
     )
-    domain_values = _per_pair(DomainResult.objects, "domain_id", "score", scope)
-    dimension_values = _per_pair(DimensionResult.objects, "dimension_id", "mean", scope)
-
-    def complete(values) -> dict[int, list[tuple[float, float]]]:
-        """{domain or dimension id: [(pre, post) of each pair with both]}, in pair order."""
-        grouped: dict[int, list[tuple[float, float]]] = {}
-        for (_, key_id), (a, b) in sorted(values.items()):
-            if a is not None and b is not None:
-                grouped.setdefault(key_id, []).append((a, b))
-        return grouped
-
-    def growth_for(grouped, key_id: int, reversed_: bool = False) -> Growth:
-        pairs = grouped.get(key_id, [])
-        return paired_growth(
-            [improvement(a, reversed_) for a, _ in pairs], [improvement(b, reversed_) for _, b in pairs]
-        )
-
-    by_domain, by_dimension = complete(domain_values), complete(dimension_values)
-    domain_rows = [CohortRow(d.code, d.name, False, growth_for(by_domain, d.pk)) for d in domains]
+    by_domain = _summaries(DomainResult.objects, "domain_id", "score", scope)
+    by_dimension = _summaries(DimensionResult.objects, "dimension_id", "mean", scope)
+    domain_rows = [CohortRow(d.code, d.name, False, _growth(by_domain.get(d.pk))) for d in domains]
     dimension_rows = [
-        CohortRow(d.code, d.name, d.reversed, growth_for(by_dimension, d.pk, d.reversed), d.domain.code)
+        CohortRow(d.code, d.name, d.reversed, _growth(by_dimension.get(d.pk), d.reversed), d.domain.code)
         for d in dimensions
     ]
-    pairs_with = {"pre": set(), "post": set()}
-    for (pair_id, _), (a, b) in domain_values.items():
-        if a is not None:
-            pairs_with["pre"].add(pair_id)
-        if b is not None:
-            pairs_with["post"].add(pair_id)
+    with_pre, with_post, with_both = _pairs_with_scores(scope)
     mixed = _pairs_with_mixed_tools(cohort)
     effects, thresholds = reference_figures(instrument)
     return CohortGrowth(
         filter=cohort,
         pairs_in_scope=cohort.pairs().count(),
-        with_pre=len(pairs_with["pre"]),
-        with_post=len(pairs_with["post"]),
-        with_both=len(pairs_with["pre"] & pairs_with["post"]),
+        with_pre=with_pre,
+        with_post=with_post,
+        with_both=with_both,
         mixed_tools=mixed,
         domains=domain_rows,
         dimensions=dimension_rows,
@@ -390,75 +442,90 @@ def _pairs_with_mixed_tools(cohort: CohortFilter) -> int:
 
 # --- schedules -------------------------------------------------------------------------------
 
+SCHEDULE_STATES = ("recorded", "scheduled", "overdue", "missing")
+
 
 @dataclass
 class TimePointStatus:
     time_point: str
     observation_date: datetime.date | None
     schedule: ScheduledObservation | None
-
-    @property
-    def state(self) -> str:
-        if self.observation_date:
-            return "recorded"
-        if self.schedule is None:
-            return "missing"
-        if self.schedule.due_by < timezone.localdate():
-            return "overdue"
-        return "scheduled"
+    state: str
 
 
-def schedule_rows(program_year: ProgramYear, *, missing_only: bool = False, region: Region | None = None):
-    """Every pair of the year with the state of its pre and post observations, in a fixed number
-    of queries: recorded dates are annotated; schedules come in one prefetch."""
-    pairs = (
+def _latest_observation(time_point: str) -> Subquery:
+    return Subquery(
+        Observation.objects.filter(pair=OuterRef("pk"), time_point=time_point)
+        .order_by("-observed_on")
+        .values("observed_on")[:1]
+    )
+
+
+def _due_by(time_point: str) -> Subquery:
+    # one schedule per pair and time point (a unique constraint)
+    return Subquery(
+        ScheduledObservation.objects.filter(pair=OuterRef("pk"), time_point=time_point).order_by().values("due_by")[:1]
+    )
+
+
+def _state(time_point: str, today: datetime.date) -> Case:
+    """Recorded once an observation of the time point exists; else missing without a schedule, overdue
+    past its due date, scheduled before it."""
+    return Case(
+        When(**{f"{time_point}_on__isnull": False}, then=Value("recorded")),
+        When(**{f"{time_point}_due__isnull": True}, then=Value("missing")),
+        When(**{f"{time_point}_due__lt": today}, then=Value("overdue")),
+        default=Value("scheduled"),
+        output_field=CharField(),
+    )
+
+
+def schedule_pairs(program_year: ProgramYear, today: datetime.date | None = None) -> QuerySet[Pair]:
+    """The schedule's pairs of the year: each with its latest pre and post observation dates
+    (``pre_on``, ``post_on``), their due dates (``pre_due``, ``post_due``) and states (``pre_state``,
+    ``post_state``: recorded, scheduled, overdue or missing), worked out in the database so the page
+    filters, counts and pages them there; each page's schedules (with their observers) come in one
+    prefetch."""
+    today = today or timezone.localdate()
+    return (
         Pair.objects.filter(program_year=program_year, status__in=ANALYSED_STATUSES)
-        .select_related("coach", "mentee__program__region")
         .annotate(
             pre_on=_latest_observation("pre"),
             post_on=_latest_observation("post"),
+            pre_due=_due_by("pre"),
+            post_due=_due_by("post"),
+        )
+        .annotate(pre_state=_state("pre", today), post_state=_state("post", today))
+        .select_related(
+            "coach",
+            "mentee__program__region",
+            "pre_post_cycle__instrument",
+            "pre_post_cycle__second_instrument",
         )
         .prefetch_related(
             Prefetch("scheduled_observations", queryset=ScheduledObservation.objects.select_related("observer"))
         )
-        .select_related("pre_post_cycle__instrument", "pre_post_cycle__second_instrument")
         .order_by("mentee__program__region__number", "coach__last_name", "mentee__last_name", "pk")
     )
-    if region is not None:
-        pairs = pairs.filter(mentee__program__region=region)
-    if missing_only:
-        pairs = pairs.filter(Q(pre_on__isnull=True) | Q(post_on__isnull=True))
-    rows = []
-    for pair in pairs:
-        schedules = {s.time_point: s for s in pair.scheduled_observations.all()}
-        rows.append(
-            (
-                pair,
-                [
-                    TimePointStatus("pre", pair.pre_on, schedules.get("pre")),
-                    TimePointStatus("post", pair.post_on, schedules.get("post")),
-                ],
-            )
-        )
-    return rows
 
 
-def _latest_observation(time_point: str):
-    from django.db.models import Max, Subquery
-
-    return Subquery(
-        Observation.objects.filter(pair=OuterRef("pk"), time_point=time_point)
-        .values("pair")
-        .annotate(last=Max("observed_on"))
-        .values("last")[:1]
-    )
+def schedule_statuses(pair: Pair) -> list[TimePointStatus]:
+    """The pre and post of one of ``schedule_pairs``' pairs."""
+    schedules = {s.time_point: s for s in pair.scheduled_observations.all()}
+    return [
+        TimePointStatus(tp, getattr(pair, f"{tp}_on"), schedules.get(tp), getattr(pair, f"{tp}_state"))
+        for tp in ("pre", "post")
+    ]
 
 
-def schedule_counts(rows) -> dict[str, int]:
-    counts = {"pairs": len(rows), "missing": 0, "overdue": 0, "scheduled": 0, "recorded": 0}
-    for _, statuses in rows:
-        for status in statuses:
-            counts[status.state] += 1
+def schedule_counts(pairs: QuerySet[Pair]) -> dict[str, int]:
+    """The number of pairs and of pre and post observations in each state, for ``schedule_pairs``
+    (filtered or not): one query grouping the pairs by their two states (at most 16 rows)."""
+    counts = dict.fromkeys(("pairs", *SCHEDULE_STATES), 0)
+    for row in pairs.order_by().values("pre_state", "post_state").annotate(n=Count("pk")):
+        counts["pairs"] += row["n"]
+        counts[row["pre_state"]] += row["n"]
+        counts[row["post_state"]] += row["n"]
     return counts
 
 

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,13 +18,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from coaching.selectors import plan_educator_current
 from pac.models import ProgramYear
 from pac.permissions import is_eec_staff
-from pac.tables import staff_list
+from pac.tables import configure, staff_list
 from pac.views import is_id, program_year_for, staff_required
 from pac.workflow import attempt
 from pairings.models import Pair
 
-from . import selectors, services
-from .filters import ObservationFilter
+from . import chart_cache, selectors, services
+from .filters import ObservationFilter, ScheduleFilter
 from .forms import (
     MAX_CYCLES,
     BulkScheduleForm,
@@ -37,9 +38,10 @@ from .models import Dimension, Instrument, Observation, ScheduledObservation
 from .permissions import growth_pair_for
 from .selectors import ANALYSED_STATUSES
 from .stats import MIN_N
-from .tables import ObservationTable
+from .tables import ObservationTable, ScheduleTable
 
-SVG = "image/svg+xml"
+ASSIGNMENTS_PER_PAGE = 20
+ASSIGNMENTS_PAGE = "due_page"  # the observations table pages with ?page=
 
 
 def _person(request: HttpRequest):
@@ -70,11 +72,14 @@ def observation_list(request: HttpRequest) -> HttpResponse:
     filter and sort them, and download them as CSV."""
     can_record = request.user.has_perm("evaluation.record_observation")
     person = _person(request)
-    assignments = (
-        list(selectors.with_plan_educators(selectors.observer_assignments(person)))
-        if person is not None and can_record
-        else []
-    )
+    assignments, assignments_page = [], None
+    if person is not None and can_record:
+        # an observer's assignments, soonest due first, a page at a time (its own page number)
+        paginator = Paginator(
+            selectors.with_plan_educators(selectors.observer_assignments(person)), ASSIGNMENTS_PER_PAGE
+        )
+        assignments_page = paginator.get_page(request.GET.get(ASSIGNMENTS_PAGE))
+        assignments = list(assignments_page.object_list)
     filters = ObservationFilter(request.GET, queryset=selectors.observations_listed(request.user))
     table = ObservationTable(filters.qs)
     export = staff_list(
@@ -85,7 +90,13 @@ def observation_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "evaluation/observations.html",
-        {"assignments": assignments, "filter": filters, "table": table, "can_record": can_record},
+        {
+            "assignments": assignments,
+            "assignments_page": assignments_page,
+            "filter": filters,
+            "table": table,
+            "can_record": can_record,
+        },
     )
 
 
@@ -322,20 +333,28 @@ def schedule(request: HttpRequest) -> HttpResponse:
             note = f" {skipped} already had one and were left as they were." if skipped else ""
             messages.success(request, f"Scheduled {made} observation{'s' if made != 1 else ''}.{note}")
             return redirect(f"{reverse('evaluation:schedule')}?year={year.pk}")
-    missing_only = request.GET.get("missing") == "1"
-    rows = selectors.schedule_rows(year, missing_only=missing_only)
+    selected = set(request.POST.getlist("pairs")) if action == "bulk" else set()
+    filters = ScheduleFilter(request.GET, queryset=selectors.schedule_pairs(year))
+    table = ScheduleTable(filters.qs, selected=selected)
+    if filters.active:
+        table.empty_text = "No pairs match these filters."
+    counts = selectors.schedule_counts(filters.qs)
+    table.may_export = False
+    configure(request, table, count=counts["pairs"])  # the counts have counted the pairs
+    # the one-pair form offers the pairs on this page (and the one chosen), not the whole year's
+    form.limit_pairs([row.record for row in table.page.object_list], also=initial.get("pair"))
     return render(
         request,
         "evaluation/schedule.html",
         {
             "year": year,
             "years": ProgramYear.objects.all(),
-            "rows": rows,
-            "counts": selectors.schedule_counts(rows),
-            "missing_only": missing_only,
+            "filter": filters,
+            "table": table,
+            "counts": counts,
             "form": form,
             "bulk": bulk,
-            "selected": set(request.POST.getlist("pairs")) if action == "bulk" else set(),
+            "selected": selected,
         },
         status=400 if (form.errors or bulk.errors) else 200,
     )
@@ -370,26 +389,20 @@ def pair_growth(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def pair_growth_chart(request: HttpRequest, pk: int) -> HttpResponse:
+    """The pair's growth chart on one tool: drawn once per change of the pair's observations (or of
+    the reference figures), then served from the cache; the permission check comes first."""
     pair = growth_pair_or_404(request, pk)
-    code = request.GET.get("instrument", "")
-    tools = [t for t in selectors.pair_growth(pair) if t.instrument.code == code] or selectors.pair_growth(pair)[:1]
-    if not tools:
+    version = chart_cache.pair_chart_version(pair.pk, request.GET.get("instrument", ""))
+    if version is None:
         raise Http404("No observations yet.")
-    tool = tools[0]
-    _, thresholds = selectors.reference_figures(tool.instrument)
-    svg = selectors.charts.score_bars(
-        tool.chart_bars(),
-        title=f"{tool.instrument.name}: domain scores by time point",
-        thresholds=selectors.chart_thresholds(thresholds),
-    )
-    return _svg_response(svg)
 
+    def draw() -> str:
+        tools = [t for t in selectors.pair_growth(pair) if t.instrument.pk == version.instrument_id]
+        if not tools:  # removed since the version was read
+            raise Http404("No observations yet.")
+        return chart_cache.pair_chart_draw(tools[0])
 
-def _svg_response(svg: str) -> HttpResponse:
-    response = HttpResponse(svg, content_type=SVG)
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
-    return response
+    return chart_cache.svg_response(request, version, draw)
 
 
 def cohort_filter_from_request(request: HttpRequest) -> tuple[CohortFilterForm, selectors.CohortFilter, list[str]]:
@@ -443,7 +456,14 @@ def cohort(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def cohort_chart(request: HttpRequest) -> HttpResponse:
+    """A cohort chart, drawn once per change of the data in scope; the permission check (in
+    cohort_filter_from_request) comes first."""
     _, cohort_filter, _ = cohort_filter_from_request(request)
-    growth = selectors.cohort_growth(cohort_filter)
-    svg = growth.effect_chart() if request.GET.get("chart") == "effects" else growth.score_chart()
-    return _svg_response(svg)
+    chart = "effects" if request.GET.get("chart") == "effects" else "scores"
+    version = chart_cache.cohort_chart_version(cohort_filter.as_query(), chart)
+
+    def draw() -> str:
+        growth = selectors.cohort_growth(cohort_filter)
+        return growth.effect_chart() if chart == "effects" else growth.score_chart()
+
+    return chart_cache.svg_response(request, version, draw)

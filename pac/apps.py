@@ -8,4 +8,6 @@ class PacConfig(AppConfig):
     verbose_name = "PAC directory"
 
     def ready(self) -> None:
-        from . import beat, my_work, permissions, signals  # noqa: F401  (registers rules, panels, signals)
+        from . import beat, my_work, permissions, signals, signed_in  # noqa: F401  (registers rules, panels, signals)
+
+        signed_in.connect()

@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django_celery_beat.admin import PeriodicTaskAdmin, PeriodicTaskForm
 from django_celery_beat.models import PeriodicTask
 
-from .admin import ReadOnlyInline
+from .admin import ListAtScale, ReadOnlyInline
 from .beat import is_pac_schedule, pac_schedule_names, schedule_set_enabled
 from .beat_models import ScheduleChange
 
@@ -48,7 +48,7 @@ class ScheduleChangeInline(ReadOnlyInline):
     readonly_fields = fields
 
 
-class PacPeriodicTaskAdmin(PeriodicTaskAdmin):
+class PacPeriodicTaskAdmin(ListAtScale, PeriodicTaskAdmin):
     form = PacPeriodicTaskForm
     inlines = [ScheduleChangeInline]
 

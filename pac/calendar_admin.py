@@ -6,11 +6,12 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.utils import timezone
 
+from .admin import ListAtScale
 from .calendar_models import CalendarFeed
 
 
 @admin.register(CalendarFeed)
-class CalendarFeedAdmin(admin.ModelAdmin):
+class CalendarFeedAdmin(ListAtScale, admin.ModelAdmin):
     list_display = ["user", "created_at", "revoked_at"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter), "created_at"]
     search_fields = ["user__email", "user__full_name"]

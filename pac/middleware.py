@@ -3,19 +3,43 @@ import logging
 import re
 from urllib.parse import urlencode
 
-from allauth.mfa.models import Authenticator
 from django.contrib import messages
+from django.contrib.auth import middleware as auth_middleware
 from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject, empty
 
-from .permissions import requires_two_factor
+from . import signed_in
+from .permissions import has_totp, requires_two_factor
 
 logger = logging.getLogger(__name__)
 
 # Pages a person who must enrol can still reach: sign-in, sign-out, the enrolment pages
 # themselves (under /accounts/), static files and the health check.
 ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz")
+
+
+class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
+    """Django's, but with PAC_CACHE_SIGNED_IN_USER on the user comes from the cache (pac.signed_in):
+    a request behind a session then asks the database nothing about who is signed in."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        if signed_in.enabled():
+            request.user = SimpleLazyObject(lambda: _cached_user(request))
+
+    def process_response(self, request, response):
+        user = request.__dict__.get("user")
+        if isinstance(user, SimpleLazyObject) and user._wrapped is not empty and user.is_authenticated:
+            signed_in.remember(user._wrapped)
+        return response
+
+
+def _cached_user(request):
+    if not hasattr(request, "_cached_user"):
+        request._cached_user = signed_in.user_of(request)
+    return request._cached_user
 
 
 class StaffTwoFactorMiddleware:
@@ -33,7 +57,7 @@ class StaffTwoFactorMiddleware:
             and user.is_authenticated
             and not request.path.startswith(ALLOWED_PREFIXES)
             and requires_two_factor(user)
-            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+            and not has_totp(user)
         ):
             messages.warning(
                 request,

@@ -6,13 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from allauth.mfa.models import Authenticator
 from django.http import HttpRequest
 from django.urls import reverse
 
 from . import navigation
 from .models import OutboundEmail, ProgramYear
-from .permissions import is_eec_staff, requires_two_factor
+from .permissions import has_totp, is_eec_staff, requires_two_factor
 from .selectors import roles_of
 
 
@@ -52,11 +51,11 @@ def roles_panel(request: HttpRequest) -> Panel:
 
 @register
 def security_panel(request: HttpRequest) -> Panel | None:
-    has_totp = Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists()
     return Panel(
         title="Sign-in security",
         template="pac/panels/security.html",
-        context={"has_totp": has_totp, "required": requires_two_factor(request.user)},
+        # asked by StaffTwoFactorMiddleware already for staff, and kept with the session (pac.signed_in)
+        context={"has_totp": has_totp(request.user), "required": requires_two_factor(request.user)},
         order=90,
     )
 

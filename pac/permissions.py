@@ -16,7 +16,8 @@ from .roles import StaffRole
 
 
 def _group_names(user) -> frozenset[str]:
-    """The user's group names, read once per user object (one query)."""
+    """The user's group names, read once per user object (one query; with PAC_CACHE_SIGNED_IN_USER
+    they are kept in the cache until the user's groups change, see pac.signed_in)."""
     if not user.is_authenticated:
         return frozenset()
     cached = getattr(user, "_pac_group_names", None)
@@ -40,6 +41,20 @@ def program_roles(user, program_year: ProgramYear | None = None) -> frozenset[st
             Participation.objects.active().filter(person__user=user, program_year=year).values_list("role", flat=True)
         )
     return cache[year.pk]
+
+
+def has_totp(user) -> bool:
+    """Whether the user has a TOTP authenticator, read once per user object (one query; with
+    PAC_CACHE_SIGNED_IN_USER the answer is kept in the cache until an authenticator changes)."""
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, "_pac_has_totp", None)
+    if cached is None:
+        from allauth.mfa.models import Authenticator
+
+        cached = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        user._pac_has_totp = cached
+    return cached
 
 
 def in_group(*names: str) -> rules.Predicate:

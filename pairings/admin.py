@@ -29,6 +29,8 @@ class PairAdmin(RecordAdmin):
         "mentee__email",
     ]
     list_select_related = ["coach", "mentee", "program_year"]
+    # newest first; the model's order (year, kind, coach's name) sorts every pair to show 50
+    ordering = ["-pk"]
     readonly_fields = [f.name for f in Pair._meta.fields]
 
     def has_add_permission(self, request) -> bool:
@@ -60,6 +62,7 @@ class RegionWaiverAdmin(RecordAdmin):
     list_display = ["mentee", "program_year", "reason", "granted_by", "granted_at", "is_active"]
     list_filter = ["program_year", "is_active"]
     search_fields = ["mentee__first_name", "mentee__last_name", "reason"]
+    list_select_related = ["mentee", "program_year", "granted_by"]
     autocomplete_fields = ["mentee"]
     readonly_fields = ["granted_by", "granted_at"]
 
@@ -103,9 +106,14 @@ class ConfidentialityTextAdmin(RecordAdmin):
     fields = ["title", "body", "version", "is_active", "created_at", "created_by"]
     readonly_fields = ["version", "is_active", "created_at", "created_by"]
 
-    @admin.display(description="signed")
+    def get_queryset(self, request):
+        from django.db.models import Count
+
+        return super().get_queryset(request).annotate(n_signatures=Count("acknowledgements"))
+
+    @admin.display(description="signed", ordering="n_signatures")
     def signatures(self, obj: ConfidentialityText) -> int:
-        return obj.acknowledgements.count()
+        return obj.n_signatures
 
     def save_model(self, request, obj, form, change):
         from django.contrib import messages
@@ -137,6 +145,7 @@ class ConfidentialityAcknowledgementAdmin(RecordAdmin):
     list_filter = ["program_year", "role", "text"]
     search_fields = ["person__first_name", "person__last_name", "person__email", "signature_name"]
     list_select_related = ["person", "program_year", "text"]
+    ordering = ["-pk"]  # newest first, as the model's -signed_at, but read from the primary key's index
     readonly_fields = [f.name for f in ConfidentialityAcknowledgement._meta.fields]
 
     def has_add_permission(self, request) -> bool:

@@ -24,7 +24,7 @@ navigation.register(
         "Pairs",
         "pairings:mine",
         order=40,
-        check=lambda r: not is_eec_staff(r.user) and pairs_of(r.user).exists(),
+        exists=lambda r: not is_eec_staff(r.user) and pairs_of(r.user),
         group=navigation.PAIRING_AND_COACHING,
     )
 )

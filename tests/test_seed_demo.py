@@ -5,7 +5,8 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count
 
-from applications.models import Application, ReviewAssignment, Stage
+from applications.models import Application, ReviewAssignment, Stage, Standing, Tier
+from applications.selectors import standings_differences
 from pac.models import OutboundEmail, Participation, Program, ProgramRole, ProgramYear, Region, RegionTarget, User
 
 
@@ -37,6 +38,10 @@ def test_seed_demo_loads_the_whole_program_and_is_idempotent(capsys, django_capt
         )
     )
     assert reviewed_regions == {1, 2, 3, 4, 5, 6}
+    # the results are stored, computed once at the end of the load (pac.derived), as the reference has them
+    assert Standing.objects.filter(program_year=year, tier=Tier.APPLICATION).count() >= 40
+    assert standings_differences(program_year=year, tier=Tier.APPLICATION) == []
+    assert standings_differences(program_year=year, tier=Tier.INTERVIEW) == []
     # program roles come from accepted applications and signed MOUs, not from a hand-made list
     roles = set(Participation.objects.values_list("role", flat=True))
     assert roles == set(ProgramRole.values)

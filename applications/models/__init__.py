@@ -1,5 +1,6 @@
 from .application import (
     MOU,
+    UNRANKED_STAGES,
     Application,
     ApplicationEvent,
     MOUTemplate,
@@ -10,7 +11,17 @@ from .application import (
     mou_open_q,
     ready_to_pair_q,
 )
-from .review import Committee, CommitteeMember, Criterion, InterviewSlot, ReviewAssignment, Rubric, Score, Tier
+from .review import (
+    Committee,
+    CommitteeMember,
+    Criterion,
+    InterviewSlot,
+    ReviewAssignment,
+    Rubric,
+    Score,
+    Standing,
+    Tier,
+)
 
 __all__ = [
     "MOU",
@@ -27,7 +38,9 @@ __all__ = [
     "Score",
     "ScreeningCheck",
     "Stage",
+    "Standing",
     "Tier",
+    "UNRANKED_STAGES",
     "YesNoNA",
     "mou_open_q",
     "ready_to_pair_q",

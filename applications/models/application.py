@@ -16,6 +16,7 @@ from pac.models import Person, Program, ProgramYear, Tag, User
 from pac.workflow import Transition, Workflow, new_token
 
 from ..roles import ApplicantRole, LeaderPosition, Relationship, spec_for
+from .loaded import RemembersLoadedValues
 
 
 def private_upload_to(instance, filename: str) -> str:
@@ -41,6 +42,10 @@ class Stage(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+# the stages whose applications take no rank in the results: they never reached review, or were
+# withdrawn (a withdrawn application's submitted reviews still count in its reviewers' z-scores)
+UNRANKED_STAGES = (Stage.DRAFT, Stage.SUBMITTED, Stage.SCREENED_OUT, Stage.WITHDRAWN)
+
 # the stages in which an application's recommendations and MOU may still change
 MOU_OPEN_STAGES = (Stage.DRAFT, Stage.SUBMITTED, Stage.SCREENED_OUT)
 
@@ -65,7 +70,7 @@ class YesNoNA(models.TextChoices):
     NOT_APPLICABLE = "na", "Not applicable (no Program/Instructional Leader)"
 
 
-class Application(models.Model):
+class Application(RemembersLoadedValues, models.Model):
     """One person's application for one role in one program year.
 
     Qualification answers are kept on the application as the applicant stated them when
@@ -74,6 +79,7 @@ class Application(models.Model):
     """
 
     Stage = Stage
+    REMEMBERED = ("stage", "role", "program_id")  # what its standings are computed from
     EDITABLE_STAGES = (Stage.DRAFT,)
     OPEN_STAGES = (
         Stage.DRAFT,
@@ -233,7 +239,15 @@ class Application(models.Model):
                 name="one_open_application_per_role_and_year",
             ),
         ]
-        indexes = [models.Index(fields=["program_year", "role", "stage"])]
+        indexes = [
+            models.Index(fields=["program_year", "role", "stage"]),
+            # the year's applications at a stage (Tier 3 waiting for a slot, Tier 2 without
+            # reviewers), and, covering the reference and role, the year's applications joined to
+            # their review assignments and slots without reading the wide application rows
+            models.Index(
+                fields=["program_year", "stage"], include=["reference", "role"], name="application_year_stage"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} · {self.get_role_display()}"

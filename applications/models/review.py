@@ -14,6 +14,7 @@ from pac.models import ProgramYear, Region, User
 
 from ..roles import ApplicantRole
 from .application import Application
+from .loaded import RemembersLoadedValues
 
 
 class Tier(models.IntegerChoices):
@@ -101,7 +102,9 @@ class Rubric(models.Model):
         return f"{self.name} ({self.get_role_display()}, tier {self.tier})"
 
 
-class Criterion(models.Model):
+class Criterion(RemembersLoadedValues, models.Model):
+    REMEMBERED = ("weight",)  # standings are recomputed when it changes
+
     rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="criteria")
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)
@@ -129,8 +132,10 @@ class Criterion(models.Model):
         return [(n, getattr(self, f"anchor_{n}")) for n in range(1, 6)]
 
 
-class ReviewAssignment(models.Model):
+class ReviewAssignment(RemembersLoadedValues, models.Model):
     """One reviewer's review of one application at one tier."""
+
+    REMEMBERED = ("status", "reviewer_id", "application_id", "tier")  # what standings are computed from
 
     class Status(models.TextChoices):
         ASSIGNED = "assigned", "Assigned"
@@ -162,6 +167,14 @@ class ReviewAssignment(models.Model):
 
     class Meta:
         ordering = ["application", "tier", "pk"]
+        indexes = [
+            # overdue reviews (the progress page's count, filter and reminder): open and past due
+            models.Index(
+                fields=["due_on"],
+                condition=models.Q(status__in=["assigned", "in_progress"]),
+                name="assignment_open_due",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["application", "reviewer", "tier"],
@@ -184,7 +197,9 @@ class ReviewAssignment(models.Model):
         )
 
 
-class Score(models.Model):
+class Score(RemembersLoadedValues, models.Model):
+    REMEMBERED = ("value", "criterion_id", "assignment_id")  # what standings are computed from
+
     assignment = models.ForeignKey(ReviewAssignment, on_delete=models.CASCADE, related_name="scores")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
     value = models.PositiveSmallIntegerField(
@@ -209,6 +224,47 @@ class Score(models.Model):
         return f"{self.criterion}: {self.value}"
 
 
+class Standing(models.Model):
+    """Where an application stands after its submitted reviews of one tier: the figures the
+    results, decisions and application pages show, kept by ``applications.services.standings``.
+
+    Derived data, never edited: a standing is recomputed for its whole year and tier (z-scores
+    and ranks depend on every review of the year) in the transaction that changes what it is
+    computed from, and ``manage.py standings_rebuild`` recomputes every one. Only applications
+    that reached review (not in ``UNRANKED_STAGES``) and have at least one submitted review have one."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="standings")
+    tier = models.PositiveSmallIntegerField(choices=Tier.choices)
+    # the application's year, role and region when it was ranked: the group its rank is within
+    program_year = models.ForeignKey(ProgramYear, on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(max_length=10, choices=ApplicantRole.choices)
+    region_number = models.PositiveSmallIntegerField(help_text="Its program's region (0: no program).")
+    review_count = models.PositiveSmallIntegerField()
+    mean = models.FloatField(help_text="Mean of the reviews' plain means.")
+    weighted_total = models.FloatField(help_text="Mean of the reviews' weighted totals.")
+    normalised = models.FloatField(help_text="Mean of the reviewers' z-scores.")
+    rank = models.PositiveIntegerField(help_text="Within role and region, 1 first.")
+    disagreement_criteria = models.TextField(
+        blank=True, help_text="Criteria (ids, comma-separated) on which reviewers differ by two points or more."
+    )
+    computed_at = models.DateTimeField(help_text="When these figures last changed.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["application", "tier"], name="one_standing_per_application_and_tier")
+        ]
+        # the results page: a year and tier, by role, region and rank, fifty at a time
+        indexes = [models.Index(fields=["program_year", "tier", "role", "region_number", "rank"])]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} tier {self.tier}: rank {self.rank}"
+
+    @property
+    def disagreement(self) -> list[int]:
+        """The criterion ids where reviewers differ by two points or more, in order."""
+        return sorted(int(c) for c in self.disagreement_criteria.split(",") if c)
+
+
 class InterviewSlot(models.Model):
     """A Tier 3 interview time with its panel (at least three people)."""
 
@@ -228,6 +284,8 @@ class InterviewSlot(models.Model):
 
     class Meta:
         ordering = ["starts_at"]
+        # the interviews page: the year's slots to come, or past, in time order
+        indexes = [models.Index(fields=["program_year", "starts_at"], name="interviewslot_year_start")]
 
     def __str__(self) -> str:
         return f"Interview {timezone.localtime(self.starts_at):%b %-d, %Y %-I:%M %p}"

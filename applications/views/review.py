@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -12,23 +13,33 @@ from pac.workflow import attempt
 from .. import services
 from ..forms import ConflictForm, ScoreForm
 from ..models import Application, Committee, Recommendation, ReviewAssignment
+from ..paging import page_of
 from ..permissions import assignments_visible_to, review_is_blind
-from ..selectors import current_mou, reviewer_queue
+from ..selectors import OPEN_STATUSES, current_mou, reviewer_queue
 from ..uploads import document_response
 
 
 @require_GET
 def reviews(request: HttpRequest) -> HttpResponse:
-    queue = list(reviewer_queue(request.user))
+    """The signed-in person's own reviews, 50 a page: the open work first (soonest due), then the
+    submitted (latest first), then the recused; the page and the counts are one query."""
+    page = page_of(
+        request,
+        reviewer_queue(request.user),
+        open=Q(status__in=OPEN_STATUSES),
+        done=Q(status=ReviewAssignment.Status.SUBMITTED),
+        recused=Q(status=ReviewAssignment.Status.RECUSED),
+    )
+    rows = page.object_list
     return render(
         request,
         "applications/reviews.html",
         {
-            "open": [
-                a for a in queue if a.status in (ReviewAssignment.Status.ASSIGNED, ReviewAssignment.Status.IN_PROGRESS)
-            ],
-            "done": [a for a in queue if a.status == ReviewAssignment.Status.SUBMITTED],
-            "recused": [a for a in queue if a.status == ReviewAssignment.Status.RECUSED],
+            "page": page,
+            "counts": page.counts,
+            "open": [a for a in rows if a.status in OPEN_STATUSES],
+            "done": [a for a in rows if a.status == ReviewAssignment.Status.SUBMITTED],
+            "recused": [a for a in rows if a.status == ReviewAssignment.Status.RECUSED],
             "committees": list(Committee.objects.filter(memberships__user=request.user).order_by("name")),
         },
     )

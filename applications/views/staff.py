@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html_join
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pac import annotations
 from pac.models import ProgramYear, Region, RegionTarget
-from pac.tables import staff_list
+from pac.tables import configure, staff_list
 from pac.views import is_id, program_year_for, staff_required
 from pac.workflow import TransitionError, attempt
 
 from .. import selectors, services
-from ..filters import ApplicationFilter
+from ..filters import ApplicationFilter, AssignmentFilter
 from ..forms import (
     AdvanceByRankForm,
     AssignReviewerForm,
@@ -27,6 +30,7 @@ from ..forms import (
     SlotForm,
 )
 from ..models import (
+    UNRANKED_STAGES,
     Application,
     ApplicationEvent,
     Committee,
@@ -36,8 +40,9 @@ from ..models import (
     Stage,
     Tier,
 )
+from ..paging import page_counted, page_of
 from ..roles import ApplicantRole
-from ..tables import ApplicationTable
+from ..tables import ApplicationTable, AssignmentTable
 from .review import packet_context
 
 
@@ -111,17 +116,14 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
     context = packet_context(request.user, application)
     assign_form = AssignReviewerForm(program_year=application.program_year)
     assignments = list(application.assignments.select_related("reviewer").order_by("tier", "pk"))
-    results = {
-        r.application.pk: r
-        for r in selectors.review_results(program_year=application.program_year, role=application.role)
-    }
     context.update(
         {
             "checks": list(application.screening_checks.order_by("category", "pk")),
             "requests": list(application.recommendations.exclude(status="cancelled").order_by("created_at")),
             "assignments": assignments,
             "events": list(ApplicationEvent.objects.filter(application=application).select_related("actor")),
-            "result": results.get(application.pk),
+            "result": selectors.standing_of(application),  # its stored Tier 2 standing: one query
+            "ranked": application.stage not in UNRANKED_STAGES,
             "override_form": OverrideForm(),
             "waive_form": ReasonForm(label="Why the MOU does not apply", required=True),
             "assign_form": assign_form,
@@ -339,72 +341,70 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @staff_required
 def progress(request: HttpRequest) -> HttpResponse:
+    """What staff act on: the year's counts (aggregated in the database), each reviewer's load, and
+    the assignments a page at a time, filtered; the reminder reaches every overdue assignment of the
+    year (or the chosen ones), whatever page is shown."""
     year = program_year_for(request)
-    assignments = list(selectors.review_progress(year))
+    today = timezone.localdate()
     if request.method == "POST":
-        chosen = {int(pk) for pk in request.POST.getlist("assignment") if is_id(pk)}
-        late = [a for a in assignments if (not chosen or a.pk in chosen) and a.is_overdue()]
+        chosen = [int(pk) for pk in request.POST.getlist("assignment") if is_id(pk)]
+        late = selectors.overdue_assignments(year, chosen=chosen, today=today)
         sent = services.reviews_remind(assignments=late, actor=request.user)
         messages.success(request, f"Reminded {sent} late review{'s' if sent != 1 else ''}.")
+        if request.GET:
+            return redirect(request.get_full_path())  # the same page, with its filters
         return redirect(f"{reverse('applications:progress')}?year={year.pk}")
-    unassigned = (
-        Application.objects.filter(program_year=year, stage=Stage.IN_REVIEW)
-        .exclude(assignments__status__in=ReviewAssignment.ACTIVE, assignments__tier=Tier.APPLICATION)
-        .count()
-    )
+    summary = selectors.review_progress_counts(year, today)
+    committees = list(Committee.objects.filter(program_year=year).order_by("name"))
+    filters = AssignmentFilter(request.GET, queryset=selectors.review_progress(year, today), committees=committees)
+    table = AssignmentTable(filters.qs, caption=f"Review assignments of {year}")
+    # unfiltered, the list is every assignment the loads counted: no second count
+    configure(request, table, count=None if filters.active else summary["total"])
     return render(
         request,
         "applications/staff/progress.html",
-        {
-            "year": year,
-            "assignments": assignments,
-            "loads": list(selectors.reviewer_loads(year)),
-            "due": sum(
-                1
-                for a in assignments
-                if a.status in (ReviewAssignment.Status.ASSIGNED, ReviewAssignment.Status.IN_PROGRESS)
-            ),
-            "done": sum(1 for a in assignments if a.status == ReviewAssignment.Status.SUBMITTED),
-            "overdue": sum(1 for a in assignments if a.is_overdue()),
-            "unassigned": unassigned,
-            "committees": list(Committee.objects.filter(program_year=year).order_by("name")),
-        },
+        {"year": year, "filter": filters, "table": table, "committees": committees, **summary},
     )
 
 
 @require_http_methods(["GET", "POST"])
 @staff_required
 def results(request: HttpRequest) -> HttpResponse:
+    """The year's Tier 2 results as stored (``Standing``), fifty to a page, filtered by role and
+    region; the POST advances the top of each region to interview by those ranks."""
     year = program_year_for(request)
     role = request.GET.get("role", "") if request.GET.get("role", "") in ApplicantRole.values else ""
     region = request.GET.get("region", "") if is_id(request.GET.get("region", "")) else ""
     form = AdvanceByRankForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        chosen = selectors.review_results(
-            program_year=year,
-            role=form.cleaned_data["role"],
-            region=str(form.cleaned_data["region"].number) if form.cleaned_data["region"] else "",
+        chosen = (
+            selectors.standings(
+                program_year=year,
+                role=form.cleaned_data["role"],
+                region=str(form.cleaned_data["region"].number) if form.cleaned_data["region"] else "",
+            )
+            .filter(rank__lte=form.cleaned_data["top"], application__stage=Stage.IN_REVIEW)
+            .select_related("application__program_year", "application__program__region")
         )
-        top = form.cleaned_data["top"]
         moved, errors = 0, []
-        for result in chosen:
-            if result.rank and result.rank <= top and result.application.stage == Stage.IN_REVIEW:
-                try:
-                    services.application_advance_to_interview(application=result.application, actor=request.user)
-                    moved += 1
-                except TransitionError as exc:
-                    errors.append(exc.messages[0])
+        for standing in chosen:
+            try:
+                services.application_advance_to_interview(application=standing.application, actor=request.user)
+                moved += 1
+            except TransitionError as exc:
+                errors.append(exc.messages[0])
         messages.success(request, f"{moved} application{'s' if moved != 1 else ''} advanced to interview.")
         for error in errors[:10]:
             messages.warning(request, error)
         return redirect(f"{reverse('applications:results')}?year={year.pk}")
-    rows = selectors.review_results(program_year=year, role=role, region=region)
+    page = page_counted(request, selectors.standings(program_year=year, role=role, region=region))
     return render(
         request,
         "applications/staff/results.html",
         {
             "year": year,
-            "rows": rows,
+            "page": page,
+            "rows": page.object_list,
             "role": role,
             "region": region,
             "roles": ApplicantRole,
@@ -438,16 +438,25 @@ def interviews(request: HttpRequest) -> HttpResponse:
             f"{application.reference} is booked for the interview; the applicant was emailed an invitation.",
         )
         return redirect(f"{reverse('applications:interviews')}?year={year.pk}")
-    slots = (
-        InterviewSlot.objects.filter(program_year=year)
-        .select_related("application__applicant")
-        .prefetch_related("panel")
-    )
-    waiting = Application.objects.filter(
-        program_year=year, stage=Stage.INTERVIEW, interview_slot__isnull=True
-    ).select_related("applicant", "program__region")
+    past = request.GET.get("when") == "past"
+    page = page_of(request, selectors.interview_slots(year, past=past))
+    waiting = list(selectors.awaiting_interview_slot(year))
     return render(
-        request, "applications/staff/interviews.html", {"year": year, "slots": slots, "form": form, "waiting": waiting}
+        request,
+        "applications/staff/interviews.html",
+        {
+            "year": year,
+            "past": past,
+            "page": page,
+            "form": form,
+            "waiting": waiting,
+            # the same choices in every open slot's form: written once, not once per slot
+            "waiting_options": format_html_join(
+                "",
+                '<option value="{}">{} {}</option>',
+                ((a.reference, a.reference, a.applicant.full_name) for a in waiting),
+            ),
+        },
     )
 
 
@@ -478,12 +487,15 @@ def decisions(request: HttpRequest) -> HttpResponse:
             for error in errors[:10]:
                 messages.warning(request, error)
         return redirect(f"{reverse('applications:decisions')}?year={year.pk}")
-    rows = {r.application.pk: r for r in selectors.review_results(program_year=year)}
-    pending = list(
+    page = page_counted(
+        request,
         Application.objects.filter(program_year=year, stage__in=[Stage.AWAITING_DECISION, Stage.WAITLISTED])
         .select_related("applicant", "program__region")
-        .order_by("stage", "role", "program__region__number")
+        .annotate(rank=selectors.stored_rank())
+        .order_by("stage", "role", "program__region__number", F("rank").asc(nulls_last=True), "reference"),
     )
+    pending = list(page.object_list)
+    rows = selectors.standings_of([a.pk for a in pending])  # their stored ranks: one query
     accepted = selectors.accepted_by_region(year)
     targets = {t.region.number: t for t in RegionTarget.objects.filter(program_year=year).select_related("region")}
     regions = []
@@ -502,6 +514,7 @@ def decisions(request: HttpRequest) -> HttpResponse:
         "applications/staff/decisions.html",
         {
             "year": year,
+            "page": page,
             "pending": [(a, rows.get(a.pk)) for a in pending],
             "regions": regions,
         },

@@ -190,7 +190,12 @@ class Observation(models.Model):
 
     class Meta:
         ordering = ["-observed_on", "-pk"]
-        indexes = [models.Index(fields=["pair", "time_point"])]
+        indexes = [
+            # a pair's latest observation at a time point (the schedule, My work)
+            models.Index(fields=["pair", "time_point", "observed_on"], name="observation_pair_time_point"),
+            # the observations list, latest first, a page at a time
+            models.Index(fields=["-observed_on", "-id"], name="observation_latest_first"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.instrument.name} {self.get_time_point_display()} on {self.observed_on}"

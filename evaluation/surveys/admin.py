@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from pac.admin import ReadOnlyInline, RecordAdmin
+from pac.admin import ListAtScale, ReadOnlyInline, RecordAdmin
 
 from ..models import Answer, Invitation, Question, Response, Survey, SurveyRound
 
@@ -102,12 +102,13 @@ class SurveyRoundAdmin(ReadOnly, RecordAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(ReadOnly, SimpleHistoryAdmin):
+class InvitationAdmin(ReadOnly, ListAtScale, SimpleHistoryAdmin):
     list_display = ["name", "audience", "round", "sent_at", "reminders_sent", "answered_at"]
     list_filter = ["audience", "round__program_year", "round__survey"]
     search_fields = ["name", "email", "round__coach__last_name"]
     list_select_related = ["round__survey", "round__coach", "round__program_year"]
     exclude = ["token_hash"]
+    ordering = ["-pk"]  # the latest sent first (the model's order goes through the round's date)
 
 
 class AnswerInline(ReadOnlyInline):
@@ -117,12 +118,13 @@ class AnswerInline(ReadOnlyInline):
 
 
 @admin.register(Response)
-class ResponseAdmin(ReadOnly, admin.ModelAdmin):
+class ResponseAdmin(ReadOnly, ListAtScale, admin.ModelAdmin):
     """Listed by round and group; the respondent shows only on the response itself."""
 
     list_display = ["round", "audience", "submitted_at", "via"]
     list_filter = ["via", "invitation__audience", "invitation__round__program_year", "invitation__round__survey"]
     list_select_related = ["invitation__round__survey", "invitation__round__coach", "invitation__round__program_year"]
+    ordering = ["-pk"]  # newest first, as the model's -submitted_at, but read from the primary key's index
     fields = ["round", "audience", "submitted_at", "via"]
     readonly_fields = fields
     inlines = [AnswerInline]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
@@ -21,22 +21,39 @@ def percent(part: int, whole: int) -> int | None:
     return round(100 * part / whole) if whole else None
 
 
+def _invitations(**conditions) -> Coalesce:
+    """A count (or ``reminders_sent`` sum) of each round's invitations, as a subquery: worked out for
+    the rows of the page only, not for every round of the year before sorting and slicing."""
+    total = conditions.pop("total", Count("pk"))
+    rows = (
+        Invitation.objects.filter(round=OuterRef("pk"), **conditions)
+        .order_by()
+        .values("round")
+        .annotate(n=total)
+        .values("n")
+    )
+    return Coalesce(Subquery(rows), 0)
+
+
 def rounds_with_rates(program_year: ProgramYear) -> QuerySet[SurveyRound]:
-    """The year's rounds with invited, answered, unsent and reminder counts (one query)."""
-    answered = Q(invitations__answered_at__isnull=False)
+    """The year's rounds with invited, answered, unsent and reminder counts (one query; each count
+    a subquery on the round's invitations)."""
     return (
         SurveyRound.objects.filter(program_year=program_year)
         .select_related("survey", "coach", "sent_by")
         .annotate(
-            invited=Count("invitations"),
-            answered=Count("invitations", filter=answered),
-            unsent=Count("invitations", filter=Q(invitations__sent_at__isnull=True)),
-            reminders=Coalesce(Sum("invitations__reminders_sent"), 0),
+            invited=_invitations(),
+            answered=_invitations(answered_at__isnull=False),
+            unsent=_invitations(sent_at__isnull=True),
+            reminders=_invitations(total=Sum("reminders_sent")),
         )
         # the response rate, for sorting (the page shows percent(answered, invited))
         .annotate(rate=F("answered") * 100.0 / NullIf(F("invited"), 0))
         .order_by("-sent_at", "-pk")
     )
+
+
+NOT_SURVEYED_SHOWN = 20
 
 
 def coaches_not_surveyed(program_year: ProgramYear) -> QuerySet[Person]:

@@ -49,6 +49,7 @@ def survey_rounds(request: HttpRequest) -> HttpResponse:
     )
     if export is not None:
         return export
+    not_surveyed = selectors.coaches_not_surveyed(year)
     return render(
         request,
         "evaluation/surveys/rounds.html",
@@ -57,7 +58,9 @@ def survey_rounds(request: HttpRequest) -> HttpResponse:
             "years": ProgramYear.objects.all(),
             "filter": filters,
             "table": table,
-            "not_surveyed": selectors.coaches_not_surveyed(year),
+            # the first few by name, and how many there are: the send form offers every coach
+            "not_surveyed": list(not_surveyed[: selectors.NOT_SURVEYED_SHOWN]),
+            "not_surveyed_count": not_surveyed.count(),
         },
     )
 

@@ -60,7 +60,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "pac.links.RequestBaseURLMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "pac.middleware.AuthenticationMiddleware",  # Django's, reading the user through pac.signed_in
     # Before any view, and before the sign-in redirect copies the address into ?next=
     "pac.middleware.RefuseControlCharactersMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -166,6 +166,13 @@ if REDIS_URL:
     CACHES = redis_caches(REDIS_URL)
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- the signed-in session, paid once (docs/performance.md): with Redis, which every process shares,
+# a request behind a session reads the session and the user (their groups, two-factor enrolment and
+# model permissions) from the cache; writes still go to the database, and the cache falls back to it
+# while Redis is down. Without Redis (one process's memory) both are read from the database.
+SESSION_ENGINE = "pac.signed_in" if REDIS_URL else "django.contrib.sessions.backends.db"  # signed_in: cached_db
+PAC_CACHE_SIGNED_IN_USER = bool(REDIS_URL)
 
 # --- Celery: Redis broker; with no REDIS_URL tasks run eagerly in the web process
 CELERY_BROKER_URL = REDIS_URL or "memory://"

@@ -11,6 +11,8 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 REDIS_URL = env("REDIS_URL")
 CACHES = redis_caches(REDIS_URL)
+SESSION_ENGINE = "pac.signed_in"  # Django's cached_db, reading the user with the session
+PAC_CACHE_SIGNED_IN_USER = True
 CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = False
 EMAIL_CONFIG = env.email_url("EMAIL_URL")

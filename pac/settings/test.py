@@ -15,6 +15,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 PAC_DOCUMENT_JOBS_IN_THREAD = False
 # Tests use their own cache so rate limits from one test never leak into the next
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions and the signed-in user from the database, so the query counts the tests assert include
+# them whatever the cache; tests/pac/test_signed_in.py turns the cached ones on.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+PAC_CACHE_SIGNED_IN_USER = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

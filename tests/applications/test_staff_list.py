@@ -110,3 +110,26 @@ def test_the_list_and_its_csv_make_the_same_number_of_queries_at_any_size(
     with django_assert_max_num_queries(20) as large:
         assert client.get(f"{url}&{query}").status_code == 200
     assert len(small.captured_queries) == len(large.captured_queries)
+
+
+def test_letters_and_reviews_are_counted_per_application(client, staff_user, program_year):
+    """The counts are subqueries per row (no join of letters × reviews): each counts only its own."""
+    from applications.models import Recommendation, ReviewAssignment, Rubric
+    from tests.applications.factories import RecommendationFactory
+
+    busy = _application(program_year, "Busy", "Reviewed", role="ct", stage=Stage.IN_REVIEW)
+    quiet = _application(program_year, "Quiet", "Waiting", role="ct", stage=Stage.SUBMITTED)
+    RecommendationFactory.create_batch(2, application=busy, received=True)
+    RecommendationFactory(application=busy)  # requested, not received
+    rubric = Rubric.objects.get(role="ct", tier=2)
+    _, members = committee_with_members(program_year, 4)
+    for member, status, tier in zip(
+        members, ["submitted", "submitted", "in_progress", "submitted"], [2, 2, 2, 3], strict=True
+    ):
+        ReviewAssignment.objects.create(application=busy, reviewer=member, tier=tier, rubric=rubric, status=status)
+    assert Recommendation.objects.filter(application=busy).count() == 3
+    client.force_login(staff_user)
+    response = client.get(f"{reverse('applications:staff_list')}?year={program_year.pk}&_export=csv")
+    rows = {row[0]: row for row in csv_rows(response)[1:]}
+    assert rows[busy.reference][-2:] == ["2", "2"]
+    assert rows[quiet.reference][-2:] == ["0", "0"]

@@ -538,7 +538,7 @@ def _many_in_review(program_year, n: int, members) -> None:
     )
 
 
-@pytest.mark.parametrize("page", ["pipeline", "staff_list", "progress", "results", "decisions"])
+@pytest.mark.parametrize("page", ["pipeline", "staff_list", "progress", "results", "decisions", "interviews"])
 def test_staff_pages_make_the_same_number_of_queries_at_any_size(
     client, staff_user, program_year, page, django_assert_max_num_queries
 ):

@@ -377,7 +377,7 @@ def test_the_list_reads_in_a_fixed_number_of_queries(client, program_year, staff
         client.get(url)
 
 
-QUERIES_LIST = 12  # render_table renders its template with the request: the nav context runs twice
+QUERIES_LIST = 9  # render_table renders its template with the request too: the navigation is worked out once
 
 
 def test_the_list_filters_and_ignores_what_it_does_not_understand(client, program_year, staff_user, pair):

@@ -230,7 +230,7 @@ def test_building_the_report_takes_a_fixed_number_of_queries(pair, staff_user, d
     loaded = _loaded(pair)
     pair_report.pair_progress_report(loaded, user=user)  # warm caches (role lookups, fonts)
     # goals, their notes, meetings, reports (not for the mentee), observations with their domain and
-    # dimension results, the tool's reference figures, the pair's pre/post cycle
+    # dimension results, the chart's version (the chart itself comes from the cache), the pair's pre/post cycle
     expected = {"staff": 9, "mentee": 8}[who]
     with django_assert_num_queries(expected):
         pair_report.pair_progress_report(loaded, user=user)

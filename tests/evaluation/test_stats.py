@@ -5,7 +5,7 @@ import math
 import pytest
 from scipy import stats
 
-from evaluation.stats import MIN_N, improvement, paired_growth
+from evaluation.stats import MIN_N, improvement, paired_growth, summary_growth
 
 PRE = [4.0, 4.5, 5.0, 3.5, 4.25, 5.5]
 POST = [4.5, 5.25, 5.0, 4.5, 4.75, 5.75]  # gains 0.5, 0.75, 0, 1, 0.5, 0.25
@@ -47,3 +47,15 @@ def test_negative_climate_gains_mean_improvement():
 def test_identical_changes_cannot_be_tested():
     growth = paired_growth([1, 2, 3, 4, 5], [2, 3, 4, 5, 6])
     assert growth.p is None and "exactly the same" in growth.note
+
+
+def test_the_summary_of_the_gains_gives_the_same_figures():
+    """The cohort page hands the database's summary (n, means, SD of the gains) to summary_growth."""
+    gains = [b - a for a, b in zip(PRE, POST, strict=True)]
+    n, mean = len(gains), sum(gains) / len(gains)
+    sd = math.sqrt(sum((g - mean) ** 2 for g in gains) / (n - 1))
+    summary = summary_growth(n, sum(PRE) / n, sum(POST) / n, mean, sd)
+    assert summary == paired_growth(PRE, POST)
+    assert summary.p == pytest.approx(stats.ttest_rel(POST, PRE).pvalue)
+    assert summary_growth(0, None, None, None, None).note == paired_growth([], []).note
+    assert "exactly the same" in summary_growth(6, 4.0, 5.0, 1.0, 0.0).note

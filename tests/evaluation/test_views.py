@@ -175,8 +175,8 @@ def test_staff_schedule_in_bulk_and_see_what_is_missing(client, staff_user, prog
     assert ScheduledObservation.objects.filter(time_point="post").count() == 2
     counts = client.get(url).context["counts"]
     assert counts == {"pairs": 2, "missing": 1, "overdue": 0, "scheduled": 2, "recorded": 1}
-    missing = client.get(url + "&missing=1").context["rows"]
-    assert {p.pk for p, _ in missing} == {pair.pk, second.pk}  # both still lack a post observation
+    missing = client.get(url + "&missing=1").context["table"].page.object_list
+    assert {row.record.pk for row in missing} == {pair.pk, second.pk}  # both still lack a post observation
 
 
 def test_an_overdue_schedule_is_flagged(client, staff_user, program_year, pair):

@@ -288,7 +288,7 @@ def test_my_documents_lists_only_my_jobs_with_a_constant_number_of_queries(
             DocumentJob.objects.create(
                 requested_by=plain_user, kind="tests.sample", params={"batch": n, "i": i}, title=f"Mine {i}"
             )
-        with django_assert_num_queries(11):  # session, user, groups, count, page; the rest is the navigation
+        with django_assert_num_queries(9):  # session, user, groups, count, page; the rest is the navigation
             response = client.get(reverse("documents:jobs"))
         assert b"Someone else" not in response.content
         assert b"Mine 1" in response.content
@@ -313,6 +313,31 @@ def test_the_print_layout_numbers_pages_dates_and_titles_the_document(settings):
         assert f"Generated {today}" in text
         assert "Row Value" in text  # the table's header repeats on every page
     assert reader.metadata.title == "Layout check"
+
+
+def test_the_print_stylesheet_is_parsed_once_and_its_fonts_are_embedded(settings):
+    """The layout (pac/documents/print.css) is parsed once per process, not on every render, and
+    still embeds the PAC fonts and styles what a template adds on top of it."""
+    from pathlib import Path
+
+    import weasyprint
+
+    from pac.documents import render
+
+    engine = settings.TEMPLATES[0]
+    settings.TEMPLATES = [{**engine, "DIRS": [*engine["DIRS"], Path(__file__).parent.parent / "templates"]}]
+    render.print_stylesheet.cache_clear()
+    with mock.patch.object(weasyprint, "CSS", wraps=weasyprint.CSS) as parsed:
+        pdfs = [render.pdf_render("documents/test_print.html", {"rows": range(3)}, title=f"Run {n}") for n in (1, 2)]
+    assert parsed.call_count == 1
+    for pdf in pdfs:
+        reader = pypdf.PdfReader(io.BytesIO(pdf))
+        fonts = {
+            str(font["/BaseFont"]).split("+")[-1]
+            for page in reader.pages
+            for font in page["/Resources"]["/Font"].values()
+        }
+        assert fonts == {"PAC-Sans", "PAC-Sans-Bold"}
 
 
 def test_the_admin_lists_jobs_read_only(admin_client_staff, plain_user):

@@ -110,3 +110,80 @@ def test_a_two_factor_code_used_while_redis_is_down_is_refused_a_second_time(cli
     replay = client.post(reverse("mfa_authenticate"), {"code": code})
     assert replay.status_code == 200 and "Incorrect code" in replay.content.decode()
     assert healthz(client)["checks"]["cache"] == "ok"
+
+
+# --- sessions and the signed-in user in the cache (pac.signed_in)
+
+
+@pytest.fixture
+def cached_sessions(settings, redis_cache):
+    from pac import signed_in
+
+    settings.SESSION_ENGINE = "pac.signed_in"
+    settings.PAC_CACHE_SIGNED_IN_USER = True
+    signed_in._session_users.clear()
+    yield redis_cache
+    signed_in._session_users.clear()
+
+
+def unreachable(down: bool) -> None:
+    """This process cannot reach Redis (or can again), while Redis keeps what it holds: what a
+    network cut looks like, rather than a restart that empties it."""
+    status = caches["default"]._status()
+    status["down_since"] = 1.0 if down else status["down_since"]
+    status["retry_at"] = float("inf") if down else 0.0
+
+
+def test_signed_in_sessions_keep_working_while_redis_is_down(client, mentee, cached_sessions):
+    profile = reverse("pac:profile")
+    assert login(client, mentee.email).status_code == 302
+    assert client.get(profile).status_code == 200  # the session and the user are in Redis now
+    cached_sessions.stop()
+    assert client.get(profile).status_code == 200  # read from the database meanwhile
+    client.post(reverse("account_logout"))
+    assert client.get(profile).status_code == 302
+    assert login(client, mentee.email).status_code == 302
+    assert client.get(profile).status_code == 200
+    cached_sessions.start()
+    caches["default"]._status()["retry_at"] = 0
+    assert client.get(profile).status_code == 200
+    assert client.get(profile).status_code == 200  # from Redis again
+
+
+def test_what_changed_while_redis_was_unreachable_holds_once_it_answers_again(
+    client, evaluator, program_year, cached_sessions
+):
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    from pac.cache import OUTAGE_MARK
+    from pac.roles import StaffRole
+
+    exports = reverse("evaluation:exports")
+    signed_out, demoted = Client(), client
+    for each in (signed_out, demoted):
+        assert login(each, evaluator.email).status_code == 302
+        assert each.get(exports).status_code == 200
+        assert each.get(exports).status_code == 200  # the session and the user are kept in Redis
+    old_cookie = signed_out.cookies["sessionid"].value
+
+    unreachable(True)
+    signed_out.post(reverse("account_logout"))
+    Group.objects.get(name=StaffRole.EVALUATOR).user_set.remove(evaluator)
+    assert demoted.get(exports).status_code == 403  # read from the database meanwhile
+    assert any(OUTAGE_MARK in key for key in _fallback_keys())
+    unreachable(False)
+
+    assert demoted.get(exports).status_code == 403  # Redis's copy, older than the change, is forgotten
+    replayed = Client()
+    replayed.cookies["sessionid"] = old_cookie
+    assert replayed.get(reverse("pac:profile")).status_code == 302  # signed out during the outage: still out
+    assert not any(OUTAGE_MARK in key for key in _fallback_keys())
+
+
+def _fallback_keys() -> list[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key FROM pac_cache_fallback")
+        return [row[0] for row in cursor.fetchall()]

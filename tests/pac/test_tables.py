@@ -104,3 +104,46 @@ def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_kept_as_text(name):
     rows = csv_rows(response)
     assert rows[1][0] == "'" + name
     assert rows[1][1] == "-1"  # a number is a number
+
+
+@pytest.mark.django_db
+def test_a_table_told_its_count_does_not_count_again(django_assert_num_queries):
+    from pac.models import Region
+
+    class RegionTable(StaffTable):
+        number = tables.Column("Number")
+
+    regions = Region.objects.order_by("number")
+    with django_assert_num_queries(1):  # the page's rows, no COUNT
+        table = configure(_request("page=1"), RegionTable(regions), count=6)
+        assert table.paginator.count == 6 and len(list(table.page.object_list)) == 6
+    with django_assert_num_queries(2):  # not told: the paginator counts
+        table = configure(_request(""), RegionTable(regions))
+        assert table.paginator.count == 6 and len(list(table.page.object_list)) == 6
+
+
+class RenderedTable(StaffTable):
+    name = tables.Column("Name")
+    n = tables.Column("Number")
+
+    def render_name(self, value, record):
+        return f"{value}!"
+
+    def render_n(self, value):
+        return value * 2
+
+
+def test_cells_render_with_each_render_method_signature_worked_out_once(monkeypatch):
+    """django-tables2 asks which arguments a render method takes for every cell; pac.tables works it
+    out once per function (issue 14) and cells render as before."""
+    from pac import tables as pac_tables
+
+    asked, work_out = [], pac_tables._signature
+    monkeypatch.setattr(pac_tables, "_signature", lambda fn: asked.append(fn) or work_out(fn))
+    monkeypatch.setattr(pac_tables, "_SIGNATURES", {})
+    rows = [
+        [cell for _, cell in row.items()] for table in (RenderedTable(ROWS), RenderedTable(ROWS)) for row in table.rows
+    ]
+    assert rows[0] == ["Person 000!", 0] and rows[121] == ["Person 001!", 2]
+    assert len(asked) == 2  # render_name and render_n, each once for 480 cells of two tables
+    assert pac_tables._signature_once(lambda value, record: None) == (("value", "record"), None)

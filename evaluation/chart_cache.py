@@ -1,0 +1,232 @@
+"""Growth charts drawn once per change of their data, then served from the cache.
+
+matplotlib takes about a quarter of a second to draw a chart, the same on every request. A chart
+is drawn again only when what it shows may have changed; until then the SVG comes from Django's
+cache (Redis), and a browser that already holds it gets 304 Not Modified.
+
+What may change a chart is read in one query of indexed aggregates (``*_chart_version``): how many
+rows the chart reads and the newest ``history_date`` of their history (django-simple-history
+records every save and delete made through PAC and the admin), the stored results' count and
+sum (a correction of a score directly in the database), the reference figures, tools and domains
+(titles, thresholds), and today's date (a reference figure applies between dates). The hash of
+those values, with the drawing code's own hash, is the chart's version: its cache key and ETag.
+
+The permission check comes first on every request, cached or not: the views ask the same
+question as the growth and analytics pages before they look at the cache, so a cached chart is
+never served to someone who may not see it. Browsers are told ``private, no-cache``: they may
+keep the chart but must ask again each time, and the answer to that question is the permission
+check and a 304.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import cache as once
+from pathlib import Path
+
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+
+from pac.models import Person, Program
+from pairings.models import Pair
+
+from . import charts, selectors
+from .models import Domain, DomainResult, Instrument, Observation, ReferenceFigure
+
+SVG = "image/svg+xml"
+TIMEOUT = 60 * 60 * 24  # a day: the version holds the date, so yesterday's charts are not asked for again
+PREFIX = "evaluation:chart"
+
+
+@once
+def _drawing_version() -> str:
+    """Changes when the drawing code does, so a deploy that restyles the charts draws them anew."""
+    return hashlib.sha256(Path(charts.__file__).read_bytes()).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class ChartVersion:
+    name: str  # which chart: "pair:12:tool:3", "cohort:scores:instrument=pre_k&year=4"
+    data: str  # the hash of what may change it (and of the drawing code)
+    last_modified: datetime.datetime
+
+    @property
+    def key(self) -> str:
+        return f"{PREFIX}:{self.name}:{self.data}"
+
+    @property
+    def etag(self) -> str:
+        return '"' + hashlib.sha256(self.key.encode()).hexdigest()[:24] + '"'
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _history_table(model) -> str:
+    return connection.ops.quote_name(model.history.model._meta.db_table)
+
+
+# (aggregate, FROM clause, WHERE clause, parameters) of one value
+Value = tuple[str, str, str, list]
+
+
+def _in_one_query(values: list[Value]) -> tuple:
+    """One SELECT of scalar subqueries: a single round trip whatever the number of values."""
+    # table and column names come from the models' meta; every value is a query parameter
+    selects = [f"(SELECT {aggregate} FROM {source} WHERE {where})" for aggregate, source, where, _ in values]  # noqa: S608
+    sql = "SELECT " + ", ".join(selects)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [param for *_, params in values for param in params])
+        return cursor.fetchone()
+
+
+def _reference_values() -> list[Value]:
+    """Titles, domain codes and reference lines every growth chart draws."""
+    values = []
+    for model in (ReferenceFigure, Instrument, Domain):
+        history = _history_table(model)
+        values += [("MAX(history_date)", history, "1 = 1", []), ("COUNT(*)", history, "1 = 1", [])]
+    return values
+
+
+def _version(name: str, values: tuple) -> ChartVersion:
+    today = timezone.localdate()
+    data = hashlib.sha256(repr((values, today.isoformat(), _drawing_version())).encode()).hexdigest()[:24]
+    # a reference figure may start or stop applying at midnight: the chart is never older than today
+    midnight = timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
+    changed = [v for v in values if isinstance(v, datetime.datetime)]
+    return ChartVersion(name=name, data=data, last_modified=max([midnight, *changed]))
+
+
+@dataclass(frozen=True)
+class PairChartVersion(ChartVersion):
+    pair_id: int = 0
+    instrument_id: int = 0  # the tool drawn
+
+    def for_tool(self, instrument_id: int) -> PairChartVersion:
+        """The same data's version of the pair's chart on another of its tools."""
+        return replace(self, name=f"pair:{self.pair_id}:tool:{instrument_id}", instrument_id=instrument_id)
+
+
+def pair_chart_version(pair_id: int, instrument_code: str = "") -> PairChartVersion | None:
+    """The version of a pair's growth chart on the tool ``instrument_code`` (the first of the
+    pair's tools when it has no observation on that one), or None when the pair has no
+    observation yet. One query."""
+    observations, history = _table(Observation), _history_table(Observation)
+    tools = f"{observations} o JOIN {_table(Instrument)} i ON i.id = o.instrument_id"
+    results = f"{_table(DomainResult)} r JOIN {observations} o ON o.id = r.observation_id"
+    pair = "pair_id = %s"
+    row = _in_one_query(
+        [
+            ("MIN(o.instrument_id)", tools, "o.pair_id = %s AND i.code = %s", [pair_id, instrument_code]),
+            ("MIN(instrument_id)", observations, pair, [pair_id]),
+            ("COUNT(*)", observations, pair, [pair_id]),
+            ("MAX(id)", observations, pair, [pair_id]),
+            ("MAX(history_date)", history, pair, [pair_id]),
+            ("COUNT(*)", history, pair, [pair_id]),
+            ("COUNT(*)", results, "o.pair_id = %s", [pair_id]),
+            ("SUM(r.score)", results, "o.pair_id = %s", [pair_id]),
+            *_reference_values(),
+        ]
+    )
+    chosen, first, *data = row
+    instrument_id = chosen or first
+    if instrument_id is None:
+        return None
+    version = _version(f"pair:{pair_id}:tool:{instrument_id}", tuple(_plain(v) for v in data))
+    return PairChartVersion(**version.__dict__, pair_id=pair_id, instrument_id=instrument_id)
+
+
+def cohort_chart_version(query: dict[str, str], chart: str) -> ChartVersion:
+    """The version of a cohort chart (``query``: the filter, ``chart``: "scores" or "effects"). A
+    cohort chart reads every observation of the year in scope, and its scope follows pairs,
+    mentees and programs: any change to one of them is a new version. One query."""
+    values: list[Value] = []
+    for model in (Observation, Pair, Person, Program):
+        table = _table(model)
+        values += [("MAX(id)", table, "1 = 1", []), ("MAX(history_date)", _history_table(model), "1 = 1", [])]
+        if model in (Observation, Pair):  # rows removed without history (a bulk delete)
+            values.append(("COUNT(*)", table, "1 = 1", []))
+    results = _table(DomainResult)
+    values += [("COUNT(*)", results, "1 = 1", []), ("MAX(id)", results, "1 = 1", [])]
+    row = _in_one_query([*values, *_reference_values()])
+    name = "cohort:" + chart + ":" + "&".join(f"{k}={v}" for k, v in sorted(query.items()))
+    return _version(name, tuple(_plain(v) for v in row))
+
+
+def _plain(value):
+    """The same value from PostgreSQL and SQLite (a date string there, a datetime here)."""
+    if isinstance(value, str):
+        try:
+            parsed = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, datetime.UTC)
+    if isinstance(value, datetime.datetime) and timezone.is_naive(value):
+        return timezone.make_aware(value, datetime.UTC)
+    if value is not None and not isinstance(value, int | datetime.datetime):
+        return str(value)  # a Decimal sum
+    return value
+
+
+def _may_store() -> bool:
+    """Charts are kept in Redis only. While Redis is down the cache serves from its database
+    table, which culls entries by key order once it passes its size: charts must not push out
+    the rate limits and used two-factor codes it holds then (pac.cache). They are drawn instead."""
+    in_use = getattr(cache, "redis_in_use", None)
+    return in_use is None or in_use()
+
+
+def chart_svg(version: ChartVersion, draw: Callable[[], str]) -> str:
+    """The chart of this version from the cache, or drawn (and kept) on a miss."""
+    svg = cache.get(version.key)
+    if svg is None:
+        svg = draw()
+        if _may_store():
+            cache.set(version.key, svg, TIMEOUT)
+    return svg
+
+
+def svg_response(request: HttpRequest, version: ChartVersion, draw: Callable[[], str]) -> HttpResponse:
+    """200 with the chart, or 304 when the browser's copy (If-None-Match / If-Modified-Since) is
+    this version. Call only once the person's permission has been checked."""
+    response = get_conditional_response(
+        request, etag=version.etag, last_modified=int(version.last_modified.timestamp())
+    )
+    if response is None:
+        response = HttpResponse(chart_svg(version, draw), content_type=SVG)
+        response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response["ETag"] = version.etag
+    response["Last-Modified"] = http_date(version.last_modified.timestamp())
+    # the browser may keep the chart but asks every time: the permission check runs on each request
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+# --- the drawings --------------------------------------------------------------------------------
+
+
+def pair_chart_draw(tool: selectors.InstrumentGrowth) -> str:
+    """A pair's domain scores on one tool at each time point, with the thresholds that apply."""
+    _, thresholds = selectors.reference_figures(tool.instrument)
+    return charts.score_bars(
+        tool.chart_bars(),
+        title=f"{tool.instrument.name}: domain scores by time point",
+        thresholds=selectors.chart_thresholds(thresholds),
+    )
+
+
+def pair_chart_svg(tool: selectors.InstrumentGrowth, version: PairChartVersion | None) -> str:
+    """The growth chart of one of a pair's tools, from the cache under the growth page's key
+    (``version``: the pair's, from ``pair_chart_version``), or drawn."""
+    if version is None:  # the observations changed while the report was put together
+        return pair_chart_draw(tool)
+    return chart_svg(version.for_tool(tool.instrument.pk), lambda: pair_chart_draw(tool))
