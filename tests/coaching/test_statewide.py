@@ -115,7 +115,7 @@ def test_the_overview_lists_the_ten_reports_submitted_first_and_links_to_them_al
 
 # sign-in and menu lookups; the year; the pairs' count and page; the page's months, reports and
 # participation (six); the count of reports awaiting review (their list is read when there are some)
-OVERVIEW_QUERIES = 19
+OVERVIEW_QUERIES = 16
 
 
 @pytest.mark.parametrize(
@@ -335,7 +335,7 @@ def test_the_roster_sorts_and_filters_on_what_the_database_works_out(client, pro
     assert "2.0" in page  # 12 hours: two training days, worked out for the page's rows
 
 
-ROSTER_QUERIES = 21
+ROSTER_QUERIES = 18
 
 
 def test_the_roster_makes_the_same_queries_for_55_and_165_people(

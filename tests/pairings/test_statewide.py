@@ -65,7 +65,7 @@ def test_the_suggestion_is_the_same_whatever_the_paired_mentees(program_year, st
     assert {m.coach.application_id for m in after.matches} <= {c.pk for c in coaches}
 
 
-SUGGESTION_QUERIES = 15
+SUGGESTION_QUERIES = 14
 
 
 def test_the_suggestion_page_makes_the_same_queries_for_30_and_930_applicants(
