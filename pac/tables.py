@@ -65,16 +65,17 @@ class StaffTable(tables.Table):
 
 class DateColumn(tables.DateColumn):
     """django-tables2's date column, drawn without a template: its own compiles a one-line template
-    for every cell, most of a fifty-row list's rendering time. Same output (a datetime in the local
-    time zone, as the ``date`` filter shows it; the empty cell's default; ISO dates in the CSV)."""
-
-    empty_values = (None, "")  # an empty cell shows the column's default (a template column's are none)
+    for every cell, most of a fifty-row list's rendering time. The same output: a datetime in the
+    local time zone, as the ``date`` filter shows it; an empty cell's default, on the page and in the
+    CSV; an ISO date in the CSV."""
 
     def __init__(self, format: str | None = None, short: bool = True, *args, **kwargs):
         super().__init__(format, short, *args, **kwargs)
         self.date_format = format or ("SHORT_DATE_FORMAT" if short else "DATE_FORMAT")
 
-    def render(self, value, **kwargs) -> str:
+    def render(self, value, bound_column=None, **kwargs) -> str:
+        if value in (None, ""):
+            return bound_column.default if bound_column is not None else ""
         if isinstance(value, datetime.datetime):
             value = template_localtime(value)
         return date_format(value, self.date_format)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from applications.models import Application, Stage, ready_to_pair_q
-from pac.models import AgeGroup, ProgramYear, Region, RegionTarget, Tag
+from pac.models import Program, ProgramYear, Region, RegionTarget
 
 from .matching import Candidate
 from .models import DEFAULT_CAPACITY, KIND_ROLES, Capacity, Kind, Pair, RegionWaiver
@@ -27,17 +28,30 @@ _CANDIDATE_FIELDS = (
 
 def _accepted(program_year: ProgramYear, role: str) -> QuerySet[Application]:
     """The year's accepted applicants for a role who may be paired (a second year once its renewed
-    MOU is complete), with only what a candidate needs."""
+    MOU is complete), with only what a candidate needs (its tags and ages: ``_sets_of``)."""
     return (
         Application.objects.filter(ready_to_pair_q(), program_year=program_year, role=role, stage=Stage.ACCEPTED)
         .select_related("applicant", "program__region")
         .only(*_CANDIDATE_FIELDS)
-        .prefetch_related(
-            Prefetch("tags", queryset=Tag.objects.only("pk")),
-            Prefetch("program__age_groups", queryset=AgeGroup.objects.only("pk")),
-        )
         .order_by("pk")
     )
+
+
+def _sets_of(applications: list[Application]) -> tuple[dict[int, frozenset], dict[int, frozenset]]:
+    """({application id: its tag ids}, {program id: its age group ids}) for these applications, in two
+    queries that read ids from the link tables rather than a row object for each tag and age group."""
+    if not applications:
+        return {}, {}
+    tags: dict[int, set] = defaultdict(set)
+    links = Application.tags.through.objects.filter(application_id__in=[a.pk for a in applications])
+    for application_id, tag_id in links.values_list("application_id", "tag_id"):
+        tags[application_id].add(tag_id)
+    ages: dict[int, set] = defaultdict(set)
+    programs = {a.program_id for a in applications if a.program_id}
+    links = Program.age_groups.through.objects.filter(program_id__in=programs)
+    for program_id, age_id in links.values_list("program_id", "agegroup_id"):
+        ages[program_id].add(age_id)
+    return {k: frozenset(v) for k, v in tags.items()}, {k: frozenset(v) for k, v in ages.items()}
 
 
 @dataclass
@@ -50,16 +64,24 @@ class Pool:
     used: dict[int, int] = field(default_factory=dict)  # coach person id -> live pairs
 
 
-def _candidate(application: Application, **extra) -> Candidate:
+def _candidate(
+    application: Application, *, tags: frozenset | None = None, ages: frozenset | None = None, **extra
+) -> Candidate:
+    """The application as the matching sees it; ``tags`` and ``ages`` when already read (``_sets_of``),
+    else from the application's own tags and its program's age groups."""
     program = application.program
+    if tags is None:
+        tags = frozenset(t.pk for t in application.tags.all())
+    if ages is None:
+        ages = frozenset(a.pk for a in program.age_groups.all()) if program else frozenset()
     return Candidate(
         application_id=application.pk,
         person_id=application.applicant_id,
         name=application.applicant.full_name,
         region=program.region.number if program else 0,
         program_type=application.program_type or (program.program_type if program else ""),
-        tags=frozenset(t.pk for t in application.tags.all()),
-        ages=frozenset(a.pk for a in program.age_groups.all()) if program else frozenset(),
+        tags=tags,
+        ages=ages,
         language=application.applicant.preferred_language,
         **extra,
     )
@@ -77,16 +99,23 @@ def pool(program_year: ProgramYear, kind: str) -> Pool:
     waived = set(
         RegionWaiver.objects.filter(program_year=program_year, is_active=True).values_list("mentee_id", flat=True)
     )
-    for application in _accepted(program_year, coach_role):
+    coaches = list(_accepted(program_year, coach_role))
+    # mentees with a live pair are left in the database: only those still to pair are read
+    mentees = list(_accepted(program_year, mentee_role).exclude(Exists(live.filter(mentee=OuterRef("applicant_id")))))
+    tags, ages = _sets_of(coaches + mentees)
+    none = frozenset()
+
+    def sets(application: Application) -> dict:
+        return {"tags": tags.get(application.pk, none), "ages": ages.get(application.program_id, none)}
+
+    for application in coaches:
         result.applications[application.pk] = application
         person = application.applicant_id
         free = result.capacity.get(person, DEFAULT_CAPACITY) - result.used.get(person, 0)
-        result.coaches.append(_candidate(application, free_slots=max(free, 0)))
-    # mentees with a live pair are left in the database: only those still to pair are read
-    unpaired = _accepted(program_year, mentee_role).exclude(Exists(live.filter(mentee=OuterRef("applicant_id"))))
-    for application in unpaired:
+        result.coaches.append(_candidate(application, free_slots=max(free, 0), **sets(application)))
+    for application in mentees:
         result.applications[application.pk] = application
-        result.mentees.append(_candidate(application, waived=application.applicant_id in waived))
+        result.mentees.append(_candidate(application, waived=application.applicant_id in waived, **sets(application)))
     return result
 
 
