@@ -11,25 +11,33 @@ sum (a correction of a score directly in the database), the reference figures, t
 (titles, thresholds), and today's date (a reference figure applies between dates). The hash of
 those values, with the drawing code's own hash, is the chart's version: its cache key and ETag.
 
-The permission check comes first on every request, cached or not: the views ask the same
-question as the growth and analytics pages before they look at the cache, so a cached chart is
-never served to someone who may not see it. Browsers are told ``private, no-cache``: they may
-keep the chart but must ask again each time, and the answer to that question is the permission
-check and a 304.
+The pages embed a chart by a signed address (``signed_url``), minted while the page is answered,
+after the page's own permission check: it names the version's cache key and expires within half
+an hour. ``views.cached_chart`` serves the cached bytes for a valid address without reading the
+session or the database, as a short-lived signed URL to object storage would, so a chart costs
+about what a static file does (docs/benchmarks.md). Anything else (an address expired, a chart
+not yet drawn or pushed out of the cache, Redis down) is redirected to the chart's own view,
+which checks the permission first on every request, draws on a miss and answers 304 to a browser
+that holds the version. Its answers are ``private, no-cache``: the browser may keep the chart but
+asks each time. A signed address's chart does not change (the version is in it), so the browser
+keeps it until the address expires.
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache as once
 from pathlib import Path
 
+from django.core import signing
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
@@ -149,6 +157,14 @@ def cohort_chart_version(query: dict[str, str], chart: str) -> ChartVersion:
     """The version of a cohort chart (``query``: the filter, ``chart``: "scores" or "effects"). A
     cohort chart reads every observation of the year in scope, and its scope follows pairs,
     mentees and programs: any change to one of them is a new version. One query."""
+    return cohort_chart_versions(query, (chart,))[chart]
+
+
+def cohort_chart_versions(
+    query: dict[str, str], names: tuple[str, ...] = ("scores", "effects")
+) -> dict[str, ChartVersion]:
+    """The versions of several cohort charts of the same filter (the analytics page shows two), in
+    one query: they read the same data."""
     values: list[Value] = []
     for model in (Observation, Pair, Person, Program):
         table = _table(model)
@@ -157,9 +173,9 @@ def cohort_chart_version(query: dict[str, str], chart: str) -> ChartVersion:
             values.append(("COUNT(*)", table, "1 = 1", []))
     results = _table(DomainResult)
     values += [("COUNT(*)", results, "1 = 1", []), ("MAX(id)", results, "1 = 1", [])]
-    row = _in_one_query([*values, *_reference_values()])
-    name = "cohort:" + chart + ":" + "&".join(f"{k}={v}" for k, v in sorted(query.items()))
-    return _version(name, tuple(_plain(v) for v in row))
+    row = tuple(_plain(v) for v in _in_one_query([*values, *_reference_values()]))
+    scope = "&".join(f"{k}={v}" for k, v in sorted(query.items()))
+    return {chart: _version(f"cohort:{chart}:{scope}", row) for chart in names}
 
 
 def _plain(value):
@@ -193,6 +209,70 @@ def chart_svg(version: ChartVersion, draw: Callable[[], str]) -> str:
         if _may_store():
             cache.set(version.key, svg, TIMEOUT)
     return svg
+
+
+# --- signed addresses: the cached chart without the session ----------------------------------
+
+SIGNING_SALT = "pac.evaluation.chart"
+WINDOW = 15 * 60  # seconds: a page made within one window embeds the same address (the browser keeps it)
+
+
+def _window() -> int:
+    """PAC_CHART_ADDRESS_WINDOW (seconds) where set: the benchmark's addresses must outlast its run."""
+    from django.conf import settings
+
+    return int(getattr(settings, "PAC_CHART_ADDRESS_WINDOW", WINDOW))
+
+
+def signed_url(version: ChartVersion, fallback: str) -> str:
+    """The address a page embeds for a chart the person may see (the page checked): the version's
+    key and ``fallback``, the chart's own (permission-checked) address, signed; it is valid for
+    one to two windows from now."""
+    window = _window()
+    expires = (int(time.time()) // window + 2) * window
+    token = signing.dumps({"k": version.key, "f": fallback, "e": expires}, salt=SIGNING_SALT)
+    return reverse("evaluation:cached_chart", args=[token])
+
+
+@dataclass(frozen=True)
+class SignedChart:
+    key: str
+    fallback: str
+    expires: int
+
+    @property
+    def expired(self) -> bool:
+        return time.time() >= self.expires
+
+
+def read_signed(token: str) -> SignedChart | None:
+    """What a signed address names, or None when it was not signed here (forged, cut short, edited)."""
+    try:
+        payload = signing.loads(token, salt=SIGNING_SALT)
+        signed = SignedChart(key=str(payload["k"]), fallback=str(payload["f"]), expires=int(payload["e"]))
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+    if (
+        not signed.key.startswith(PREFIX + ":")
+        or not signed.fallback.startswith("/")
+        or signed.fallback.startswith("//")
+    ):
+        return None
+    return signed
+
+
+def signed_svg_response(signed: SignedChart) -> HttpResponse | None:
+    """The cached chart a valid, unexpired address names, or None (expired, or not in the cache)."""
+    if signed.expired:
+        return None
+    svg = cache.get(signed.key)
+    if svg is None:
+        return None
+    response = HttpResponse(svg, content_type=SVG)
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    # the address holds the version: what it answers never changes, and it is good until it expires
+    response["Cache-Control"] = f"private, max-age={max(0, signed.expires - int(time.time()))}, immutable"
+    return response
 
 
 def svg_response(request: HttpRequest, version: ChartVersion, draw: Callable[[], str]) -> HttpResponse:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("pairs/<int:pk>/progress.pdf", pair_report.pair_progress_pdf, name="pair_progress_pdf"),
     path("analytics/", views.cohort, name="cohort"),
     path("analytics/chart.svg", views.cohort_chart, name="cohort_chart"),
+    path("charts/<str:token>.svg", views.cached_chart, name="cached_chart"),
     path("analytics/report/", documents.cohort_report_request, name="cohort_report"),
     path("data/", export_views.exports, name="exports"),
     path("data/<slug:slug>.<str:fmt>", export_views.export, name="export"),

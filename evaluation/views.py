@@ -6,6 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from coaching.selectors import plan_educator_current
 from pac.models import ProgramYear
 from pac.permissions import is_eec_staff
+from pac.signed_in import sessionless
 from pac.tables import configure, staff_list
 from pac.views import is_id, program_year_for, staff_required
 from pac.workflow import attempt
@@ -374,17 +376,36 @@ def growth_pair_or_404(request: HttpRequest, pk: int) -> Pair:
 @require_GET
 def pair_growth(request: HttpRequest, pk: int) -> HttpResponse:
     pair = growth_pair_or_404(request, pk)
+    tools = selectors.pair_growth(pair)
     return render(
         request,
         "evaluation/pair_growth.html",
         {
             "pair": pair,
-            "tools": selectors.pair_growth(pair),
+            "tools": tools,
+            "chart_urls": _pair_chart_urls(pair, tools),
             "is_staff": is_eec_staff(request.user),
             "cycle": selectors.pre_post_cycle_of(pair),
             "plan_educator": plan_educator_current(pair),
         },
     )
+
+
+def _pair_chart_urls(pair: Pair, tools) -> dict[str, str]:
+    """Each tool's chart as the page embeds it: a signed address of the cached chart (one query
+    for the version), the permission having been checked for the page."""
+    if not tools:
+        return {}
+    version = chart_cache.pair_chart_version(pair.pk)
+    if version is None:
+        return {}
+    base = reverse("evaluation:pair_growth_chart", args=[pair.pk])
+    return {
+        tool.instrument.code: chart_cache.signed_url(
+            version.for_tool(tool.instrument.pk), f"{base}?{urlencode({'instrument': tool.instrument.code})}"
+        )
+        for tool in tools
+    }
 
 
 @require_GET
@@ -403,6 +424,20 @@ def pair_growth_chart(request: HttpRequest, pk: int) -> HttpResponse:
         return chart_cache.pair_chart_draw(tools[0])
 
     return chart_cache.svg_response(request, version, draw)
+
+
+@login_not_required
+@sessionless
+@require_GET
+def cached_chart(request: HttpRequest, token: str) -> HttpResponse:
+    """A chart by the signed address a page embedded (chart_cache.signed_url): the cached bytes,
+    without the session or the database. An address that expired, or names a chart no longer (or
+    not yet) in the cache, is sent on to the chart's own view, which checks the permission and
+    draws; an address not signed here is a 404."""
+    signed = chart_cache.read_signed(token)
+    if signed is None:
+        raise Http404("No such chart.")
+    return chart_cache.signed_svg_response(signed) or redirect(signed.fallback)
 
 
 def cohort_filter_from_request(request: HttpRequest) -> tuple[CohortFilterForm, selectors.CohortFilter, list[str]]:
@@ -440,6 +475,11 @@ def cohort(request: HttpRequest) -> HttpResponse:
     form, cohort_filter, ignored = cohort_filter_from_request(request)
     growth = selectors.cohort_growth(cohort_filter)
     query = urlencode(cohort_filter.as_query())
+    base = reverse("evaluation:cohort_chart")
+    chart_urls = {
+        name: chart_cache.signed_url(version, f"{base}?{query}" + ("&chart=effects" if name == "effects" else ""))
+        for name, version in chart_cache.cohort_chart_versions(cohort_filter.as_query()).items()
+    }
     return render(
         request,
         "evaluation/cohort.html",
@@ -448,6 +488,7 @@ def cohort(request: HttpRequest) -> HttpResponse:
             "growth": growth,
             "tables": [("Domains", growth.domains), ("Dimensions", growth.dimensions)],
             "query": query,
+            "chart_urls": chart_urls,
             "ignored": ignored,
             "min_n": MIN_N,
         },

@@ -36,6 +36,16 @@ class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
         return response
 
 
+class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
+    """Django's, asking the view first: a ``login_not_required`` view (a public page, a signed
+    address) then never loads the session and the user only to let them through."""
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not getattr(view_func, "login_required", True):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)
+
+
 def _cached_user(request):
     if not hasattr(request, "_cached_user"):
         request._cached_user = signed_in.user_of(request)
@@ -45,26 +55,25 @@ def _cached_user(request):
 class StaffTwoFactorMiddleware:
     """EEC staff (and any group in PAC_MFA_REQUIRED_GROUPS) must enrol in TOTP two-factor
     authentication before reaching any other page. allauth then asks for the code at every
-    sign-in."""
+    sign-in. A view marked ``signed_in.sessionless`` is not asked about (it reads no session)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if getattr(view_func, "sessionless", False) or request.path.startswith(ALLOWED_PREFIXES):
+            return None
         user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and not request.path.startswith(ALLOWED_PREFIXES)
-            and requires_two_factor(user)
-            and not has_totp(user)
-        ):
+        if user is not None and user.is_authenticated and requires_two_factor(user) and not has_totp(user):
             messages.warning(
                 request,
                 "Staff accounts must use two-factor sign-in. Set up an authenticator app to continue.",
             )
             return redirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': request.get_full_path()})}")
-        return self.get_response(request)
+        return None
 
 
 # --- Control characters refused at the edge

@@ -51,6 +51,14 @@ GENERATION_KEY = f"pac.signed-in.{FORMAT}:generation"
 MEMO_ATTRIBUTES = ("_pac_group_names", "_pac_has_totp", "_user_perm_cache", "_group_perm_cache", "_perm_cache")
 
 
+def sessionless(view):
+    """Mark a view that answers without the session or the signed-in user (a signed address, say):
+    no middleware then reads them for it, so it costs what an anonymous request does. The view
+    must also be ``login_not_required``; its address is its credential."""
+    view.sessionless = True
+    return view
+
+
 def enabled() -> bool:
     return getattr(settings, "PAC_CACHE_SIGNED_IN_USER", False)
 

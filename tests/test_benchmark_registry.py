@@ -44,8 +44,11 @@ def test_every_benchmarked_page_answers_200_for_its_role_on_the_demo(settings, c
         client.logout()
         if page.role:
             client.force_login(User.objects.get(email=page.email))
-        path = page.resolve()
+        path = page.resolve(client)
         response = client.get(path)
+        if page.embedded is not None and response.status_code == 302:  # drawn on the first request, then cached
+            client.get(response["Location"])
+            response = client.get(path)
         if response.status_code != 200:
             wrong.append(f"{page.key} {path} as {page.role}: {response.status_code} {response.get('Location', '')}")
         elif page.kind == CHART and not response["Content-Type"].startswith("image/svg+xml"):

@@ -63,7 +63,7 @@ MIDDLEWARE = [
     "pac.middleware.AuthenticationMiddleware",  # Django's, reading the user through pac.signed_in
     # Before any view, and before the sign-in redirect copies the address into ?next=
     "pac.middleware.RefuseControlCharactersMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "pac.middleware.LoginRequiredMiddleware",  # Django's, asking the view before the user
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "pac.csp.PacCSPMiddleware",

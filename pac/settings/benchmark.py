@@ -24,3 +24,6 @@ ROOT_URLCONF = "pac.benchmark_urls"
 # The static copies of the charts (files of the same bytes), written by the benchmark and served
 # by WhiteNoise at the site's root, as any static file is served.
 WHITENOISE_ROOT = env("PAC_BENCHMARK_FILES", default=None)
+# The signed chart addresses the growth and analytics pages embed are read once, while the run is
+# prepared, and must stay valid to its end (evaluation.chart_cache.signed_url).
+PAC_CHART_ADDRESS_WINDOW = 4 * 60 * 60

@@ -75,11 +75,14 @@ DOCUMENTS: list[Measured] = []
 CHARTS: list[list[str]] = []
 BARE = "bare one-page WeasyPrint render (anchor)"
 LAYOUT = "PAC print layout, trivial body (anchor)"
+TEXT = "PAC print layout, the 30-day report's four answers as plain paragraphs (anchor)"
 DOCUMENT_NOTES = """
-The first two rows are anchors measured in the same run: the bare page is
+The first three rows are anchors measured in the same run: the bare page is
 `HTML(string="<p>…</p>").write_pdf()` with WeasyPrint's defaults; the PAC print layout is
 `templates/pdf/base.html` with a heading and one sentence (the embedded fonts, running header and
-footer, page numbers and PDF/UA tagging every PAC document has). The ratios divide CPU times (this
+footer, page numbers and PDF/UA tagging every PAC document has); the third is that layout with the
+text of the 30-day report's four answers as four plain paragraphs and nothing else, which is what
+WeasyPrint's line breaking and glyph drawing cost for that much text alone. The ratios divide CPU times (this
 process's, so other work on the machine hardly moves them); "× layout" is what a document's own
 content costs WeasyPrint over the layout every document pays. The pair progress reports take their
 CLASS chart from the chart cache, as after the growth page was opened; "chart drawn" empties the
@@ -214,6 +217,17 @@ def layout_page() -> bytes:
     return pdf_write(engines["django"].from_string(TRIVIAL_BODY).render(print_context("Layout check")))
 
 
+def text_page() -> bytes:
+    from django.template import engines
+    from django.utils.html import escape
+
+    from pac.documents.render import pdf_write, print_context
+
+    paragraphs = "".join(f"<p>{escape(LONG * 3)}</p>" for _ in range(4))
+    body = TRIVIAL_BODY.replace("<p>One sentence in the PAC print layout.</p>", paragraphs)
+    return pdf_write(engines["django"].from_string(body).render(print_context("Layout check")))
+
+
 def test_one_thirty_day_report_and_pair_progress_reports(program_year, staff_user):
     from django.core.cache import cache
 
@@ -227,6 +241,7 @@ def test_one_thirty_day_report_and_pair_progress_reports(program_year, staff_use
         [
             measure(BARE, bare_page, repeat=10),
             measure(LAYOUT, layout_page, repeat=10),
+            measure(TEXT, text_page, repeat=10),
             measure(
                 "one 30-day report (four paragraph answers)",
                 lambda: report_pdf(report_queryset().get(pk=filed[0].pk)),

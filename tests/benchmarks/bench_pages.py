@@ -131,9 +131,9 @@ def prepare(files_dir: Path, only: set[str] | None) -> dict:
     for page in pages:
         if page.kind == STATIC:
             continue
-        path = page.resolve()
         client = clients[page.role]
-        client.get(path)  # warm-up: imports, caches, the first chart drawing
+        path = page.resolve(client)
+        client.get(path, follow=True)  # warm-up: imports, caches, the first chart drawing
         statements: list[tuple[str, tuple]] = []
 
         def capture(execute, sql, params, many, context, statements=statements):

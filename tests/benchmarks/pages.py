@@ -42,18 +42,27 @@ class Page:
     anchor: str | None = None
     path: str | None = None  # a fixed address (the static copies of the charts, served by the benchmark)
     copy_of: str | None = None  # for a static row: the chart whose bytes the file repeats
+    embedded: int | None = None  # a chart as a page embeds it: the page's nth <img> address (url_name: the page)
 
     @property
     def email(self) -> str | None:
         return f"{self.role}@pac.demo" if self.role else None
 
-    def resolve(self) -> str:
-        """The page's address on the current database (the records are looked up there)."""
+    def resolve(self, client=None) -> str:
+        """The page's address on the current database (the records are looked up there); a chart
+        embedded in a page is the address that page gives ``client`` (a test client)."""
         if self.path:
             return self.path
         from django.urls import reverse
 
-        return reverse(self.url_name, args=self.args() if self.args else ())
+        address = reverse(self.url_name, args=self.args() if self.args else ())
+        if self.embedded is None:
+            return address
+        import html
+        import re
+
+        page = client.get(address)
+        return html.unescape(re.findall(r'<img[^>]* src="([^"]+)"', page.content.decode())[self.embedded])
 
 
 # --- records picked on a seeded database: the same ones at every scale (the demo's first people)
@@ -254,11 +263,26 @@ PAGES = [
     Page("evaluator-exports", "research data exports (evaluator)", "evaluator", "evaluation:exports", DASHBOARD),
     Page("facilitator-my-work", "My work (PLC facilitator)", "facilitator1", "pac:my_work", DASHBOARD),
     Page("facilitator-training", "PLC and training (facilitator)", "facilitator1", "coaching:training", LIST),
-    # the charts (SVG), each against a static file of the same bytes
+    # the charts (SVG) at the signed address their pages embed, each against a static file of the
+    # same bytes; and the chart's own view, which checks the permission (an expired address)
     Page(
-        "chart-pair-growth", "pair growth chart (SVG)", "staff", "evaluation:pair_growth_chart", CHART, _growth_pair_id
+        "chart-pair-growth",
+        "pair growth chart (SVG)",
+        "staff",
+        "evaluation:pair_growth",
+        CHART,
+        _growth_pair_id,
+        embedded=0,
     ),
-    Page("chart-cohort", "cohort chart (SVG)", "staff", "evaluation:cohort_chart", CHART),
+    Page("chart-cohort", "cohort chart (SVG)", "staff", "evaluation:cohort", CHART, embedded=0),
+    Page(
+        "chart-pair-growth-checked",
+        "pair growth chart, permission-checked (SVG)",
+        "staff",
+        "evaluation:pair_growth_chart",
+        DETAIL,
+        _growth_pair_id,
+    ),
 ]
 
 STATICS = [
@@ -314,8 +338,10 @@ def registry_markdown() -> str:
     ]
     for page in PAGES:
         anchor = BY_KEY[page.anchor].label.removeprefix("admin: ") + " (admin)" if page.anchor else ""
+        url_name = f"`{page.url_name}`"
         if page.kind == CHART:
             anchor = "a static file of the same bytes"
-        lines.append(f"| {page.label} | {page.email} | `{page.url_name}` | {page.kind} | {anchor} |")
+            url_name = f"the chart {url_name} embeds (`evaluation:cached_chart`)"
+        lines.append(f"| {page.label} | {page.email} | {url_name} | {page.kind} | {anchor} |")
     lines.append(DOC_END)
     return "\n".join(lines)

@@ -235,3 +235,139 @@ def test_while_redis_is_down_charts_are_drawn_but_not_kept_in_the_database(
         assert fallback.get(version.key) is None
     finally:
         redis_cache.start()
+
+
+# --- the signed addresses the pages embed -------------------------------------------------------
+
+
+def _embedded(client, url: str) -> list[str]:
+    """The chart addresses (img src) of a page, as a browser reads them."""
+    import re
+    from html import unescape
+
+    page = client.get(url)
+    assert page.status_code == 200
+    return [unescape(src) for src in re.findall(r'<img[^>]* src="([^"]+)"', page.content.decode())]
+
+
+def test_the_growth_page_embeds_a_signed_address_served_without_the_session(client, pair, staff_user, drawn):
+    record(pair, "pre", 3)
+    client.force_login(staff_user)
+    [src] = _embedded(client, reverse("evaluation:pair_growth", args=[pair.pk]))
+    assert src.startswith("/evaluation/charts/") and src.endswith(".svg")
+    # not drawn yet: sent on to the chart's own view, which checks the permission and draws
+    first = client.get(src)
+    assert first.status_code == 302 and first.url == _chart(pair)
+    drawn_chart = client.get(first.url)
+    assert drawn() == 1
+    # from now on the address is the cached chart, for as long as it is valid, whoever holds it
+    client.logout()
+    cached = client.get(src)
+    assert cached.status_code == 200 and cached.content == drawn_chart.content and drawn() == 1
+    assert cached["Content-Type"] == "image/svg+xml"
+    assert cached["Content-Security-Policy"] == "default-src 'none'; style-src 'unsafe-inline'"
+    max_age = int(cached["Cache-Control"].split("max-age=")[1].split(",")[0])
+    assert cached["Cache-Control"].startswith("private, ") and "immutable" in cached["Cache-Control"]
+    assert chart_cache.WINDOW <= max_age <= 2 * chart_cache.WINDOW
+    assert "sessionid" not in cached.cookies
+
+
+def test_a_signed_chart_asks_nothing_of_the_database_or_the_session(
+    client, pair, staff_user, django_assert_num_queries
+):
+    record(pair, "pre", 3)
+    client.force_login(staff_user)
+    [src] = _embedded(client, reverse("evaluation:pair_growth", args=[pair.pk]))
+    client.get(client.get(src).url)  # drawn and cached
+    with (
+        mock.patch("django.contrib.sessions.backends.db.SessionStore.load", side_effect=AssertionError("session read")),
+        django_assert_num_queries(0),
+    ):
+        assert client.get(src).status_code == 200
+
+
+def test_new_data_means_a_new_address(client, pair, staff_user, drawn):
+    record(pair, "pre", 3)
+    client.force_login(staff_user)
+    page = reverse("evaluation:pair_growth", args=[pair.pk])
+    [before] = _embedded(client, page)
+    assert _embedded(client, page) == [before]  # the same window, the same data: the browser's copy holds
+    record(pair, "post", 6)
+    [after] = _embedded(client, page)
+    assert after != before
+    chart = client.get(client.get(after).url)
+    assert b"6.00" in chart.content
+
+
+def test_an_expired_address_goes_back_through_the_permission_check(client, pair, staff_user, drawn):
+    record(pair, "pre", 3)
+    client.force_login(staff_user)
+    [src] = _embedded(client, reverse("evaluation:pair_growth", args=[pair.pk]))
+    client.get(client.get(src).url)
+    later = chart_cache.time.time() + 2 * chart_cache.WINDOW + 1
+    with mock.patch.object(chart_cache.time, "time", return_value=later):
+        expired = client.get(src)
+    assert expired.status_code == 302 and expired.url == _chart(pair)
+    client.logout()  # and that view asks who is asking
+    with mock.patch.object(chart_cache.time, "time", return_value=later):
+        assert client.get(expired.url).status_code == 302
+        assert "/accounts/login/" in client.get(expired.url).url
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["nope", "", "a" * 300, "eyJrIjoiZXZhbHVhdGlvbjpjaGFydDp4In0:1abc:forged", "%00", "..%2F..%2Fetc"],
+)
+def test_an_address_not_signed_here_is_a_404(client, token):
+    response = client.get(f"/evaluation/charts/{token}.svg")
+    assert response.status_code == (400 if token == "%00" else 404)  # a NUL byte is refused at the edge
+    assert b"<svg" not in response.content
+
+
+def test_a_signed_address_cannot_send_elsewhere_or_read_other_keys(client):
+    from django.core import signing
+
+    def token(payload):
+        return signing.dumps(payload, salt=chart_cache.SIGNING_SALT)
+
+    later = int(chart_cache.time.time()) + 600
+    for payload in (
+        {"k": "evaluation:chart:x", "f": "//evil.example/", "e": later},
+        {"k": "evaluation:chart:x", "f": "https://evil.example/", "e": later},
+        {"k": "pac.signed-in.1:generation", "f": "/", "e": later},  # another of the cache's entries
+        {"k": "evaluation:chart:x", "f": "/"},
+        ["evaluation:chart:x", "/", later],
+    ):
+        assert client.get(reverse("evaluation:cached_chart", args=[token(payload)])).status_code == 404, payload
+    # a token signed for something else (another salt) is not a chart address
+    other = signing.dumps({"k": "evaluation:chart:x", "f": "/", "e": later}, salt="pac.calendar")
+    assert client.get(reverse("evaluation:cached_chart", args=[other])).status_code == 404
+
+
+def test_the_analytics_page_embeds_both_charts_signed_with_one_query_for_their_versions(
+    client, program_year, staff_user, drawn
+):
+    for pair in [active_pair(program_year, staff_user) for _ in range(3)]:
+        record(pair, "pre", 3)
+        record(pair, "post", 4)
+    client.force_login(staff_user)
+    scores, effects = _embedded(client, reverse("evaluation:cohort") + f"?year={program_year.pk}")
+    assert scores != effects
+    for src, kind in ((scores, b"n = 3"), (effects, b"d_z")):
+        fallback = client.get(src)
+        assert fallback.status_code == 302 and fallback.url.startswith(reverse("evaluation:cohort_chart"))
+        client.get(fallback.url)
+        served = client.get(src)
+        assert served.status_code == 200 and kind in served.content
+    assert drawn() == 2
+
+
+def test_a_staff_member_without_two_factor_is_still_sent_to_enrol_from_the_chart_view(client, pair, staff_user):
+    """The two-factor rule now runs per view: the signed view is exempt, every other page is not."""
+    from allauth.mfa.models import Authenticator
+
+    record(pair, "pre", 3)
+    Authenticator.objects.filter(user=staff_user).delete()
+    client.force_login(staff_user)
+    response = client.get(_chart(pair))
+    assert response.status_code == 302 and response.url.startswith(reverse("mfa_activate_totp"))
