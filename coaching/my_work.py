@@ -5,13 +5,14 @@ is right whether or not the beat has run). Each panel costs a fixed number of qu
 from django.http import HttpRequest
 from django.urls import reverse
 
-from pac import my_work, navigation
+from pac import my_work, navigation, versioned
 from pac.models import ProgramYear
 from pac.permissions import is_eec_staff, is_plc_facilitator
+from pairings.models import Pair
 from pairings.participation import signing_participations
 
 from . import participation, selectors
-from .models import Reminder
+from .models import Meeting, Reminder, ThirtyDayReport
 from .permissions import can_keep_attendance
 
 
@@ -119,7 +120,13 @@ def staff_coaching_panel(request: HttpRequest) -> my_work.Panel | None:
         template="coaching/panels/staff.html",
         context={
             "year": year,
-            **selectors.staff_coaching_flags(year),
+            # the whole year's pairs, meetings and reports: computed once per change of them
+            **versioned.figures(
+                "coaching.staff_flags",
+                [Pair, Meeting, ThirtyDayReport],
+                lambda: selectors.staff_coaching_flags(year),
+                scope=year.pk if year else None,
+            ),
             "participation_missing": participation.participation_missing_count(year),
         },
         order=22,

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pac.models import ProgramYear
-from pairings.models import Kind, Pair
+from pairings.models import Kind, Pair, member_of
 
 from . import schedule
 from .models import Goal, GoalNote, Meeting, PlanEducator, ThirtyDayReport
@@ -227,7 +227,7 @@ def active_pairs_of(user) -> list[Pair]:
     if not user.is_authenticated:
         return []
     return list(
-        Pair.objects.filter(Q(coach__user=user) | Q(mentee__user=user) | Q(leader__user=user))
+        Pair.objects.filter(member_of(user))
         .filter(status=Pair.Status.ACTIVE, started_on__isnull=False)
         .select_related("coach", "mentee", "leader")
         .order_by("started_on", "pk")

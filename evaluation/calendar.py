@@ -18,7 +18,7 @@ from django.urls import reverse
 from coaching.models import PlanEducator
 from pac import calendar
 from pac.links import absolute_url
-from pairings.models import Pair
+from pairings.models import Pair, member_of
 
 from .models import Observation, ScheduledObservation
 from .selectors import ANALYSED_STATUSES
@@ -27,7 +27,7 @@ HIDDEN_PAIRS = (Pair.Status.PROPOSED, Pair.Status.DISCARDED)
 
 
 def _pair_member(user) -> Q:
-    return Q(pair__coach__user=user) | Q(pair__mentee__user=user) | Q(pair__leader__user=user)
+    return member_of(user, "pair__")
 
 
 @calendar.register_source

@@ -35,13 +35,13 @@ from pathlib import Path
 
 from django.core import signing
 from django.core.cache import cache
-from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
+from pac import versioned
 from pac.models import Person, Program
 from pairings.models import Pair
 
@@ -74,26 +74,8 @@ class ChartVersion:
         return '"' + hashlib.sha256(self.key.encode()).hexdigest()[:24] + '"'
 
 
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _history_table(model) -> str:
-    return connection.ops.quote_name(model.history.model._meta.db_table)
-
-
-# (aggregate, FROM clause, WHERE clause, parameters) of one value
-Value = tuple[str, str, str, list]
-
-
-def _in_one_query(values: list[Value]) -> tuple:
-    """One SELECT of scalar subqueries: a single round trip whatever the number of values."""
-    # table and column names come from the models' meta; every value is a query parameter
-    selects = [f"(SELECT {aggregate} FROM {source} WHERE {where})" for aggregate, source, where, _ in values]  # noqa: S608
-    sql = "SELECT " + ", ".join(selects)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [param for *_, params in values for param in params])
-        return cursor.fetchone()
+_table, _history_table, _in_one_query = versioned.table, versioned.history_table, versioned.in_one_query
+Value = versioned.Value
 
 
 def _reference_values() -> list[Value]:
@@ -193,12 +175,7 @@ def _plain(value):
     return value
 
 
-def _may_store() -> bool:
-    """Charts are kept in Redis only. While Redis is down the cache serves from its database
-    table, which culls entries by key order once it passes its size: charts must not push out
-    the rate limits and used two-factor codes it holds then (pac.cache). They are drawn instead."""
-    in_use = getattr(cache, "redis_in_use", None)
-    return in_use is None or in_use()
+_may_store = versioned.may_store  # charts are kept in Redis only (pac.versioned)
 
 
 def chart_svg(version: ChartVersion, draw: Callable[[], str]) -> str:

@@ -3,11 +3,13 @@
 from django.http import HttpRequest
 from django.utils import timezone
 
-from pac import my_work, navigation
+from pac import my_work, navigation, versioned
 from pac.models import ProgramYear
 from pac.selectors import advisory_panel_year_ids, is_on_advisory_panel
+from pairings.models import Pair
 
 from . import selectors
+from .models import Observation, ScheduledObservation
 
 
 @my_work.register
@@ -16,7 +18,9 @@ def observations_panel(request: HttpRequest) -> my_work.Panel | None:
     person = getattr(request.user, "person", None)
     if person is None or not request.user.has_perm("evaluation.record_observation"):
         return None
-    assignments = list(selectors.observer_assignments(person)[:20])
+    open_ = selectors.observer_assignments(person)
+    # the first 20 chosen by index before their columns are joined (not after joining all of them)
+    assignments = list(open_.filter(pk__in=open_.values("pk")[:20]))
     if not assignments:
         return None
     today = timezone.localdate()
@@ -39,7 +43,16 @@ def staff_observations_panel(request: HttpRequest) -> my_work.Panel | None:
     if not request.user.has_perm("evaluation.schedule_observations"):
         return None
     year = ProgramYear.objects.current()
-    counts = selectors.schedule_counts(selectors.schedule_pairs(year)) if year else {}
+    counts = (
+        versioned.figures(  # the whole year's pairs and observations: counted once per change of them
+            "evaluation.schedule_counts",
+            [Pair, Observation, ScheduledObservation],
+            lambda: selectors.schedule_counts(selectors.schedule_pairs(year)),
+            scope=year.pk,
+        )
+        if year
+        else {}
+    )
     return my_work.Panel(
         title="CLASS observations",
         template="evaluation/panels/staff_observations.html",

@@ -50,6 +50,25 @@ class Capacity(models.Model):
         return f"{self.coach}: {self.capacity} ({self.program_year})"
 
 
+def person_of(user) -> models.Subquery:
+    """The person row of a signed-in user, as a scalar subquery (a user has at most one person)."""
+    return models.Subquery(Person.objects.filter(user=user).order_by().values("pk")[:1])
+
+
+def member_of(user, prefix: str = "") -> models.Q:
+    """The pairs (``prefix``: the rows of a pair, "pair__") the user belongs to as coach, mentee or
+    leader. The person is looked up once and compared with the pair's coach_id, mentee_id and
+    leader_id, by their indexes: an OR over three joins to pac_person read every pair instead."""
+    if not getattr(user, "is_authenticated", False):
+        return models.Q(pk__in=[])
+    person = person_of(user)
+    return (
+        models.Q(**{f"{prefix}coach_id": person})
+        | models.Q(**{f"{prefix}mentee_id": person})
+        | models.Q(**{f"{prefix}leader_id": person})
+    )
+
+
 class Pair(models.Model):
     """A coach and a mentee for a program year.
 

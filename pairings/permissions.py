@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import rules
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from pac.permissions import is_eec_staff
 
-from .models import Pair
+from .models import Pair, member_of
 
 
 @rules.predicate
@@ -28,7 +28,7 @@ def pairs_visible_to(user) -> QuerySet[Pair]:
         return Pair.objects.all()
     if not user.is_authenticated:
         return Pair.objects.none()
-    return Pair.objects.filter(Q(coach__user=user) | Q(mentee__user=user) | Q(leader__user=user)).exclude(
+    return Pair.objects.filter(member_of(user)).exclude(
         status__in=[Pair.Status.DISCARDED, Pair.Status.PROPOSED]
     )
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from applications.models import Application, Stage, ready_to_pair_q
 from pac.models import Program, ProgramYear, Region, RegionTarget
 
 from .matching import Candidate
-from .models import DEFAULT_CAPACITY, KIND_ROLES, Capacity, Kind, Pair, RegionWaiver
+from .models import DEFAULT_CAPACITY, KIND_ROLES, Capacity, Kind, Pair, RegionWaiver, member_of
 
 # what a candidate and the suggestion page read of an application: its essays and answers stay unread
 _CANDIDATE_FIELDS = (
@@ -181,7 +181,7 @@ def regional_targets(program_year: ProgramYear) -> list[RegionRow]:
 def pairs_of(user) -> QuerySet[Pair]:
     """The pairs a person belongs to: as coach, mentee or leader."""
     return (
-        Pair.objects.filter(Q(coach__user=user) | Q(mentee__user=user) | Q(leader__user=user))
+        Pair.objects.filter(member_of(user))
         .exclude(status__in=[Pair.Status.DISCARDED, Pair.Status.PROPOSED])  # drafts are told to nobody
         .select_related("program_year", "coach__program", "mentee__program", "leader")
         .order_by("-program_year__starts_on", "status")
