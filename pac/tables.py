@@ -62,6 +62,32 @@ class StaffTable(tables.Table):
         if caption:
             self.caption = caption
 
+    def page_cells(self):
+        """The page's rows as (row, [(the cell's <td> attributes, the cell), ...]). django-tables2
+        works a column's attributes out again for every cell (a dozen dict merges each); here
+        they are worked out once per column, unless the column computes them from the record."""
+        by_column: dict[str, str] = {}
+        for row in self.paginated_rows:
+            cells = []
+            for column, cell in row.items():
+                attrs = by_column.get(column.name)
+                if attrs is None:
+                    attrs = column.attrs["td"].as_html()
+                    if not _per_record(column):
+                        by_column[column.name] = attrs
+                cells.append((attrs, cell))
+            yield row, cells
+
+
+def _per_record(column) -> bool:
+    """Whether a column's <td> attributes may differ from row to row (a callable among them)."""
+    declared = {
+        **column._table.attrs.get("td", {}),
+        **column.column.attrs.get("td", {}),
+        **column.column.attrs.get("cell", {}),
+    }
+    return any(callable(value) for value in declared.values())
+
 
 class DateColumn(tables.DateColumn):
     """django-tables2's date column, drawn without a template: its own compiles a one-line template

@@ -147,3 +147,22 @@ def test_cells_render_with_each_render_method_signature_worked_out_once(monkeypa
     assert rows[0] == ["Person 000!", 0] and rows[121] == ["Person 001!", 2]
     assert len(asked) == 2  # render_name and render_n, each once for 480 cells of two tables
     assert pac_tables._signature_once(lambda value, record: None) == (("value", "record"), None)
+
+
+class MarkedTable(StaffTable):
+    name = tables.Column("Name", attrs={"td": {"class": "fw-bold"}})
+    n = tables.Column("Number", attrs={"td": {"data-parity": lambda record: "odd" if record["n"] % 2 else "even"}})
+
+
+def test_cells_carry_their_columns_attributes_worked_out_once_unless_they_follow_the_record():
+    """The table template reads each column's <td> attributes once (pac.tables.StaffTable.page_cells),
+    and a column whose attributes depend on the record still gets them per row: the same HTML as
+    django-tables2's own per-cell attributes."""
+    request = RequestFactory().get("/list/")
+    request.user = AnonymousUser()
+    table = configure(request, MarkedTable(ROWS[:4]))
+    rows = [[td for td, _ in cells] for _, cells in table.page_cells()]
+    assert [r[0] for r in rows] == ['class="fw-bold"'] * 4
+    assert [r[1] for r in rows] == [f'data-parity="{"odd" if n % 2 else "even"}"' for n in range(4)]
+    expected = [[column.attrs["td"].as_html() for column, _ in row.items()] for row in table.paginated_rows]
+    assert rows == expected
