@@ -187,3 +187,21 @@ def _fallback_keys() -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT cache_key FROM pac_cache_fallback")
         return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.redis
+def test_redis_takes_keys_memcached_would_warn_about_and_the_fallback_still_checks_them(redis_cache):
+    """ResilientRedisCache skips Django's memcached key check (a loop over every character of every
+    key, on every signed-in request); Redis stores such a key as it is."""
+    import warnings
+
+    from django.core.cache import caches
+    from django.core.cache.backends.base import CacheKeyWarning
+
+    key = "a key with spaces"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CacheKeyWarning)
+        caches["default"].set(key, 1)
+        assert caches["default"].get(key) == 1
+    with pytest.warns(CacheKeyWarning):
+        caches["fallback"].set(key, 1)
