@@ -26,8 +26,11 @@ keeps it until the address expires.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache as once
@@ -224,8 +227,16 @@ class SignedChart:
 
 def read_signed(token: str) -> SignedChart | None:
     """What a signed address names, or None when it was not signed here (forged, cut short, edited)."""
+    from django.conf import settings
+
+    return _read_signed(token, settings.SECRET_KEY)
+
+
+@functools.lru_cache(maxsize=1024)
+def _read_signed(token: str, secret: str) -> SignedChart | None:
+    """A token checked once per process (and per key): the same address comes with every view of the page."""
     try:
-        payload = signing.loads(token, salt=SIGNING_SALT)
+        payload = signing.loads(token, key=secret, salt=SIGNING_SALT)
         signed = SignedChart(key=str(payload["k"]), fallback=str(payload["f"]), expires=int(payload["e"]))
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None
@@ -238,13 +249,45 @@ def read_signed(token: str) -> SignedChart | None:
     return signed
 
 
+class _Recent:
+    """The charts a process served last, as bytes, by cache key. A key names one version of one chart,
+    whose bytes never change: kept here, a signed address asks Redis nothing, and nothing here can
+    be stale. At most ``size`` charts (about 80 KB each)."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.items: OrderedDict[str, bytes] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        with self.lock:
+            value = self.items.get(key)
+            if value is not None:
+                self.items.move_to_end(key)
+            return value
+
+    def put(self, key: str, value: bytes) -> None:
+        with self.lock:
+            self.items[key] = value
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+
+recent = _Recent(64)
+
+
 def signed_svg_response(signed: SignedChart) -> HttpResponse | None:
     """The cached chart a valid, unexpired address names, or None (expired, or not in the cache)."""
     if signed.expired:
         return None
-    svg = cache.get(signed.key)
+    svg = recent.get(signed.key)
     if svg is None:
-        return None
+        cached = cache.get(signed.key)
+        if cached is None:
+            return None
+        svg = cached.encode()
+        recent.put(signed.key, svg)
     response = HttpResponse(svg, content_type=SVG)
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     # the address holds the version: what it answers never changes, and it is good until it expires

@@ -28,12 +28,17 @@ def totp_code(secret: str = TOTP_SECRET) -> str:
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Rate limits and used TOTP codes live in the cache: start every test clean."""
+    """Rate limits and used TOTP codes live in the cache: start every test clean (and the charts
+    each process keeps of what it served from it)."""
     from django.core.cache import cache
 
+    from evaluation.chart_cache import recent
+
     cache.clear()
+    recent.items.clear()
     yield
     cache.clear()
+    recent.items.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -371,3 +371,19 @@ def test_a_staff_member_without_two_factor_is_still_sent_to_enrol_from_the_chart
     client.force_login(staff_user)
     response = client.get(_chart(pair))
     assert response.status_code == 302 and response.url.startswith(reverse("mfa_activate_totp"))
+
+
+def test_a_process_keeps_the_charts_it_served_and_asks_redis_nothing_for_them(client, pair, staff_user):
+    record(pair, "pre", 3)
+    client.force_login(staff_user)
+    [src] = _embedded(client, reverse("evaluation:pair_growth", args=[pair.pk]))
+    client.get(client.get(src).url)  # drawn and cached
+    first = client.get(src)
+    with mock.patch.object(chart_cache.cache, "get", side_effect=AssertionError("asked the cache")):
+        again = client.get(src)
+    assert again.status_code == 200 and again.content == first.content
+    # bounded: the oldest charts make way
+    small = chart_cache._Recent(2)
+    for n in range(3):
+        small.put(f"k{n}", b"x")
+    assert list(small.items) == ["k1", "k2"] and small.get("k0") is None
