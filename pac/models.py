@@ -340,7 +340,12 @@ class Person(models.Model):
     @property
     def full_name(self) -> str:
         """The name for pages and documents: never empty and never made from the email address."""
-        return " ".join(f"{self.first_name} {self.last_name}".split()) or self.NO_NAME
+        return self.name_of(self.first_name, self.last_name)
+
+    @classmethod
+    def name_of(cls, first_name: str, last_name: str) -> str:
+        """``full_name`` from the two fields alone (a list of names read with ``values_list``)."""
+        return " ".join(f"{first_name} {last_name}".split()) or cls.NO_NAME
 
     @property
     def is_lead_teacher_qualified(self) -> bool:

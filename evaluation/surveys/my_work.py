@@ -4,9 +4,10 @@ the "Surveys" navigation item for EEC staff."""
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.urls import reverse
 
 from pac import my_work, navigation
-from pac.models import ProgramYear
+from pac.models import Person, ProgramYear
 from pac.permissions import is_eec_staff
 from pac.selectors import is_on_advisory_panel
 
@@ -36,19 +37,22 @@ def survey_results_panel(request: HttpRequest) -> my_work.Panel | None:
     year = ProgramYear.objects.current()
     if year is None or not is_on_advisory_panel(request.user, year):
         return None
-    coaches = {
-        r.coach_id: r.coach
-        for r in rounds_with_results_visible_to(request.user)
-        .filter(program_year=year)
-        .select_related("coach")
-        .order_by("coach__last_name", "coach__first_name")
-    }
+    # every coach of the year surveyed (hundreds statewide): their names and links, in one query
+    rounds = rounds_with_results_visible_to(request.user).filter(program_year=year)
+    people = Person.objects.filter(pk__in=rounds.values("coach_id")).order_by("last_name", "first_name", "pk")
+    # one reverse for all of them: the coach's id goes where the placeholder is
+    placeholder = "2147483647"
+    address = reverse("evaluation:survey_results", args=[int(placeholder)]) + f"?year={year.pk}"
+    coaches = [
+        (Person.name_of(first, last), address.replace(placeholder, str(pk)))
+        for pk, first, last in people.values_list("pk", "first_name", "last_name")
+    ]
     if not coaches:
         return None
     return my_work.Panel(
         title="Coach survey results",
         template="evaluation/surveys/panels/results.html",
-        context={"coaches": list(coaches.values()), "year": year},
+        context={"coaches": coaches, "year": year},
         order=40,
     )
 

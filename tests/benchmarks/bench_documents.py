@@ -285,7 +285,9 @@ before each request, so matplotlib draws the chart; "cached" is the chart from t
 permission check and one query for the version of its data; "304" is a browser that already holds
 it (If-None-Match). What a cached chart costs beyond the static file is the signed-in request
 itself (session, user, two-factor and group lookups, the sign-in requirement) and the permission
-check: the same for any page.
+check: the same for any page. These rows are the chart's own, permission-checked address (where an
+expired signed address leads); the signed address the pages embed, served without the session, is
+timed under load against a static file in docs/benchmarks.md.
 """
 
 

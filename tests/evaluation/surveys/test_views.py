@@ -368,7 +368,8 @@ def test_panel_members_find_results_on_my_work(client, s, sent, program_year):
     client.force_login(s.panel)
     page = client.get(reverse("pac:my_work")).content.decode()
     assert "Coach survey results" in page
-    assert reverse("evaluation:survey_results", args=[s.coach.pk]) in page
+    link = reverse("evaluation:survey_results", args=[s.coach.pk]) + f"?year={program_year.pk}"
+    assert f'<a href="{link}">{s.coach.full_name}</a>' in page.replace("&amp;", "&")
 
 
 # --- query counts -----------------------------------------------------------------------------
