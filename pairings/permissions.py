@@ -28,9 +28,7 @@ def pairs_visible_to(user) -> QuerySet[Pair]:
         return Pair.objects.all()
     if not user.is_authenticated:
         return Pair.objects.none()
-    return Pair.objects.filter(member_of(user)).exclude(
-        status__in=[Pair.Status.DISCARDED, Pair.Status.PROPOSED]
-    )
+    return Pair.objects.filter(member_of(user)).exclude(status__in=[Pair.Status.DISCARDED, Pair.Status.PROPOSED])
 
 
 # staff's list of pairs as CSV (the same columns as the page)
