@@ -35,6 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache as once
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.core import signing
 from django.core.cache import cache
@@ -212,6 +213,31 @@ def signed_url(version: ChartVersion, fallback: str) -> str:
     expires = (int(time.time()) // window + 2) * window
     token = signing.dumps({"k": version.key, "f": fallback, "e": expires}, salt=SIGNING_SALT)
     return reverse("evaluation:cached_chart", args=[token])
+
+
+def pair_chart_urls(pair_id: int, tools) -> dict[str, str]:
+    """{tool code: the signed address of the pair's chart on it}, for the growth page (which has
+    checked the person may see the pair): one query for the version."""
+    version = pair_chart_version(pair_id) if tools else None
+    if version is None:
+        return {}
+    base = reverse("evaluation:pair_growth_chart", args=[pair_id])
+    return {
+        tool.instrument.code: signed_url(
+            version.for_tool(tool.instrument.pk), f"{base}?{urlencode({'instrument': tool.instrument.code})}"
+        )
+        for tool in tools
+    }
+
+
+def cohort_chart_urls(query: dict[str, str]) -> dict[str, str]:
+    """{"scores", "effects": the signed address of that cohort chart}, for the analytics page (which
+    has checked the person may see it): one query for both versions."""
+    base = f"{reverse('evaluation:cohort_chart')}?{urlencode(query)}"
+    return {
+        name: signed_url(version, base + ("&chart=effects" if name == "effects" else ""))
+        for name, version in cohort_chart_versions(query).items()
+    }
 
 
 @dataclass(frozen=True)

@@ -383,29 +383,12 @@ def pair_growth(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "pair": pair,
             "tools": tools,
-            "chart_urls": _pair_chart_urls(pair, tools),
+            "chart_urls": chart_cache.pair_chart_urls(pair.pk, tools),
             "is_staff": is_eec_staff(request.user),
             "cycle": selectors.pre_post_cycle_of(pair),
             "plan_educator": plan_educator_current(pair),
         },
     )
-
-
-def _pair_chart_urls(pair: Pair, tools) -> dict[str, str]:
-    """Each tool's chart as the page embeds it: a signed address of the cached chart (one query
-    for the version), the permission having been checked for the page."""
-    if not tools:
-        return {}
-    version = chart_cache.pair_chart_version(pair.pk)
-    if version is None:
-        return {}
-    base = reverse("evaluation:pair_growth_chart", args=[pair.pk])
-    return {
-        tool.instrument.code: chart_cache.signed_url(
-            version.for_tool(tool.instrument.pk), f"{base}?{urlencode({'instrument': tool.instrument.code})}"
-        )
-        for tool in tools
-    }
 
 
 @require_GET
@@ -475,11 +458,6 @@ def cohort(request: HttpRequest) -> HttpResponse:
     form, cohort_filter, ignored = cohort_filter_from_request(request)
     growth = selectors.cohort_growth(cohort_filter)
     query = urlencode(cohort_filter.as_query())
-    base = reverse("evaluation:cohort_chart")
-    chart_urls = {
-        name: chart_cache.signed_url(version, f"{base}?{query}" + ("&chart=effects" if name == "effects" else ""))
-        for name, version in chart_cache.cohort_chart_versions(cohort_filter.as_query()).items()
-    }
     return render(
         request,
         "evaluation/cohort.html",
@@ -488,7 +466,7 @@ def cohort(request: HttpRequest) -> HttpResponse:
             "growth": growth,
             "tables": [("Domains", growth.domains), ("Dimensions", growth.dimensions)],
             "query": query,
-            "chart_urls": chart_urls,
+            "chart_urls": chart_cache.cohort_chart_urls(cohort_filter.as_query()),
             "ignored": ignored,
             "min_n": MIN_N,
         },
