@@ -131,7 +131,7 @@ class MenteeParticipation:
 
 
 def participation_of(person_ids: Iterable[int], program_year: ProgramYear) -> dict[int, MenteeParticipation]:
-    """{person id: their participation} for the year, in six queries whatever the number of people."""
+    """{person id: their participation} for the year, in four queries whatever the number of people."""
     ids = list(dict.fromkeys(person_ids))
     out = {pk: MenteeParticipation() for pk in ids}
     if not ids:
@@ -157,10 +157,16 @@ def participation_of(person_ids: Iterable[int], program_year: ProgramYear) -> di
     for person_id, status, n in counts:
         attr = {"recommended": "recommended", "completed": "completed", "not_taken": "not_taken"}[status]
         setattr(out[person_id], attr, getattr(out[person_id], attr) + n)
-    for person_id, acknowledgement in confirmation.acknowledgements_of(ids, program_year).items():
+    signed = confirmation.acknowledgements_of(ids, program_year)
+    for person_id, acknowledgement in signed.items():
         out[person_id].acknowledgement = acknowledgement
     required = confirmation.participation_required(program_year)
-    missing = confirmation.missing_before_confirmation(ids, program_year, required=True) if required else {}
+    missing = {}
+    if required:  # from what was read above: who attended orientation, who signed
+        attended = {pk for pk, row in out.items() if row.orientation_on is not None}
+        missing = confirmation.missing_before_confirmation(
+            ids, program_year, required=True, attended=attended, signed=signed
+        )
     for person_id, row in out.items():
         row.required = required
         row.missing = missing.get(person_id, [])

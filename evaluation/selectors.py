@@ -8,6 +8,7 @@ with the cohort. The statistics then run on those per-pair numbers (evaluation.s
 from __future__ import annotations
 
 import datetime
+import math
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -16,6 +17,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    DateField,
     Exists,
     F,
     OuterRef,
@@ -355,13 +357,27 @@ def _summaries(queryset, key: str, value: str, scope: Q) -> dict[int, tuple]:
     dimension, not a row per pair."""
     sql, params = _per_pair_query(queryset, key, value, scope)
     # ``sql`` is Django's own compiled query, every value in ``params``
+    # the SD from the sums, not STDDEV_SAMP: SQLite's (Django's, in Python) fails on a single pair
     summary = (
-        "SELECT key_ref, COUNT(*), AVG(pre), AVG(post), AVG(post - pre), STDDEV_SAMP(post - pre) "  # noqa: S608
+        "SELECT key_ref, COUNT(*), AVG(pre), AVG(post), AVG(post - pre), "  # noqa: S608
+        "SUM((post - pre) * (post - pre)) "
         f"FROM ({sql}) per_pair WHERE pre IS NOT NULL AND post IS NOT NULL GROUP BY key_ref"
     )
     with connection.cursor() as cursor:
         cursor.execute(summary, params)
-        return {row[0]: tuple(None if v is None else float(v) for v in row[1:]) for row in cursor.fetchall()}
+        rows = cursor.fetchall()
+    return {
+        key: _with_sd(int(n), float(pre), float(post), float(gain), float(squares))
+        for key, n, pre, post, gain, squares in rows
+    }
+
+
+def _with_sd(n: int, pre: float, post: float, gain: float, squares: float) -> tuple:
+    """(n, mean pre, mean post, mean gain, sample SD of the gains: None for fewer than two)."""
+    if n < 2:
+        return (n, pre, post, gain, None)
+    variance = max((squares - n * gain * gain) / (n - 1), 0.0)  # rounding can leave a hair below 0
+    return (n, pre, post, gain, math.sqrt(variance))
 
 
 def _pairs_with_scores(scope: Q) -> tuple[int, int, int]:
@@ -470,7 +486,7 @@ def _due_by(time_point: str) -> Subquery:
 
 def _state(time_point: str, today: datetime.date) -> Case:
     """Recorded once an observation of the time point exists; else missing without a schedule, overdue
-    past its due date, scheduled before it."""
+    past its due date, scheduled before it (``state_of`` is the same rule in Python)."""
     return Case(
         When(**{f"{time_point}_on__isnull": False}, then=Value("recorded")),
         When(**{f"{time_point}_due__isnull": True}, then=Value("missing")),
@@ -480,22 +496,32 @@ def _state(time_point: str, today: datetime.date) -> Case:
     )
 
 
+def state_of(observed_on: datetime.date | None, due_by: datetime.date | None, today: datetime.date) -> str:
+    """``_state`` for one row already read."""
+    if observed_on is not None:
+        return "recorded"
+    if due_by is None:
+        return "missing"
+    return "overdue" if due_by < today else "scheduled"
+
+
 def schedule_pairs(program_year: ProgramYear, today: datetime.date | None = None) -> QuerySet[Pair]:
     """The schedule's pairs of the year: each with its latest pre and post observation dates
-    (``pre_on``, ``post_on``), their due dates (``pre_due``, ``post_due``) and states (``pre_state``,
-    ``post_state``: recorded, scheduled, overdue or missing), worked out in the database so the page
-    filters, counts and pages them there; each page's schedules (with their observers) come in one
-    prefetch."""
+    (``pre_on``, ``post_on``) read with the row, and their due dates and states (recorded, scheduled,
+    overdue or missing) as aliases (``pre_due``, ``post_due``, ``pre_state``, ``post_state``) the
+    database filters and counts on without sending them for every row; each page's schedules (with
+    their observers) come in one prefetch, and ``schedule_statuses`` works out a row's states from
+    them. (Selecting the states too repeated the four subqueries in every row.)"""
     today = today or timezone.localdate()
     return (
         Pair.objects.filter(program_year=program_year, status__in=ANALYSED_STATUSES)
         .annotate(
             pre_on=_latest_observation("pre"),
             post_on=_latest_observation("post"),
-            pre_due=_due_by("pre"),
-            post_due=_due_by("post"),
+            schedule_today=Value(today, output_field=DateField()),
         )
-        .annotate(pre_state=_state("pre", today), post_state=_state("post", today))
+        .alias(pre_due=_due_by("pre"), post_due=_due_by("post"))
+        .alias(pre_state=_state("pre", today), post_state=_state("post", today))
         .select_related(
             "coach",
             "mentee__program__region",
@@ -512,20 +538,23 @@ def schedule_pairs(program_year: ProgramYear, today: datetime.date | None = None
 def schedule_statuses(pair: Pair) -> list[TimePointStatus]:
     """The pre and post of one of ``schedule_pairs``' pairs."""
     schedules = {s.time_point: s for s in pair.scheduled_observations.all()}
-    return [
-        TimePointStatus(tp, getattr(pair, f"{tp}_on"), schedules.get(tp), getattr(pair, f"{tp}_state"))
-        for tp in ("pre", "post")
-    ]
+    statuses = []
+    for tp in ("pre", "post"):
+        on, schedule = getattr(pair, f"{tp}_on"), schedules.get(tp)
+        due = schedule.due_by if schedule is not None else None
+        statuses.append(TimePointStatus(tp, on, schedule, state_of(on, due, pair.schedule_today)))
+    return statuses
 
 
 def schedule_counts(pairs: QuerySet[Pair]) -> dict[str, int]:
     """The number of pairs and of pre and post observations in each state, for ``schedule_pairs``
     (filtered or not): one query grouping the pairs by their two states (at most 16 rows)."""
     counts = dict.fromkeys(("pairs", *SCHEDULE_STATES), 0)
-    for row in pairs.order_by().values("pre_state", "post_state").annotate(n=Count("pk")):
+    rows = pairs.order_by().annotate(pre=F("pre_state"), post=F("post_state")).values("pre", "post")
+    for row in rows.annotate(n=Count("pk")):
         counts["pairs"] += row["n"]
-        counts[row["pre_state"]] += row["n"]
-        counts[row["post_state"]] += row["n"]
+        counts[row["pre"]] += row["n"]
+        counts[row["post"]] += row["n"]
     return counts
 
 

@@ -126,8 +126,8 @@ class ScheduleTable(StaffTable):
         default="",
         order_by=("mentee__program__region__number", "pk"),
     )
-    pre = tables.Column("Pre", accessor="pre_state", orderable=False, attrs={"td": {"class": "small"}})
-    post = tables.Column("Post", accessor="post_state", orderable=False, attrs={"td": {"class": "small"}})
+    pre = tables.Column("Pre", accessor="pk", orderable=False, attrs={"td": {"class": "small"}})
+    post = tables.Column("Post", accessor="pk", orderable=False, attrs={"td": {"class": "small"}})
 
     class Meta(StaffTable.Meta):
         model = Pair

@@ -35,6 +35,8 @@ from .forms import (
     ObservationSetupForm,
     PrePostCycleForm,
     ScheduleForm,
+    observers,
+    offer,
 )
 from .models import Dimension, Instrument, Observation, ScheduledObservation
 from .permissions import growth_pair_for
@@ -345,6 +347,13 @@ def schedule(request: HttpRequest) -> HttpResponse:
     configure(request, table, count=counts["pairs"])  # the counts have counted the pairs
     # the one-pair form offers the pairs on this page (and the one chosen), not the whole year's
     form.limit_pairs([row.record for row in table.page.object_list], also=initial.get("pair"))
+    # both forms offer the same observers, and the one form the same tools twice: read each once
+    listed = list(observers())
+    offer(form.fields["observer"], listed)
+    offer(bulk.fields["observer"], listed)
+    tools = list(form.fields["instrument"].queryset)
+    offer(form.fields["instrument"], tools)
+    offer(form.fields["second_instrument"], tools)
     return render(
         request,
         "evaluation/schedule.html",

@@ -71,17 +71,26 @@ def signing_participations(user, *, today=None) -> list[Participation]:
 
 
 def missing_before_confirmation(
-    person_ids: Iterable[int], program_year: ProgramYear, *, required: bool | None = None
+    person_ids: Iterable[int],
+    program_year: ProgramYear,
+    *,
+    required: bool | None = None,
+    attended: set[int] | None = None,
+    signed: dict | None = None,
 ) -> dict[int, list[str]]:
     """{person id: what they still lack before their pair may be confirmed} for the year; every list is
-    empty when the year does not require it. A fixed number of queries for any number of people."""
+    empty when the year does not require it. A fixed number of queries for any number of people.
+    ``attended`` (who attended orientation) and ``signed`` (``acknowledgements_of``), when the caller
+    has read them for these people already, are not read again."""
     person_ids = list(person_ids)
     if required is None:
         required = participation_required(program_year)
     if not person_ids or not required:
         return {pk: [] for pk in person_ids}
-    attended = annotations.orientation_attended(person_ids, program_year)
-    signed = acknowledgements_of(person_ids, program_year)
+    if attended is None:
+        attended = annotations.orientation_attended(person_ids, program_year)
+    if signed is None:
+        signed = acknowledgements_of(person_ids, program_year)
     out = {}
     for pk in person_ids:
         missing = []

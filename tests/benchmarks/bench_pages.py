@@ -700,7 +700,7 @@ def _report(*, pages, scales, prepared, runs, seeded_in, args, started, load) ->
     lines += ["", "## Summary", ""]
     for target, count in checked.items():
         missed = misses.get(target, [])
-        line = f"- {target}: {count - len(missed)} of {count} ✓"
+        line = f"- {target}: met by {count - len(missed)} of {count} {_mark(not missed)}"
         lines.append(line + (f"; missed by {'; '.join(missed)}" if missed else ""))
     if failed:
         lines.append(f"- Pages that answered other than 200 or failed under load: {', '.join(sorted(failed))}")

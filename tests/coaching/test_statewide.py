@@ -335,7 +335,7 @@ def test_the_roster_sorts_and_filters_on_what_the_database_works_out(client, pro
     assert "2.0" in page  # 12 hours: two training days, worked out for the page's rows
 
 
-ROSTER_QUERIES = 18
+ROSTER_QUERIES = 16
 
 
 def test_the_roster_makes_the_same_queries_for_55_and_165_people(

@@ -204,7 +204,7 @@ def test_the_schedule_makes_the_same_queries_for_60_and_260_pairs(
     client.force_login(staff_user)
     url = _schedule_url(program_year, **query)
     client.get(url)  # the session and caches settle
-    with django_assert_num_queries(15) as small:
+    with django_assert_num_queries(13) as small:
         assert client.get(url).status_code == 200
     more = bulk_observed_pairs(program_year, 200, seed=5)
     _schedule(more[100:], staff_user, "pre", due_in_days=-1)
