@@ -157,7 +157,7 @@ def participation_of(person_ids: Iterable[int], program_year: ProgramYear) -> di
     for person_id, status, n in counts:
         attr = {"recommended": "recommended", "completed": "completed", "not_taken": "not_taken"}[status]
         setattr(out[person_id], attr, getattr(out[person_id], attr) + n)
-    signed = confirmation.acknowledgements_of(ids, program_year)
+    signed = confirmation.acknowledgements_of(ids, program_year, texts=False)
     for person_id, acknowledgement in signed.items():
         out[person_id].acknowledgement = acknowledgement
     required = confirmation.participation_required(program_year)

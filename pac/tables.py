@@ -63,13 +63,20 @@ class StaffTable(tables.Table):
             self.caption = caption
 
     def page_cells(self):
-        """The page's rows as (row, [(the cell's <td> attributes, the cell), ...]). django-tables2
-        works a column's attributes out again for every cell (a dozen dict merges each); here
-        they are worked out once per column, unless the column computes them from the record."""
+        """The page's rows as (row, [(the cell's <td> attributes, the cell), ...]), each cell as
+        django-tables2's ``BoundRow.items`` renders it, with two of its costs paid once per page
+        rather than once per cell: the columns (``items`` looks each one up again by name, walking
+        them all) and a column's attributes (a dozen dict merges each), unless the column computes
+        them from the record. (django-tables2 3.0: ``_get_and_render_with`` and ``_call_render``
+        are what ``BoundRow.get_cell`` calls.)"""
+        columns = list(self.columns)
         by_column: dict[str, str] = {}
         for row in self.paginated_rows:
             cells = []
-            for column, cell in row.items():
+            for column in columns:
+                cell = row._get_and_render_with(column, render_func=row._call_render, default=column.default)
+                # as BoundRow.items: a callable attribute reads the cell's value and record
+                column.current_value, column.current_record = cell, row.record
                 attrs = by_column.get(column.name)
                 if attrs is None:
                     attrs = column.attrs["td"].as_html()

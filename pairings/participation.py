@@ -47,12 +47,16 @@ def confidentiality_text_current() -> ConfidentialityText | None:
 
 
 def acknowledgements_of(
-    person_ids: Iterable[int], program_year: ProgramYear
+    person_ids: Iterable[int], program_year: ProgramYear, *, texts: bool = True
 ) -> dict[int, ConfidentialityAcknowledgement]:
-    """{person id: their acknowledgement for the year}, in one query."""
+    """{person id: their acknowledgement for the year}, in one query. ``texts=False`` (a list of
+    people: who signed, when, which version) leaves out the signed text and the text's body, the
+    two long fields of every row."""
     rows = ConfidentialityAcknowledgement.objects.filter(
         person_id__in=list(person_ids), program_year=program_year
     ).select_related("text")
+    if not texts:
+        rows = rows.defer("signed_text", "text__body")
     return {row.person_id: row for row in rows}
 
 

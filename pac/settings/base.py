@@ -232,6 +232,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Django's, with the <select> and <input> widget templates drawn in Python (pac/form_renderer.py)
+FORM_RENDERER = "pac.form_renderer.FormRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Staff lists (pac/tables.py): Bootstrap 5, with a caption, aria-sort and a scrollable region
