@@ -23,6 +23,7 @@ def observations_panel(request: HttpRequest) -> my_work.Panel | None:
     assignments = list(open_.filter(pk__in=open_.values("pk")[:20]))
     if not assignments:
         return None
+    selectors.with_small_tables(assignments, tools=False)
     today = timezone.localdate()
     return my_work.Panel(
         title="CLASS observations to record",

@@ -31,6 +31,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from coaching.models import PlanEducator
+from pac.lookups import attach
 from pac.models import ProgramYear, Region
 from pairings.models import Kind, Pair
 
@@ -522,12 +523,7 @@ def schedule_pairs(program_year: ProgramYear, today: datetime.date | None = None
         )
         .alias(pre_due=_due_by("pre"), post_due=_due_by("post"))
         .alias(pre_state=_state("pre", today), post_state=_state("post", today))
-        .select_related(
-            "coach",
-            "mentee__program__region",
-            "pre_post_cycle__instrument",
-            "pre_post_cycle__second_instrument",
-        )
+        .select_related("coach", "mentee__program__region", "pre_post_cycle")  # its tools: attach_tools
         .prefetch_related(
             Prefetch("scheduled_observations", queryset=ScheduledObservation.objects.select_related("observer"))
         )
@@ -576,15 +572,24 @@ def observer_assignments(person) -> QuerySet[ScheduledObservation]:
         ScheduledObservation.objects.filter(observer=person, pair__status__in=ANALYSED_STATUSES)
         .annotate(done=Exists(recorded))
         .filter(done=False)
-        .select_related(
-            "pair__mentee__program__region",
-            "pair__coach",
-            "pair__program_year",
-            "pair__pre_post_cycle__instrument",
-            "pair__pre_post_cycle__second_instrument",
-        )
+        .select_related("pair__mentee__program__region", "pair__coach", "pair__pre_post_cycle")
         .order_by("due_by")
     )
+
+
+def with_small_tables(assignments: list[ScheduledObservation], *, tools: bool = True) -> list[ScheduledObservation]:
+    """A page of ``observer_assignments`` with each pair's program year (and its cycle's tools) set:
+    pac.lookups.attach, a small query each instead of more joins to plan."""
+    pairs = [assignment.pair for assignment in assignments]
+    attach(pairs, "program_year", model=Pair)
+    if tools:
+        attach_tools([getattr(pair, "pre_post_cycle", None) for pair in pairs])
+    return assignments
+
+
+def attach_tools(cycles: list[PrePostCycle | None]) -> None:
+    """Set the tools of these pre/post cycles (read with their pairs, without the tools)."""
+    attach(cycles, "instrument", "second_instrument", model=PrePostCycle)
 
 
 def observations_listed(user) -> QuerySet[Observation]:
@@ -592,9 +597,15 @@ def observations_listed(user) -> QuerySet[Observation]:
     query a page; the list's filters are evaluation/filters.py)."""
     return (
         observations_visible_to(user)
-        .select_related("instrument", "observer", "pair__mentee__program__region", "pair__coach", "pair__program_year")
+        .select_related("observer", "pair__mentee__program__region", "pair__coach")  # the rest: listed_prepare
         .order_by("-observed_on", "-pk")
     )
+
+
+def listed_prepare(observations: list[Observation]) -> None:
+    """The tool and the pair's program year of the rows ``observations_listed`` shows."""
+    attach(observations, "instrument", model=Observation)
+    attach([observation.pair for observation in observations], "program_year", model=Pair)
 
 
 KIND_CHOICES = [("", "Both roles"), (Kind.CT_MENTEE, "Mentees (CT pairs)"), (Kind.CA_MA, "Mentee Administrators")]

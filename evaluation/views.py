@@ -83,11 +83,15 @@ def observation_list(request: HttpRequest) -> HttpResponse:
             selectors.with_plan_educators(selectors.observer_assignments(person)), ASSIGNMENTS_PER_PAGE
         )
         assignments_page = paginator.get_page(request.GET.get(ASSIGNMENTS_PAGE))
-        assignments = list(assignments_page.object_list)
+        assignments = selectors.with_small_tables(list(assignments_page.object_list))
     filters = ObservationFilter(request.GET, queryset=selectors.observations_listed(request.user))
     table = ObservationTable(filters.qs)
     export = staff_list(
-        request, table, export_name="observations", may_export=request.user.has_perm("evaluation.export_observations")
+        request,
+        table,
+        export_name="observations",
+        may_export=request.user.has_perm("evaluation.export_observations"),
+        prepare=selectors.listed_prepare,
     )
     if export is not None:
         return export
@@ -346,11 +350,13 @@ def schedule(request: HttpRequest) -> HttpResponse:
     table.may_export = False
     configure(request, table, count=counts["pairs"])  # the counts have counted the pairs
     # the one-pair form offers the pairs on this page (and the one chosen), not the whole year's
-    form.limit_pairs([row.record for row in table.page.object_list], also=initial.get("pair"))
+    listed = [row.record for row in table.page.object_list]
+    selectors.attach_tools([getattr(pair, "pre_post_cycle", None) for pair in listed])
+    form.limit_pairs(listed, also=initial.get("pair"))
     # both forms offer the same observers, and the one form the same tools twice: read each once
-    listed = list(observers())
-    offer(form.fields["observer"], listed)
-    offer(bulk.fields["observer"], listed)
+    people = list(observers())
+    offer(form.fields["observer"], people)
+    offer(bulk.fields["observer"], people)
     tools = list(form.fields["instrument"].queryset)
     offer(form.fields["instrument"], tools)
     offer(form.fields["second_instrument"], tools)
