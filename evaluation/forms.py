@@ -44,8 +44,8 @@ def observers() -> QuerySet[Person]:
 
 
 def offer(field: forms.ModelChoiceField, objects) -> None:
-    """Show ``objects`` (read once, shared by several forms of a page) as the field's choices; the
-    field still accepts, and checks, whatever its queryset holds."""
+    """Show only ``objects`` (a page's rows, or a list read once and shared by several forms of a
+    page) as the field's choices; the field still accepts, and checks, whatever its queryset holds."""
     empty = [("", field.empty_label)] if field.empty_label is not None else []
     field.widget.choices = [*empty, *((obj.pk, field.label_from_instance(obj)) for obj in objects)]
 
@@ -229,8 +229,7 @@ class ScheduleForm(forms.ModelForm):
         if self.is_bound and getattr(self, "cleaned_data", {}).get("pair") is not None:
             chosen.append(self.cleaned_data["pair"])
         pairs = {pair.pk: pair for pair in [*listed, *chosen]}
-        field = self.fields["pair"]
-        field.widget.choices = [("", field.empty_label), *((pk, pair_label(p)) for pk, p in pairs.items())]
+        offer(self.fields["pair"], pairs.values())
 
     def clean(self):
         data = _clean_tools(self, super().clean())
