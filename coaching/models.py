@@ -384,6 +384,10 @@ class Reminder(models.Model):
         OVERDUE = "overdue", "Report overdue"
         OVERDUE_STAFF = "overdue_staff", "Report overdue (to staff)"
         NO_MEETING = "no_meeting", "No meeting this month"
+        # video evidence (evidence/ records them through coaching.services.reminder_record)
+        CLIP_SHARED = "clip_shared", "Video clip shared"
+        CLIP_FEEDBACK = "clip_feedback", "Feedback on a video clip"
+        CLIP_RETURNED = "clip_returned", "New video clip requested"
 
     key = models.CharField(max_length=120, unique=True)
     stage = models.CharField(max_length=16, choices=Stage.choices)

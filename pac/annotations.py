@@ -63,3 +63,30 @@ def orientation_attended(person_ids, program_year) -> set[int] | None:
     enforces attendance must then refuse, not let everyone through."""
     found = ask(ORIENTATION_ATTENDED, person_ids, program_year, default=None)
     return None if found is None else set(found)
+
+
+CLIP_FIGURES = "clip_figures"
+
+
+def clip_figures(pair_ids) -> dict:
+    """{pair id: figures of the clips the mentee shared (``shared``, ``reviewed``, ``median_days``
+    from upload to first feedback, ``waiting_long``)}; evidence provides it, {} when no app does."""
+    return ask(CLIP_FIGURES, pair_ids, default=None) or {}
+
+
+COACH_CLIP_FIGURES = "coach_clip_figures"
+
+
+def coach_clip_figures(coach_person_id: int, program_year_id: int):
+    """The same figures over a coach's pairs of a year (the six-month review); None when no app
+    provides them."""
+    return ask(COACH_CLIP_FIGURES, coach_person_id, program_year_id, default=None)
+
+
+CLIPS_WAITING = "clips_waiting"
+
+
+def clips_waiting(program_year) -> int | None:
+    """How many clips of the year have waited more than a week for the coach's first feedback
+    (staff's coaching overview); None when no app provides it."""
+    return ask(CLIPS_WAITING, program_year, default=None)

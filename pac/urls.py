@@ -54,6 +54,7 @@ urlpatterns = [
     path("pairings/", include("pairings.urls")),
     path("coaching/", include("coaching.urls")),
     path("evaluation/", include("evaluation.urls")),
+    path("evidence/", include("evidence.urls")),
     path("documents/", include("pac.documents.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", favicon),

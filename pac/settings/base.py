@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "pairings",
     "coaching",
     "evaluation",
+    "evidence",
 ]
 
 MIDDLEWARE = [
@@ -195,6 +196,8 @@ CELERY_BEAT_SCHEDULE = {
     "documents-sweep": {"task": "pac.tasks.documents_sweep_task", "schedule": 900.0},
     # 30-day report drafts as their periods start (pages only read them; confirming a pair opens its first)
     "coaching-reports-open": {"task": "coaching.tasks.reports_open_task", "schedule": 3600.0},
+    # clip videos past the retention rule, abandoned uploads' staging files, stuck transcodes
+    "evidence-sweep": {"task": "evidence.tasks.evidence_sweep_task", "schedule": 3600.0},
     # The coaching reminder sweep and digest are created by a data migration instead
     # (coaching 0004), so the send time staff set in the admin survives a restart of beat.
 }
@@ -230,7 +233,36 @@ MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # classroom video clips and their posters (evidence/): local disk, or S3-compatible object storage
+    "clips": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(MEDIA_ROOT)}},
 }
+if env("PAC_CLIP_STORAGE", default="") == "s3":  # django-storages, configured from the environment
+    STORAGES["clips"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("PAC_CLIP_S3_BUCKET"),
+            "endpoint_url": env("PAC_CLIP_S3_ENDPOINT", default=None),
+            "region_name": env("PAC_CLIP_S3_REGION", default=None),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+
+# --- video evidence (evidence/): limits, where resumable uploads are staged, how files are served
+PAC_CLIP_MAX_BYTES = env.int("PAC_CLIP_MAX_BYTES", default=2 * 1024**3)
+PAC_CLIP_MAX_SECONDS = env.int("PAC_CLIP_MAX_SECONDS", default=60 * 60)
+PAC_CLIP_CHUNK_BYTES = env.int("PAC_CLIP_CHUNK_BYTES", default=8 * 1024**2)
+PAC_CLIP_RETENTION_DAYS = env.int("PAC_CLIP_RETENTION_DAYS", default=180)
+# always local disk: chunks are appended to a staging file until the upload is complete
+PAC_CLIP_UPLOAD_DIR = str(env.path("PAC_CLIP_UPLOAD_DIR", default=str(Path(str(MEDIA_ROOT)) / "clip-uploads")))
+# "django" streams ranges from the view; "x-accel" hands the file to nginx; "signed-url" redirects
+# to a short-lived object-storage URL (evidence/streaming.py)
+PAC_CLIP_DELIVERY = env("PAC_CLIP_DELIVERY", default="signed-url" if env("PAC_CLIP_STORAGE", default="") else "django")
+PAC_CLIP_ACCEL_PREFIX = env("PAC_CLIP_ACCEL_PREFIX", default="/protected-media/")
+PAC_CLIP_URL_SECONDS = env.int("PAC_CLIP_URL_SECONDS", default=300)
+PAC_CLIP_TRANSCODE_TIMEOUT = env.int("PAC_CLIP_TRANSCODE_TIMEOUT", default=3 * 60 * 60)
+PAC_FFMPEG = env("PAC_FFMPEG", default="")  # a system ffmpeg (the Dockerfile's); else imageio-ffmpeg's own
 
 # Django's, with the <select> and <input> widget templates drawn in Python (pac/form_renderer.py)
 FORM_RENDERER = "pac.form_renderer.FormRenderer"

@@ -1,7 +1,14 @@
 """Settings for pytest: fast hashing, mail kept in memory, tasks eager unless a test runs a worker."""
 
+import atexit
+import shutil
+import tempfile
+
 from .base import *  # noqa: F403
 from .base import LOGGING_FILTERS, env
+
+_CLIP_ROOT = tempfile.mkdtemp(prefix="pac-test-clips-")
+atexit.register(shutil.rmtree, _CLIP_ROOT, ignore_errors=True)
 
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-secret"  # noqa: S105
@@ -22,7 +29,10 @@ PAC_CACHE_SIGNED_IN_USER = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # FFmpeg reads and writes files on disk: clips go to a directory of this test run's own
+    "clips": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": _CLIP_ROOT}},
 }
+PAC_CLIP_UPLOAD_DIR = _CLIP_ROOT + "/uploads"
 WHITENOISE_AUTOREFRESH = True
 # The REDIS_URL the environment gives is kept for the tests that run a real worker.
 PAC_TEST_REDIS_URL = env("REDIS_URL", default="")
