@@ -197,22 +197,37 @@ class ReturnForm(forms.Form):
     )
 
 
+def _comment_choices(comments) -> list[tuple[str, str]]:
+    """The clip's public comments as choices ("1:23 Strength: the first words…"), from the page's
+    own list (no query)."""
+    return [("", "None")] + [
+        (str(c.pk), f"{c.timecode} {c.get_kind_display()}: {c.text[:60]}") for c in comments if not c.is_private
+    ]
+
+
 class GoalFromFeedbackForm(forms.Form):
+    comment = forms.TypedChoiceField(label="From the comment (optional)", coerce=int, empty_value=None, required=False)
     title = forms.CharField(max_length=200, label="Goal")
     area = forms.ModelChoiceField(
         queryset=Tag.objects.filter(is_active=True).order_by("kind", "order", "name"), label="Area it targets"
     )
-    comment = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, comments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["comment"].choices = _comment_choices(comments)
+        self.helper = _helper()
 
 
 class GoalNoteFromFeedbackForm(forms.Form):
+    comment = forms.TypedChoiceField(label="From the comment (optional)", coerce=int, empty_value=None, required=False)
     goal = forms.ModelChoiceField(queryset=Goal.objects.none(), label="Goal")
     text = forms.CharField(label="Progress note", widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
-    comment = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, pair, **kwargs):
+    def __init__(self, *args, pair, comments=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["goal"].queryset = Goal.objects.filter(pair=pair).order_by("status", "pk")
+        self.fields["comment"].choices = _comment_choices(comments)
+        self.helper = _helper()
 
 
 class PromoteForm(forms.Form):

@@ -246,8 +246,8 @@ def _clip_context(request: HttpRequest, clip: Clip, **forms) -> dict:
     if context["can_comment"]:
         context["comment_form"] = forms.get("comment_form") or CommentForm(dimensions=dimensions, pair=pair)
         context["return_form"] = forms.get("return_form") or ReturnForm()
-        context["goal_form"] = forms.get("goal_form") or GoalFromFeedbackForm()
-        context["goal_note_form"] = forms.get("goal_note_form") or GoalNoteFromFeedbackForm(pair=pair)
+        context["goal_form"] = forms.get("goal_form") or GoalFromFeedbackForm(comments=comments)
+        context["goal_note_form"] = forms.get("goal_note_form") or GoalNoteFromFeedbackForm(pair=pair, comments=comments)
     elif context["can_note"]:
         context["note_form"] = forms.get("note_form") or NoteForm()
     if context["can_reply"]:
@@ -406,7 +406,7 @@ def goal_from_feedback(request: HttpRequest, clip_id: int) -> HttpResponse:
     clip = _clip(request, clip_id)
     if clip.role != "coach":
         raise PermissionDenied("The coach sets a goal from the clip's feedback.")
-    form = GoalFromFeedbackForm(request.POST)
+    form = GoalFromFeedbackForm(request.POST, comments=selectors.clip_comments(request.user, clip))
     if form.is_valid():
         comment = _feedback_comment(clip, form.cleaned_data.get("comment"), request.user)
         with attempt(form=form) as step:
@@ -428,7 +428,7 @@ def goal_note_from_feedback(request: HttpRequest, clip_id: int) -> HttpResponse:
     clip = _clip(request, clip_id)
     if clip.role != "coach":
         raise PermissionDenied("The coach adds a goal note from the clip's feedback.")
-    form = GoalNoteFromFeedbackForm(request.POST, pair=clip.pair)
+    form = GoalNoteFromFeedbackForm(request.POST, pair=clip.pair, comments=selectors.clip_comments(request.user, clip))
     if form.is_valid():
         comment = _feedback_comment(clip, form.cleaned_data.get("comment"), request.user)
         with attempt(form=form) as step:
