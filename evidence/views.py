@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coaching.models import Goal
+from pac.documents.render import svg_data_uri
 from pac.models import ProgramYear
 from pac.views import is_id, staff_required
 from pac.workflow import TransitionError, attempt
@@ -93,7 +94,9 @@ def clip_list(request: HttpRequest, pk: int) -> HttpResponse:
             "uploads": uploads,
             "breakdown": breakdown,
             "kinds": Comment.Kind.choices,
-            "chart": charts.breakdown_chart(breakdown, title="Feedback on the pair's clips") if breakdown.total else "",
+            "chart": svg_data_uri(charts.breakdown_chart(breakdown, title="Feedback on the pair's clips"))
+            if breakdown.total
+            else "",
             "figures": selectors.clip_figures([pair.pk]).get(pair.pk) if role in ("coach", "staff") else None,
         },
     )
@@ -230,7 +233,7 @@ def _clip_context(request: HttpRequest, clip: Clip, **forms) -> dict:
         "rating_label": RATING_LABEL,
         "library_consent_text": LIBRARY_CONSENT_TEXT,
         "breakdown": breakdown,
-        "chart": charts.breakdown_chart(breakdown, title=f"Feedback on {clip.title}") if breakdown.total else "",
+        "chart": svg_data_uri(charts.breakdown_chart(breakdown, title=f"Feedback on {clip.title}")) if breakdown.total else "",
         "markers": charts.timeline(comments, clip.duration_seconds or 0),
         "legend": charts.legend(),
         "kinds": Comment.Kind.choices,

@@ -53,6 +53,14 @@ def _browser_console(request):
     yield from watch_console(request.getfixturevalue("browser"), request.getfixturevalue("monkeypatch"))
 
 
+@pytest.fixture(scope="session")
+def clip_file(tmp_path_factory):
+    """A 2-second 320x240 H.264/AAC MP4 made by FFmpeg once per test run (no video is committed)."""
+    from tests.evidence.clips import make_clip
+
+    return make_clip(tmp_path_factory.mktemp("clips") / "classroom.mp4", seconds=2.0)
+
+
 @pytest.fixture
 def program_year(db):
     """The 2026–27 cohort, taking applications today (the services refuse an applicant's change
