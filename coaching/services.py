@@ -453,9 +453,7 @@ def _notify(
     return reminder
 
 
-def reminder_record(
-    *, key: str, stage: str, recipient: Person, pair: Pair, message: str, url: str
-) -> Reminder | None:
+def reminder_record(*, key: str, stage: str, recipient: Person, pair: Pair, message: str, url: str) -> Reminder | None:
     """A later app's reminder (a clip shared, feedback posted): recorded once by its key, emailed at
     once or in the day's digest as the recipient chose, and listed in their My work inbox."""
     return _notify(key=key, stage=stage, recipient=recipient, pair=pair, message=message, url=url)

@@ -81,7 +81,9 @@ class ClipDetailsForm(forms.Form):
         if not upload:
             return ""
         if upload.size > CAPTION_MAX_BYTES:
-            raise forms.ValidationError("This caption file is larger than 1 MB; a WebVTT file for a clip is much smaller.")
+            raise forms.ValidationError(
+                "This caption file is larger than 1 MB; a WebVTT file for a clip is much smaller."
+            )
         try:
             return media.check_webvtt(upload.read())
         except media.ClipRefused as refused:
@@ -112,16 +114,24 @@ ClipDetailsForm.consent_text = CONSENT_TEXT
 
 class CommentForm(forms.Form):
     at = forms.FloatField(
-        label="Time in the clip (seconds)", min_value=0, max_value=24 * 3600, initial=0, widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"})
+        label="Time in the clip (seconds)",
+        min_value=0,
+        max_value=24 * 3600,
+        initial=0,
+        widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
     )
     kind = forms.ChoiceField(label="Type", choices=Comment.Kind.choices, initial=Comment.Kind.STRENGTH)
     text = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
     dimension = forms.ModelChoiceField(
         queryset=Dimension.objects.none(), required=False, label="CLASS dimension (optional)", empty_label="None"
     )
-    goal = forms.ModelChoiceField(queryset=Goal.objects.none(), required=False, label="Goal (optional)", empty_label="None")
+    goal = forms.ModelChoiceField(
+        queryset=Goal.objects.none(), required=False, label="Goal (optional)", empty_label="None"
+    )
     is_private = forms.BooleanField(
-        required=False, label="Private note (only you will ever see it)", help_text="Not shared with anyone, not counted."
+        required=False,
+        label="Private note (only you will ever see it)",
+        help_text="Not shared with anyone, not counted.",
     )
 
     def __init__(self, *args, dimensions, pair, **kwargs):
@@ -138,7 +148,9 @@ class NoteForm(forms.Form):
     """A mentee's or leader's private note at a time in the clip."""
 
     at = forms.FloatField(label="Time in the clip (seconds)", min_value=0, max_value=24 * 3600, initial=0)
-    text = forms.CharField(label="Private note (only you will ever see it)", widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+    text = forms.CharField(
+        label="Private note (only you will ever see it)", widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
+    )
 
 
 class ReplyForm(forms.Form):
@@ -150,7 +162,9 @@ def rating_field_name(dimension: Dimension) -> str:
 
 
 class ObservationForm(forms.Form):
-    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=8000, help_text="What the clip shows.")
+    summary = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), max_length=8000, help_text="What the clip shows."
+    )
     next_steps = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=8000)
 
     RATING_CHOICES = [("", "Not rated")] + [(str(i), str(i)) for i in range(1, 8)]

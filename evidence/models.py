@@ -84,7 +84,9 @@ class ClipUpload(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        constraints = [models.CheckConstraint(condition=models.Q(received__lte=models.F("size")), name="upload_within_size")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(received__lte=models.F("size")), name="upload_within_size")
+        ]
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.received} of {self.size} bytes)"
@@ -123,11 +125,21 @@ class Clip(models.Model):
     )
     age_group = models.ForeignKey(AgeGroup, on_delete=models.PROTECT, related_name="+")
     goal = models.ForeignKey(
-        Goal, on_delete=models.PROTECT, null=True, blank=True, related_name="clips", help_text="The goal it shows work on."
+        Goal,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="clips",
+        help_text="The goal it shows work on.",
     )
     captions = models.TextField("captions (WebVTT)", blank=True)
     replaces = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", help_text="The clip it was recorded again for."
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The clip it was recorded again for.",
     )
     # consent: the uploader's confirmation, kept with the clip
     consent_text = models.TextField()
@@ -155,7 +167,9 @@ class Clip(models.Model):
     # feedback turnaround (set once, by the coach's first comment or observation)
     first_feedback_at = models.DateTimeField(null=True, blank=True)
     feedback_seen_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the mentee last opened the clip (new feedback is newer than this)."
+        null=True,
+        blank=True,
+        help_text="When the mentee last marked the feedback read (new feedback is newer than this).",
     )
     last_feedback_at = models.DateTimeField(null=True, blank=True)
     # return for resubmission
@@ -169,7 +183,9 @@ class Clip(models.Model):
     library_withdrawn_at = models.DateTimeField(null=True, blank=True)
     library_promoted_at = models.DateTimeField(null=True, blank=True)
     library_promoted_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    library_dimensions = models.ManyToManyField(Dimension, blank=True, related_name="+", verbose_name="CLASS dimensions")
+    library_dimensions = models.ManyToManyField(
+        Dimension, blank=True, related_name="+", verbose_name="CLASS dimensions"
+    )
     # retention
     removed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -183,7 +199,8 @@ class Clip(models.Model):
         constraints = [
             models.CheckConstraint(condition=~models.Q(consent_text=""), name="clip_has_consent"),
             models.CheckConstraint(
-                condition=models.Q(returned_at__isnull=True) | ~models.Q(return_reason=""), name="clip_return_has_reason"
+                condition=models.Q(returned_at__isnull=True) | ~models.Q(return_reason=""),
+                name="clip_return_has_reason",
             ),
             models.CheckConstraint(
                 condition=models.Q(library_promoted_at__isnull=True) | models.Q(library_consent_at__isnull=False),
@@ -205,6 +222,13 @@ class Clip(models.Model):
     @property
     def in_library(self) -> bool:
         return bool(self.library_promoted_at and self.library_consent_at and not self.library_withdrawn_at)
+
+    @property
+    def has_unread_feedback(self) -> bool:
+        """Feedback newer than the mentee's last "read" (My work lists it until then)."""
+        return bool(
+            self.last_feedback_at and (not self.feedback_seen_at or self.feedback_seen_at < self.last_feedback_at)
+        )
 
     @property
     def has_library_consent(self) -> bool:

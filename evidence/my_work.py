@@ -57,7 +57,7 @@ def _items(request: HttpRequest) -> list[DueItem]:
                     detail=clip.return_reason,
                 )
             )
-        if clip.last_feedback_at and (not clip.feedback_seen_at or clip.feedback_seen_at < clip.last_feedback_at):
+        if clip.has_unread_feedback:
             items.append(DueItem(f"New feedback from {clip.pair.coach.full_name} on “{clip.title}”", url))
     for clip in Clip.objects.filter(active, uploaded_by=user, status=Clip.Status.FAILED, removed_at__isnull=True):
         items.append(

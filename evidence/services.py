@@ -512,7 +512,9 @@ def comment_add(
     if is_private:
         return Comment.objects.create(clip=clip, author=actor, at_ms=at_ms, text=text, is_private=True, kind=kind)
     if not is_coach or pair.status != Pair.Status.ACTIVE:
-        raise TransitionError("The pair's coach gives feedback on a clip; you can reply to a comment or keep a private note.")
+        raise TransitionError(
+            "The pair's coach gives feedback on a clip; you can reply to a comment or keep a private note."
+        )
     if dimension is not None and dimension.pk not in {d.pk for d in pair_dimensions(pair)}:
         raise TransitionError("Choose a CLASS dimension of the pair's own CLASS tool.")
     if goal is not None and goal.pair_id != pair.pk:
@@ -621,7 +623,9 @@ def goal_from_feedback(
     return coaching_services.goal_save(pair=clip.pair, actor=actor, title=title.strip(), area=area, strategies=body)
 
 
-def goal_note_from_feedback(*, clip: Clip, actor: User, goal: Goal, text: str, comment: Comment | None = None) -> GoalNote:
+def goal_note_from_feedback(
+    *, clip: Clip, actor: User, goal: Goal, text: str, comment: Comment | None = None
+) -> GoalNote:
     if clip.pair.coach.user_id != actor.pk:
         raise TransitionError("The coach adds a goal note from the clip's feedback.")
     if goal.pair_id != clip.pair_id:

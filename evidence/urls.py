@@ -14,6 +14,7 @@ urlpatterns = [
     path("clips/<int:clip_id>/poster.jpg", views.clip_poster, name="clip_poster"),
     path("clips/<int:clip_id>/captions.vtt", views.clip_captions, name="clip_captions"),
     path("clips/<int:clip_id>/comments/", views.comment_add, name="comment_add"),
+    path("clips/<int:clip_id>/read/", views.feedback_read, name="feedback_read"),
     path("clips/<int:clip_id>/comments/<int:comment_id>/reply/", views.comment_reply, name="comment_reply"),
     path("clips/<int:clip_id>/comments/<int:comment_id>/withdraw/", views.comment_withdraw, name="comment_withdraw"),
     path("clips/<int:clip_id>/observation/", views.observation, name="observation"),

@@ -52,7 +52,13 @@ def _pair(request: HttpRequest, pk: int) -> Pair:
 def _clip(request: HttpRequest, clip_id: int) -> Clip:
     clip = get_object_or_404(
         clips_visible_to(request.user).select_related(
-            "pair__coach", "pair__mentee__program", "pair__leader", "pair__program_year", "age_group", "goal", "uploaded_by"
+            "pair__coach",
+            "pair__mentee__program",
+            "pair__leader",
+            "pair__program_year",
+            "age_group",
+            "goal",
+            "uploaded_by",
         ),
         pk=clip_id,
     )
@@ -184,7 +190,9 @@ def upload(request: HttpRequest, upload_id: int) -> HttpResponse:
         return JsonResponse(_upload_state(upload))
     match = _CONTENT_RANGE.match(request.headers.get("Content-Range", ""))
     if not match:
-        return JsonResponse({"error": "Send each piece with a Content-Range header.", **_upload_state(upload)}, status=400)
+        return JsonResponse(
+            {"error": "Send each piece with a Content-Range header.", **_upload_state(upload)}, status=400
+        )
     first, last, size = (int(g) for g in match.groups())
     if size != upload.size or last < first:
         return JsonResponse({"error": "That piece does not belong to this file.", **_upload_state(upload)}, status=400)
@@ -219,9 +227,12 @@ def _clip_context(request: HttpRequest, clip: Clip, **forms) -> dict:
     role = clip.role
     dimensions = selectors.pair_dimensions(pair) if role == "coach" else []
     comments = selectors.clip_comments(request.user, clip)
-    observation = VideoObservation.objects.filter(clip=clip).select_related("meeting").prefetch_related(
-        "ratings__dimension"
-    ).first()
+    observation = (
+        VideoObservation.objects.filter(clip=clip)
+        .select_related("meeting")
+        .prefetch_related("ratings__dimension")
+        .first()
+    )
     breakdown = selectors.clip_breakdown(clip)
     active = pair.status == Pair.Status.ACTIVE
     context = {
@@ -233,13 +244,16 @@ def _clip_context(request: HttpRequest, clip: Clip, **forms) -> dict:
         "rating_label": RATING_LABEL,
         "library_consent_text": LIBRARY_CONSENT_TEXT,
         "breakdown": breakdown,
-        "chart": svg_data_uri(charts.breakdown_chart(breakdown, title=f"Feedback on {clip.title}")) if breakdown.total else "",
+        "chart": svg_data_uri(charts.breakdown_chart(breakdown, title=f"Feedback on {clip.title}"))
+        if breakdown.total
+        else "",
         "markers": charts.timeline(comments, clip.duration_seconds or 0),
         "legend": charts.legend(),
         "kinds": Comment.Kind.choices,
         "active": active,
         "can_comment": role == "coach" and active and clip.is_playable,
         "can_reply": role in ("coach", "mentee") and active and not clip.is_removed,
+        "unread_feedback": role == "mentee" and clip.has_unread_feedback,
         "can_note": clip.is_playable,
         "can_share": request.user.has_perm("evidence.share_clip", clip),
         "can_consent": request.user.has_perm("evidence.library_consent", clip),
@@ -250,7 +264,9 @@ def _clip_context(request: HttpRequest, clip: Clip, **forms) -> dict:
         context["comment_form"] = forms.get("comment_form") or CommentForm(dimensions=dimensions, pair=pair)
         context["return_form"] = forms.get("return_form") or ReturnForm()
         context["goal_form"] = forms.get("goal_form") or GoalFromFeedbackForm(comments=comments)
-        context["goal_note_form"] = forms.get("goal_note_form") or GoalNoteFromFeedbackForm(pair=pair, comments=comments)
+        context["goal_note_form"] = forms.get("goal_note_form") or GoalNoteFromFeedbackForm(
+            pair=pair, comments=comments
+        )
     elif context["can_note"]:
         context["note_form"] = forms.get("note_form") or NoteForm()
     if context["can_reply"]:
@@ -269,8 +285,6 @@ def _render_clip(request: HttpRequest, clip: Clip, status: int = 200, **forms) -
 @require_GET
 def clip(request: HttpRequest, clip_id: int) -> HttpResponse:
     clip = _clip(request, clip_id)
-    if clip.role == "mentee" and (clip.last_feedback_at and (not clip.feedback_seen_at or clip.feedback_seen_at < clip.last_feedback_at)):
-        Clip.objects.filter(pk=clip.pk).update(feedback_seen_at=timezone.now())  # the new feedback is read
     if request.htmx and request.GET.get("part") == "status":
         return render(request, "evidence/clip.html#clip-status", {"clip": clip})
     return _render_clip(request, clip)
@@ -330,6 +344,16 @@ def comment_reply(request: HttpRequest, clip_id: int, comment_id: int) -> HttpRe
     else:
         messages.error(request, "Write the reply before sending it.")
     return _redirect_to(clip, parent)
+
+
+@require_POST
+def feedback_read(request: HttpRequest, clip_id: int) -> HttpResponse:
+    """The mentee marks the coach's new feedback read (a page never writes on GET): it leaves My work."""
+    clip = _clip(request, clip_id)
+    if clip.pair.mentee.user_id == request.user.pk:
+        Clip.objects.filter(pk=clip.pk).update(feedback_seen_at=timezone.now())
+        messages.success(request, "Marked as read.")
+    return _redirect_to(clip)
 
 
 @require_POST
@@ -436,7 +460,11 @@ def goal_note_from_feedback(request: HttpRequest, clip_id: int) -> HttpResponse:
         comment = _feedback_comment(clip, form.cleaned_data.get("comment"), request.user)
         with attempt(form=form) as step:
             services.goal_note_from_feedback(
-                clip=clip, actor=request.user, goal=form.cleaned_data["goal"], text=form.cleaned_data["text"], comment=comment
+                clip=clip,
+                actor=request.user,
+                goal=form.cleaned_data["goal"],
+                text=form.cleaned_data["text"],
+                comment=comment,
             )
         if step.ok:
             messages.success(request, "Progress note added to the goal.")
@@ -563,7 +591,9 @@ def _may_use_library(user) -> bool:
     if is_eec_staff(user) or is_plc_facilitator(user):
         return True
     person = getattr(user, "person", None)
-    return person is not None and Pair.objects.filter(coach=person).exclude(status__in=("proposed", "discarded")).exists()
+    return (
+        person is not None and Pair.objects.filter(coach=person).exclude(status__in=("proposed", "discarded")).exists()
+    )
 
 
 @require_GET

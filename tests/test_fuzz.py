@@ -25,6 +25,8 @@ from applications.models import MOU, Committee, Criterion, Recommendation, Revie
 from coaching.models import Goal, Meeting, Reminder, ThirtyDayReport, TrainingEvent, TrainingRecommendation
 from evaluation.deidentified import DATASETS
 from evaluation.models import CoachReview, FormativeInterview, Invitation, Observation, SurveyRound
+from evidence import services as evidence_services
+from evidence.models import Clip, ClipUpload, Comment
 from pac.documents.models import DocumentJob
 from pac.models import ProgramRole
 from pac.roles import StaffRole
@@ -109,6 +111,9 @@ PARAM_MODELS = {
     "reminder_id": Reminder,
     "job_id": DocumentJob,
     "interview_id": FormativeInterview,
+    "clip_id": Clip,
+    "upload_id": ClipUpload,
+    "comment_id": Comment,
 }
 # Never POSTed during a walk: they would end the walk's own session or second factor.
 NO_POST = ("account_logout", "mfa_deactivate_totp", "account_email", "account_change_password", "mfa_")
@@ -261,7 +266,7 @@ def _form_data(draw, form) -> dict:
     return data
 
 
-def _world(program_year, staff_user, reviewer, observer, evaluator, facilitator):
+def _world(program_year, staff_user, reviewer, observer, evaluator, facilitator, clip_file=None):
     """A small, realistic program year: an application in Tier 2 review with a letter and an MOU,
     a draft application, an active CT–Mentee pair with a leader, a meeting and an observation,
     a CA and an MA, and a staff user with a second factor."""
@@ -277,6 +282,15 @@ def _world(program_year, staff_user, reviewer, observer, evaluator, facilitator)
     TrainingRecommendation.objects.create(pair=pair, title="A course", recommended_by=pair.coach.user)
     obs = certified_observer()
     record(pair, "pre", 4, observer=obs)
+    if clip_file is not None:  # a clip with a comment and a reply, and an upload left half way
+        from tests.evidence.factories import details, ready_clip
+
+        clip = ready_clip(pair, path=clip_file)
+        comment = evidence_services.comment_add(clip=clip, actor=pair.coach.user, text="Warm", kind="strength")
+        evidence_services.comment_add(clip=clip, actor=pair.mentee.user, text="Thanks", parent=comment)
+        evidence_services.upload_start(
+            pair=pair, actor=pair.mentee.user, details=details(), filename="half.mp4", size=10_000
+        )
     # a formative interview held by the reviewer (on the panel), and one still to be recorded
     recorded_interview(program_year, staff_user, interviewee=pair.mentee, interviewer=members[0])
     scheduled_interview(program_year, staff_user, interviewee=pair.coach, interviewer=members[0])
@@ -321,9 +335,9 @@ def _admin_urls() -> list[str]:
 
 @pytest.mark.parametrize("role", ROLES)
 def test_no_request_is_a_server_error(
-    client, program_year, staff_user, reviewer, observer, evaluator, facilitator, role
+    client, program_year, staff_user, reviewer, observer, evaluator, facilitator, role, clip_file
 ):
-    world = _world(program_year, staff_user, reviewer, observer, evaluator, facilitator)
+    world = _world(program_year, staff_user, reviewer, observer, evaluator, facilitator, clip_file)
     client.raise_request_exception = False
     user = world["users"][role]
     if user is not None:

@@ -54,9 +54,9 @@ def _urls(role: str, world) -> list[str]:
 
 @pytest.mark.parametrize("role", ROLES)
 def test_no_get_writes_to_the_database(
-    client, program_year, staff_user, reviewer, observer, evaluator, facilitator, role
+    client, program_year, staff_user, reviewer, observer, evaluator, facilitator, role, clip_file
 ):
-    world = _world(program_year, staff_user, reviewer, observer, evaluator, facilitator)
+    world = _world(program_year, staff_user, reviewer, observer, evaluator, facilitator, clip_file)
     reports_open_due()  # the drafts the hourly task opens, so the report pages are walked with real rows
     client.raise_request_exception = False
     user = world["users"][role]

@@ -1,4 +1,4 @@
-"""PAC's apps are layers: pac <- applications <- pairings <- coaching <- evaluation. A layer may use
+"""PAC's apps are layers: pac <- applications <- pairings <- coaching <- evaluation <- evidence. A layer may use
 the ones before it, never one after it; a later app reaches an earlier page through a registry in
 pac (pac.annotations, pac.documents.registry, pac.my_work, pac.navigation).
 
@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ("pac", "applications", "pairings", "coaching", "evaluation")
+LAYERS = ("pac", "applications", "pairings", "coaching", "evaluation", "evidence")
 # the URL namespaces each app owns (pac also owns "documents", its job pages)
 NAMESPACES = {
     "pac": ("pac", "documents"),
@@ -20,6 +20,7 @@ NAMESPACES = {
     "pairings": ("pairings",),
     "coaching": ("coaching",),
     "evaluation": ("evaluation",),
+    "evidence": ("evidence",),
 }
 
 

@@ -219,6 +219,44 @@ def test_seed_demo_loads_the_whole_program_and_is_idempotent(capsys, django_capt
     for kind in ("pac-meeting-", "pac-report-due-", "pac-observation"):
         assert any(uid.startswith(kind) for uid in uids), kind
 
+    # video evidence (issue 15): ready clips uploaded and processed through the real path, feedback of
+    # every kind with replies, observations (one logged as a clip-review meeting), a returned clip, one
+    # waiting more than a week, clips shared with the leader and with EEC, and one in the library
+    from evidence.models import Clip, Comment, PracticeRating, VideoObservation, clip_storage
+    from django.utils import timezone
+
+    from evidence.selectors import waiting_long_count
+
+    clips = list(Clip.objects.filter(pair__program_year=year))
+    assert len(clips) >= 6
+    storage = clip_storage()
+    for clip in clips:
+        assert clip.status == Clip.Status.READY and clip.video and clip.poster, clip
+        assert storage.exists(clip.video.name) and storage.exists(clip.poster.name), clip
+    assert {c.pair.kind for c in clips} == {"ct_mentee", "ca_ma"}
+    mentee1_clips = Clip.objects.filter(pair__mentee__email="mentee1@pac.demo", pair__coach__email="ct1@pac.demo")
+    assert mentee1_clips.filter(from_coach=False).exists() and mentee1_clips.filter(from_coach=True).exists()
+    assert Clip.objects.in_library().count() == 1
+    assert Clip.objects.in_library().get().library_dimensions.count() == 2
+    assert Clip.objects.exclude(captions="").exists()
+    top_level = Comment.objects.filter(parent__isnull=True, is_private=False)
+    assert set(top_level.values_list("kind", flat=True)) == set(Comment.Kind.values)
+    assert top_level.filter(dimension__isnull=False).exists() and top_level.filter(goal__isnull=False).exists()
+    assert Comment.objects.filter(parent__isnull=False).exists()
+    assert Comment.objects.filter(is_private=True).count() == 1
+    assert PracticeRating.objects.exists()
+    observed = VideoObservation.objects.filter(ratings__isnull=False).distinct()
+    assert observed.count() == 2
+    review = Meeting.objects.get(modality=Meeting.Modality.CLIP_REVIEW)
+    assert review.pair.started_on <= review.held_on <= min(year.ends_on, timezone.localdate())
+    assert observed.filter(meeting=review).exists()
+    assert Clip.objects.filter(returned_at__isnull=False).count() == 1
+    assert waiting_long_count(year) == 1, "staff see one clip waiting more than a week for feedback"
+    assert Clip.objects.filter(shared_with_leader_at__isnull=False).exists()
+    assert Clip.objects.filter(shared_with_eec_at__isnull=False).exists()
+    assert not OutboundEmail.objects.exists(), "clip reminders are recorded, not emailed"
+    clip_count = Clip.objects.count()
+
     counts = (Program.objects.count(), User.objects.count(), Application.objects.count(), Participation.objects.count())
     call_command("seed_demo", "--quiet-logins")
     assert CalendarFeed.objects.count() == 1 and calendar_feed_user(token) == ct1
@@ -229,3 +267,4 @@ def test_seed_demo_loads_the_whole_program_and_is_idempotent(capsys, django_capt
         Application.objects.count(),
         Participation.objects.count(),
     ) == counts
+    assert Clip.objects.count() == clip_count

@@ -12,19 +12,43 @@ bare with ``subprocess.run``, its output thrown away. The runs alternate, after 
 the best of ``--repeat`` is kept; the ratio is what PAC's wrapping costs (target: at most 1.2×).
 Written to ``docs/benchmarks/clips.md``.
 
-Nothing here asserts a time.
+Upload memory (pytest only: it needs the database): a 50 MiB and a 500 MiB file sent through the
+real views with the test client, signed in as the mentee of an active pair, the three ways a clip
+arrives: in the resumable upload's 8 MiB pieces as the test client sends them (each piece's body
+held in memory by the client), in the same pieces with the body read from the file as the server
+asks for it (so everything traced is the server's), and without JavaScript, the whole file in the
+form's ``file`` field (the multipart body streamed from the file; Django spools the file to a
+temporary file). The file is a real 2-second MP4 made by the bundled FFmpeg followed by a ``free``
+box that pads it to size, so the upload ends with a real clip. Peak Python memory is traced with
+``tracemalloc`` (over the whole upload, and per request), RSS growth is the process's peak RSS
+(``ru_maxrss``, reset through /proc/self/clear_refs before each run where Linux allows it) over
+its RSS at the start. Written to the "Upload memory" section of the same file.
+
+    .venv/bin/python -m pytest tests/benchmarks/bench_clips.py -s -p no:randomly -k upload
+
+Nothing here asserts a time or a size.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
+import gc
+import io
 import os
+import platform
 import resource
+import statistics
 import subprocess
 import tempfile
 import time
+import tracemalloc
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.django_db  # the upload benchmark signs in and stores uploads
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pac.settings.test")  # only PAC_FFMPEG is read
 
@@ -122,8 +146,19 @@ def _line(row: Row) -> str:
     )
 
 
+def _sections(path: Path) -> tuple[str, str]:
+    """The file's transcode section and its upload section (each "" when missing)."""
+    text = path.read_text() if path.exists() else ""
+    at = text.find(UPLOAD_HEADING)
+    if at < 0:
+        return text, ""
+    return text[:at].rstrip("\n") + "\n", "\n" + text[at:]
+
+
 def write(rows: list[Row], path: Path = FIGURES / "clips.md") -> Path:
     from pairings.benchmark import write_figures
+
+    _, upload_section = _sections(Path(path))
 
     table = [
         [
@@ -158,7 +193,10 @@ def write(rows: list[Row], path: Path = FIGURES / "clips.md") -> Path:
     )
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     path.write_text(
-        path.read_text() + NOTES + f"\nLoad average when the figures were written (1, 5, 15 min): {load}.\n"
+        path.read_text()
+        + NOTES
+        + f"\nLoad average when the figures were written (1, 5, 15 min): {load}.\n"
+        + upload_section  # the upload figures are kept: each benchmark rewrites only its own section
     )
     return path
 
@@ -167,6 +205,288 @@ def test_transcode_against_bare_ffmpeg(request):
     rows = run()
     if request.config.getoption("capture") == "no":  # -s: a run meant to be read, so keep the figures
         print(f"written to {write(rows)}")
+
+
+# --- upload memory --------------------------------------------------------------------------------
+
+UPLOAD_HEADING = "## Upload memory"
+UPLOAD_COMMAND = ".venv/bin/python -m pytest tests/benchmarks/bench_clips.py -s -p no:randomly -k upload"
+UPLOAD_SIZES = [50 * 2**20, 500 * 2**20]
+PIECES = "pieces, test client, its copies collected after each piece"
+LINGERING = "pieces, test client, as it is"
+STREAMED = "pieces, body read from the file"
+FORM = "no JavaScript: whole file in the form"
+UPLOAD_PATHS = [PIECES, LINGERING, STREAMED, FORM]
+UPLOAD_NOTES = """
+NOTES_PLACEHOLDER
+"""
+MIB = 2**20
+
+
+@dataclass
+class Upload:
+    size: int
+    path: str
+    seconds: float = 0.0  # wall clock, less the benchmark's own collections (PIECES)
+    peak: int = 0  # bytes traced at the most, over the whole upload
+    pieces: list[int] = field(default_factory=list)  # the same, request by request, for each piece
+    left: int = 0  # bytes traced still allocated once the upload is done
+    rss_growth: int = 0  # KiB: the peak RSS during the upload over the RSS at its start
+    rss_reset: bool = False  # whether the peak RSS could be reset first (otherwise a lower bound)
+    result: str = ""
+
+
+class Body(io.RawIOBase):
+    """A request body (``wsgi.input``) made of bytes and stretches of an open file, ``(file, offset,
+    length)``, read from them only as the server asks: never more than one read's worth in memory."""
+
+    def __init__(self, *parts):
+        self._parts = [(io.BytesIO(part), 0, len(part)) if isinstance(part, bytes) else part for part in parts]
+        self.length = self._left = sum(part[2] for part in self._parts)
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        size = self._left if size is None or size < 0 else min(size, self._left)
+        blocks = []
+        while size > 0:
+            source, offset, length = self._parts[0]
+            source.seek(offset)
+            block = source.read(min(size, length))
+            if not block:
+                break
+            blocks.append(block)
+            size -= len(block)
+            self._left -= len(block)
+            if len(block) == length:
+                self._parts.pop(0)
+            else:
+                self._parts[0] = (source, offset + len(block), length - len(block))
+        return blocks[0] if len(blocks) == 1 else b"".join(blocks)
+
+
+def _rss_kib() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+
+
+def _reset_peak_rss() -> bool:
+    """Set the peak RSS (VmHWM, which ``ru_maxrss`` reports) back to the current RSS (Linux 4.0+)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as clear_refs:
+            clear_refs.write("5")
+    except OSError:
+        return False
+    return True
+
+
+def padded_clip(path: Path, head: bytes, size: int) -> Path:
+    """``size`` bytes that are a real clip: ``head`` (a whole MP4, its index first) and then one
+    'free' box, which players skip, of zeros to the size. Written a block at a time."""
+    from tests.evidence.clips import make_big_file
+
+    make_big_file(path, size)
+    with open(path, "r+b") as file:
+        file.write(head + (size - len(head)).to_bytes(4, "big") + b"free")
+    return path
+
+
+def _details() -> dict[str, str]:
+    from pac.models import AgeGroup
+
+    return {
+        "title": "Block area",
+        "recorded_on": (datetime.date.today() - datetime.timedelta(days=1)).isoformat(),
+        "setting": "Preschool room",
+        "age_group": str(AgeGroup.objects.order_by("order").first().pk),
+        "consent_families": "on",
+        "consent_educators": "on",
+    }
+
+
+def _form_body(file, size: int, name: str) -> tuple[str, Body]:
+    """The no-JavaScript form as a browser sends it, its file part read from ``file``."""
+    boundary = "PacBenchClipBoundary"
+    fields = "".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'
+        for key, value in _details().items()
+    )
+    head = f'{fields}--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+    head += "Content-Type: video/mp4\r\n\r\n"
+    return f"multipart/form-data; boundary={boundary}", Body(
+        head.encode(), (file, 0, size), f"\r\n--{boundary}--\r\n".encode()
+    )
+
+
+def send(client, pair, source: Path, how: str) -> Upload:
+    """Upload ``source`` through the views as ``how`` says, tracing Python's memory all along."""
+    from django.urls import reverse
+
+    from evidence.models import ClipUpload, clip_storage
+
+    size = source.stat().st_size
+    row = Upload(size, how)
+    peaks: list[int] = []
+
+    def traced(call):
+        """One request: its answer's status and JSON (the response, which keeps the request and
+        its body, is let go at once), and the peak traced since the previous request."""
+        response = call()
+        answer = response.status_code, (response.json() if response["Content-Type"] == "application/json" else {})
+        del response
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.reset_peak()
+        return answer
+
+    gc.collect()
+    row.rss_reset = _reset_peak_rss()
+    rss_before = _rss_kib() if row.rss_reset else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    tracemalloc.start()
+    started = time.perf_counter()
+    with open(source, "rb") as file:
+        if how == FORM:
+            content_type, body = _form_body(file, size, source.name)
+            status, _ = traced(
+                lambda: client.request(
+                    REQUEST_METHOD="POST",
+                    PATH_INFO=reverse("evidence:clip_new", args=[pair.pk]),
+                    CONTENT_TYPE=content_type,
+                    CONTENT_LENGTH=str(body.length),
+                    **{"wsgi.input": body},
+                )
+            )
+        else:
+            status, state = traced(
+                lambda: client.post(
+                    reverse("evidence:clip_new", args=[pair.pk]),
+                    {**_details(), "filename": source.name, "size": str(size)},
+                    HTTP_ACCEPT="application/json",
+                )
+            )
+            assert status == 201, state
+            url, chunk, first = state["url"], state["chunk"], 0
+            while first < size and status in (200, 201):
+                length = min(chunk, size - first)
+                where = f"bytes {first}-{first + length - 1}/{size}"
+                if how in (PIECES, LINGERING):
+                    data = file.read(length)  # what upload.js's Blob.slice() hands fetch()
+
+                    def piece(data=data, where=where):
+                        return client.generic(
+                            "POST", url, data, content_type="application/octet-stream", HTTP_CONTENT_RANGE=where
+                        )
+
+                else:
+                    body = Body((file, first, length))
+
+                    def piece(body=body, length=length, where=where):
+                        return client.request(
+                            REQUEST_METHOD="POST",
+                            PATH_INFO=url,
+                            CONTENT_TYPE="application/octet-stream",
+                            CONTENT_LENGTH=str(length),
+                            HTTP_CONTENT_RANGE=where,
+                            **{"wsgi.input": body},
+                        )
+
+                status, state = traced(piece)
+                del piece
+                data = body = None
+                first += length
+                if how == PIECES:  # the test client's copy of the body waits in a reference cycle
+                    collecting = time.perf_counter()
+                    gc.collect()
+                    started += time.perf_counter() - collecting
+            row.pieces = peaks[1:]
+    row.seconds = time.perf_counter() - started
+    row.peak, row.left = max(peaks), tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    row.rss_growth = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before
+    upload = ClipUpload.objects.select_related("clip").latest("pk")
+    if upload.clip_id:
+        row.result = f"clip made ({upload.clip.duration_seconds:g} s), HTTP {status}"
+        clip_storage().delete(upload.clip.original.name)  # the benchmark's 500 MiB leave the disk at once
+    else:
+        row.result = f"{upload.get_status_display()}, HTTP {status}: {upload.reason}"
+    return row
+
+
+def _upload_line(row: Upload) -> str:
+    per_piece = f", per piece ≤ {max(row.pieces) / MIB:.1f} MiB" if row.pieces else ""
+    return (
+        f"{row.size / MIB:.0f} MiB, {row.path}: peak traced {row.peak / MIB:.1f} MiB{per_piece}, "
+        f"RSS +{row.rss_growth / 1024:.1f} MiB, {row.size / MIB / row.seconds:.0f} MiB/s; {row.result}"
+    )
+
+
+def write_upload(rows: list[Upload], path: Path = FIGURES / "clips.md") -> Path:
+    """Write the "Upload memory" section, keeping the transcode figures above it."""
+    path = Path(path)
+    transcode, _ = _sections(path)
+    header = [
+        "size",
+        "path",
+        "peak traced, whole upload",
+        "peak traced per piece (median / max)",
+        "traced left after",
+        "RSS growth",
+        "time",
+        "MiB/s",
+        "result",
+    ]
+    table = [
+        [
+            f"{row.size / MIB:.0f} MiB",
+            row.path,
+            f"{row.peak / MIB:.1f} MiB",
+            f"{statistics.median(row.pieces) / MIB:.1f} / {max(row.pieces) / MIB:.1f} MiB" if row.pieces else "—",
+            f"{row.left / MIB:.2f} MiB",
+            f"{row.rss_growth / 1024:.1f} MiB" + ("" if row.rss_reset else " (at least)"),
+            f"{row.seconds:.1f} s",
+            f"{row.size / MIB / row.seconds:.0f}",
+            row.result,
+        ]
+        for row in rows
+    ]
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    lines = [
+        UPLOAD_HEADING,
+        "",
+        f"Written by `{UPLOAD_COMMAND}` on {datetime.date.today().isoformat()}: Python "
+        f"{platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPU cores. Do not edit by hand; "
+        "run the command again.",
+        "",
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
+        *("| " + " | ".join(row) + " |" for row in table),
+        UPLOAD_NOTES,
+        f"Load average when the figures were written (1, 5, 15 min): {load}.",
+        "",
+    ]
+    path.write_text((transcode + "\n" if transcode else "") + "\n".join(lines))
+    return path
+
+
+def test_upload_memory_stays_flat(request, client, program_year, staff_user):
+    from tests.coaching.factories import active_pair
+    from tests.evidence.clips import make_clip
+
+    pair = active_pair(program_year, staff_user)
+    client.force_login(pair.mentee.user)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="pac-bench-upload-") as folder:
+        clip = make_clip(Path(folder) / "head.mp4", seconds=2.0, output_args=["-movflags", "+faststart"])
+        for how in UPLOAD_PATHS:  # warm-up: templates, URL patterns, PyAV, first queries
+            send(client, pair, clip, how)
+        for size in UPLOAD_SIZES:
+            source = padded_clip(Path(folder) / f"upload-{size // MIB}.mp4", clip.read_bytes(), size)
+            for how in UPLOAD_PATHS:
+                rows.append(row := send(client, pair, source, how))
+                print(_upload_line(row), flush=True)
+            source.unlink()
+    if request.config.getoption("capture") == "no":
+        print(f"written to {write_upload(rows)}")
 
 
 def main(argv: list[str] | None = None) -> list[Row]:

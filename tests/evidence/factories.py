@@ -33,11 +33,15 @@ def details(**overrides) -> dict:
 def upload(pair, user, path: Path, *, pieces: int = 3, **overrides) -> ClipUpload:
     """Start an upload and send the file in ``pieces`` chunks."""
     data = Path(path).read_bytes()
-    started = services.upload_start(pair=pair, actor=user, details=details(**overrides), filename=Path(path).name, size=len(data))
+    started = services.upload_start(
+        pair=pair, actor=user, details=details(**overrides), filename=Path(path).name, size=len(data)
+    )
     step = -(-len(data) // pieces)
     for offset in range(0, len(data), step):
         piece = data[offset : offset + step]
-        started = services.upload_chunk(upload=started, actor=user, offset=offset, stream=io.BytesIO(piece), length=len(piece))
+        started = services.upload_chunk(
+            upload=started, actor=user, offset=offset, stream=io.BytesIO(piece), length=len(piece)
+        )
         if started.status != ClipUpload.Status.OPEN:
             break  # refused, or complete
     return started

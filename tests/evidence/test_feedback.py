@@ -71,7 +71,9 @@ def test_a_mentee_cannot_post_a_typed_comment_only_a_private_note(client, pair, 
 
 def test_a_blank_comment_keeps_what_was_typed_and_says_why(client, pair, clip):
     client.force_login(pair.coach.user)
-    response = client.post(reverse("evidence:comment_add", args=[clip.pk]), {"at": "3", "kind": "question", "text": "  "})
+    response = client.post(
+        reverse("evidence:comment_add", args=[clip.pk]), {"at": "3", "kind": "question", "text": "  "}
+    )
     assert response.status_code == 400
     assert 'value="3' in response.content.decode() and "This field is required" in response.content.decode()
     assert not Comment.objects.exists()
@@ -109,7 +111,9 @@ def test_the_video_observation_rates_1_to_7_and_is_labelled_a_coaching_rating(cl
     assert "not an official CLASS score" in page
     bad = client.post(url, {"summary": "Good", f"rating_{dims[0].pk}": "8"})
     assert bad.status_code == 400 and not PracticeRating.objects.exists()
-    response = client.post(url, {"summary": "Calm, warm room", "next_steps": "More open questions", f"rating_{dims[0].pk}": "5"})
+    response = client.post(
+        url, {"summary": "Calm, warm room", "next_steps": "More open questions", f"rating_{dims[0].pk}": "5"}
+    )
     assert response.status_code == 302
     assert [(r.dimension, r.rating) for r in PracticeRating.objects.all()] == [(dims[0], 5)]
     client.post(url, {"summary": "Calm, warm room", f"rating_{dims[0].pk}": "6", f"rating_{dims[1].pk}": "4"})
@@ -133,13 +137,21 @@ def test_the_review_is_logged_once_as_a_video_clip_review_meeting(client, pair, 
 
 
 def test_a_goal_and_a_goal_note_from_a_comment(client, pair, clip):
-    comment = services.comment_add(clip=clip, actor=pair.coach.user, text="Ask open questions", kind="growth", at_ms=65_000 // 60)
+    comment = services.comment_add(
+        clip=clip, actor=pair.coach.user, text="Ask open questions", kind="growth", at_ms=65_000 // 60
+    )
     client.force_login(pair.coach.user)
     area = Tag.objects.filter(kind="class").first()
-    client.post(reverse("evidence:goal_from_feedback", args=[clip.pk]), {"title": "Open questions", "area": area.pk, "comment": comment.pk})
+    client.post(
+        reverse("evidence:goal_from_feedback", args=[clip.pk]),
+        {"title": "Open questions", "area": area.pk, "comment": comment.pk},
+    )
     goal = Goal.objects.get(pair=pair)
     assert goal.title == "Open questions" and clip.title in goal.strategies
-    client.post(reverse("evidence:goal_note_from_feedback", args=[clip.pk]), {"goal": goal.pk, "text": "Tried it", "comment": comment.pk})
+    client.post(
+        reverse("evidence:goal_note_from_feedback", args=[clip.pk]),
+        {"goal": goal.pk, "text": "Tried it", "comment": comment.pk},
+    )
     note = GoalNote.objects.get(goal=goal)
     assert note.text.startswith("Tried it") and comment.timecode in note.text
 
@@ -169,7 +181,8 @@ def test_my_work_lists_clips_to_review_and_new_feedback_from_the_data(client, pa
     assert "Give feedback on" not in client.get(reverse("pac:my_work")).content.decode()
     client.force_login(pair.mentee.user)
     assert "New feedback from" in client.get(reverse("pac:my_work")).content.decode()
-    client.get(reverse("evidence:clip", args=[clip.pk]))  # reading it clears the item
+    assert "Mark as read" in client.get(reverse("evidence:clip", args=[clip.pk])).content.decode()
+    client.post(reverse("evidence:feedback_read", args=[clip.pk]))  # marking it read clears the item
     assert "New feedback from" not in client.get(reverse("pac:my_work")).content.decode()
 
 
@@ -191,7 +204,9 @@ def test_breakdown_counts_public_top_level_comments_by_type_and_dimension(pair, 
 
 def test_turnaround_figures_and_the_week_long_wait(pair, clip, clip_file):
     now = timezone.now()
-    Clip.objects.filter(pk=clip.pk).update(created_at=now - datetime.timedelta(days=4), first_feedback_at=now - datetime.timedelta(days=1))
+    Clip.objects.filter(pk=clip.pk).update(
+        created_at=now - datetime.timedelta(days=4), first_feedback_at=now - datetime.timedelta(days=1)
+    )
     waiting = ready_clip(pair, path=clip_file, title="Waiting")
     Clip.objects.filter(pk=waiting.pk).update(created_at=now - datetime.timedelta(days=9))
     figures = selectors.clip_figures([pair.pk])[pair.pk]

@@ -49,8 +49,20 @@ def _status(client, user, clip):
 
 @pytest.mark.parametrize(
     "role",
-    ["coach", "mentee", "leader", "staff", "other_coach", "other_mentee", "other_leader", "stranger", "observer",
-     "evaluator", "facilitator", "reviewer"],
+    [
+        "coach",
+        "mentee",
+        "leader",
+        "staff",
+        "other_coach",
+        "other_mentee",
+        "other_leader",
+        "stranger",
+        "observer",
+        "evaluator",
+        "facilitator",
+        "reviewer",
+    ],
 )
 def test_matrix_before_and_after_the_mentee_shares(client, world, role):
     clip, user = world["clip"], world["users"][role]
@@ -125,7 +137,11 @@ def test_private_notes_are_seen_by_their_author_only(client, world):
     services.comment_add(clip=clip, actor=users["mentee"], text="Mentee's own reminder", is_private=True, at_ms=500)
     services.comment_add(clip=clip, actor=users["coach"], text="Coach's private thought", is_private=True, at_ms=900)
     services.comment_add(clip=clip, actor=users["leader"], text="Leader's private thought", is_private=True, at_ms=900)
-    texts = {"mentee": "Mentee's own reminder", "coach": "Coach's private thought", "leader": "Leader's private thought"}
+    texts = {
+        "mentee": "Mentee's own reminder",
+        "coach": "Coach's private thought",
+        "leader": "Leader's private thought",
+    }
     for role in ("coach", "mentee", "leader"):
         client.force_login(users[role])
         page = client.get(reverse("evidence:clip", args=[clip.pk])).content.decode().replace("&#x27;", "'")

@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _end(pair, days_ago):
-    Pair.objects.filter(pk=pair.pk).update(status=Pair.Status.ENDED, ended_on=timezone.localdate() - datetime.timedelta(days=days_ago))
+    Pair.objects.filter(pk=pair.pk).update(
+        status=Pair.Status.ENDED, ended_on=timezone.localdate() - datetime.timedelta(days=days_ago)
+    )
 
 
 def test_files_go_after_the_retention_days_and_the_record_stays(client, pair, clip_file):
@@ -61,7 +63,9 @@ def test_an_upload_left_for_a_week_loses_its_staging_file(pair, clip_file):
     import io
 
     data = clip_file.read_bytes()
-    upload = services.upload_start(pair=pair, actor=pair.mentee.user, details=_details(), filename="a.mp4", size=len(data))
+    upload = services.upload_start(
+        pair=pair, actor=pair.mentee.user, details=_details(), filename="a.mp4", size=len(data)
+    )
     services.upload_chunk(upload=upload, actor=pair.mentee.user, offset=0, stream=io.BytesIO(data[:500]), length=500)
     assert services.evidence_sweep()["abandoned"] == 0
     later = timezone.now() + datetime.timedelta(days=8)

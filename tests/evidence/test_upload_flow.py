@@ -60,7 +60,9 @@ def test_a_piece_cut_short_by_the_connection_is_not_counted(pair, clip_file):
 
 def test_upload_needs_consent_and_a_member_of_the_active_pair(pair, clip_file, staff_user):
     with pytest.raises(TransitionError, match="consent"):
-        services.upload_start(pair=pair, actor=pair.mentee.user, details=details(consent=False), filename="a.mp4", size=10)
+        services.upload_start(
+            pair=pair, actor=pair.mentee.user, details=details(consent=False), filename="a.mp4", size=10
+        )
     with pytest.raises(TransitionError, match="coach and mentee"):
         services.upload_start(pair=pair, actor=pair.leader.user, details=details(), filename="a.mp4", size=10)
     with pytest.raises(TransitionError, match="empty"):

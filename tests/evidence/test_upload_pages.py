@@ -74,7 +74,9 @@ def test_a_piece_without_its_place_or_of_another_size_is_refused_clearly(client,
     url = _start(client, pair, 5000).json()["url"]
     no_range = client.generic("POST", url, b"abc", content_type="application/octet-stream")
     assert no_range.status_code == 400 and "Content-Range" in no_range.json()["error"]
-    wrong = client.generic("POST", url, b"abc", content_type="application/octet-stream", HTTP_CONTENT_RANGE="bytes 0-2/9")
+    wrong = client.generic(
+        "POST", url, b"abc", content_type="application/octet-stream", HTTP_CONTENT_RANGE="bytes 0-2/9"
+    )
     assert wrong.status_code == 400
 
 
@@ -137,7 +139,9 @@ def test_the_video_answers_ranges_for_seeking(client, pair, clip_file):
     whole = client.get(url)
     body = b"".join(whole.streaming_content)
     size = len(body)
-    assert whole.status_code == 200 and whole["Accept-Ranges"] == "bytes" and whole["Cache-Control"] == "private, no-store"
+    assert (
+        whole.status_code == 200 and whole["Accept-Ranges"] == "bytes" and whole["Cache-Control"] == "private, no-store"
+    )
     first = client.get(url, HTTP_RANGE="bytes=0-1")
     assert first.status_code == 206 and first["Content-Range"] == f"bytes 0-1/{size}"
     assert b"".join(first.streaming_content) == body[:2]
