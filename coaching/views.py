@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pac import annotations
 from pac.tables import configure, page_records, staff_list
 from pac.views import is_id, program_year_for, staff_required
 from pac.workflow import attempt
@@ -305,6 +306,8 @@ def overview(request: HttpRequest) -> HttpResponse:
             "table": table,
             "awaiting": awaiting[:AWAITING_SHOWN],
             "awaiting_count": awaiting.count(),
+            # clips waiting more than a week for the coach's first feedback (None without video evidence)
+            "clips_waiting": annotations.clips_waiting(year),
         },
     )
 

@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coaching.models import Goal, Meeting, ThirtyDayReport
+from pac import annotations
 from pac.links import absolute_url
 from pac.models import ProgramYear, User
 from pac.permissions import is_eec_staff
@@ -241,6 +242,8 @@ class ReviewFigures:
     questions: list[QuestionSummary]
     free_text: list[tuple[str, str, str]] = field(default_factory=list)  # (question, audience, text)
     observations: list[Observation] = field(default_factory=list)
+    # the clips the coach's mentees shared and the coach's feedback turnaround (evidence provides them)
+    clips: object | None = None
 
     @property
     def months_expected(self) -> int:
@@ -350,6 +353,7 @@ def review_figures(review: CoachReview, *, include_free_text: bool, today: datet
         questions=summaries,
         free_text=free_text,
         observations=observations,
+        clips=annotations.coach_clip_figures(review.coach_id, review.program_year_id),
     )
 
 

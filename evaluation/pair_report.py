@@ -28,6 +28,7 @@ from coaching.documents import report_sections
 from coaching.models import Goal, GoalNote, Meeting, ThirtyDayReport
 from coaching.permissions import reports_visible_to
 from coaching.selectors import plan_educator_current
+from pac import annotations
 from pac.documents import registry
 from pac.documents.render import download_name, pdf_render, pdf_response, svg_data_uri
 from pac.documents.services import document_job_request
@@ -97,6 +98,8 @@ def pair_progress_context(pair: Pair, *, user) -> dict:
         "tools": tools,
         "plan_educator": plan_educator_current(pair),
         "cycle": selectors.pre_post_cycle_of(pair),
+        # clips shared, reviewed, and the median days to first feedback (evidence provides them)
+        "clips": annotations.clip_figures([pair.pk]).get(pair.pk),
     }
 
 
