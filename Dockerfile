@@ -1,4 +1,5 @@
-# PAC web, worker and beat image. WeasyPrint needs pango and fonts from the system.
+# PAC web, worker and beat image. WeasyPrint needs pango and fonts from the system; clip processing
+# uses Debian's ffmpeg (PAC_FFMPEG; outside Docker the imageio-ffmpeg package brings its own).
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -7,12 +8,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     UV_PROJECT_ENVIRONMENT=/opt/venv \
     PATH="/opt/venv/bin:$PATH" \
     DJANGO_SETTINGS_MODULE=pac.settings.production \
-    MPLCONFIGDIR=/tmp/matplotlib
+    MPLCONFIGDIR=/tmp/matplotlib \
+    PAC_FFMPEG=/usr/bin/ffmpeg
 
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libffi8 \
-      fonts-dejavu-core fonts-liberation2 shared-mime-info \
+      fonts-dejavu-core fonts-liberation2 shared-mime-info ffmpeg \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

@@ -137,3 +137,29 @@ def _write(data: bytes, name: str = "notes.mp4"):
     path = Path(tempfile.mkdtemp()) / name
     path.write_bytes(data)
     return path
+
+
+def test_with_redis_down_the_clip_is_kept_and_the_sweep_prepares_it_later(
+    pair, clip_file, monkeypatch, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from evidence import tasks
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.clip_process_task, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        done = upload(pair, pair.mentee.user, clip_file)
+    clip = Clip.objects.get(pk=done.clip_id)
+    assert done.status == ClipUpload.Status.COMPLETE and clip.status == Clip.Status.PROCESSING
+    monkeypatch.undo()  # Redis is back
+    assert services.evidence_sweep()["requeued"] == 0  # not before an hour: a worker may be on it
+    later = timezone.now() + datetime.timedelta(hours=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.evidence_sweep(now=later)["requeued"] == 1
+    clip.refresh_from_db()
+    assert clip.status == Clip.Status.READY
