@@ -20,10 +20,9 @@ STYLES = {
     Comment.Kind.QUESTION: ("#0072B2", "square", ".."),
     Comment.Kind.NOTE: ("#CC79A7", "diamond", "xx"),
 }
-TIMELINE_WIDTH = 1000  # the SVG's own units; it scales to the page
 
 
-def shape_path(shape: str, x: float, y: float = 20, r: float = 9) -> str:
+def shape_path(shape: str, x: float, y: float = 20, r: float = 11) -> str:
     """An SVG path of the marker's shape centred on (x, y)."""
     if shape == "circle":
         return f"M{x - r},{y} a{r},{r} 0 1,0 {2 * r},0 a{r},{r} 0 1,0 {-2 * r},0 Z"
@@ -53,14 +52,15 @@ def timeline(comments, duration: float) -> list[Marker]:
         colour, shape, _ = STYLES[comment.kind]
         seconds = comment.at_ms / 1000
         share = min(1.0, seconds / duration) if duration else 0.0
-        x = 12 + share * (TIMELINE_WIDTH - 24)
         kind = "Private note" if comment.is_private else comment.get_kind_display()
         markers.append(
             Marker(
                 comment_id=comment.pk,
                 seconds=seconds,
-                x=round(x, 1),
-                path=shape_path(shape, round(x, 1)),
+                # a percentage of the timeline's width (the page places each marker in an <svg x="..%">,
+                # so shapes keep their form at any width), 2% in from each end
+                x=round(2 + share * 96, 2),
+                path=shape_path(shape, 0),
                 colour=colour,
                 label=f"{comment.timecode}: {kind}",
             )

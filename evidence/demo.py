@@ -14,7 +14,6 @@ import datetime
 import io
 import subprocess
 import tempfile
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from django.utils import timezone
 from coaching.models import Goal
 from evaluation.models import Dimension
 from pac.demo import DemoContext
-from pac.models import AgeGroup, Person, User
+from pac.models import AgeGroup, User
 from pairings.models import Kind, Pair
 
 from . import media, services
@@ -231,36 +230,19 @@ def seed(ctx: DemoContext) -> None:
         video = make_demo_video(Path(work))
     uploader = Uploader(video, today)
     chosen = [*ct_pairs, *([ma_pair] if ma_pair else [])]
-    with _reminders_in_my_work(chosen):
-        fresh = Pair.objects.select_related("coach__user", "mentee__user", "mentee__program", "leader").in_bulk(
-            [p.pk for p in chosen]
-        )
-        pairs = [_demo_pair(fresh[p.pk]) for p in ct_pairs]
-        _seed_first_pair(uploader, pairs[0], today)
-        if len(pairs) > 1:
-            _seed_library_pair(uploader, pairs[1], staff)
-        if len(pairs) > 2:
-            _seed_blocks_clip(uploader, pairs[2])
-        if len(pairs) > 3:
-            _seed_eec_clip(uploader, pairs[3])
-        if ma_pair is not None:
-            _seed_ma_clip(uploader, _demo_pair(fresh[ma_pair.pk]))
-
-
-@contextmanager
-def _reminders_in_my_work(pairs: list[Pair]):
-    """The clip reminders (shared, feedback, returned) are recorded for My work, but while the demo is
-    made nobody takes an email for them: each person's choice is set to "none" and then restored.
-    (coaching's ``_email_reminder`` cannot link the unsaved message ``email_queue`` returns while the
-    outbox is muted, so a reminder for someone who takes each email fails inside ``outbox_muted``.)"""
-    ids = {p.coach_id for p in pairs} | {p.mentee_id for p in pairs}
-    chosen = dict(Person.objects.filter(pk__in=ids).values_list("pk", "reminder_emails"))
-    Person.objects.filter(pk__in=ids).update(reminder_emails=Person.ReminderEmails.NONE)
-    try:
-        yield
-    finally:
-        for value in set(chosen.values()):
-            Person.objects.filter(pk__in=[pk for pk, v in chosen.items() if v == value]).update(reminder_emails=value)
+    fresh = Pair.objects.select_related("coach__user", "mentee__user", "mentee__program", "leader").in_bulk(
+        [p.pk for p in chosen]
+    )
+    pairs = [_demo_pair(fresh[p.pk]) for p in ct_pairs]
+    _seed_first_pair(uploader, pairs[0], today)
+    if len(pairs) > 1:
+        _seed_library_pair(uploader, pairs[1], staff)
+    if len(pairs) > 2:
+        _seed_blocks_clip(uploader, pairs[2])
+    if len(pairs) > 3:
+        _seed_eec_clip(uploader, pairs[3])
+    if ma_pair is not None:
+        _seed_ma_clip(uploader, _demo_pair(fresh[ma_pair.pk]))
 
 
 def _seed_first_pair(uploader: Uploader, dp: DemoPair, today: datetime.date) -> None:

@@ -379,7 +379,7 @@ def clip_process(*, clip_id: int) -> bool:
 def _history(clip: Clip, reason: str) -> None:
     """Record the clip's current state in its history, with a reason."""
     clip._change_reason = reason
-    clip.save()
+    clip.save(update_fields=["status"])
 
 
 @transaction.atomic
@@ -393,7 +393,7 @@ def clip_retry(*, clip: Clip, actor: User) -> Clip:
     clip.status, clip.error, clip.progress, clip.stage = Clip.Status.PROCESSING, "", 0, "Waiting for a worker"
     clip.processing_started_at = None
     clip._change_reason = "Retried"
-    clip.save()
+    clip.save(update_fields=["status", "error", "progress", "stage", "processing_started_at"])
     transaction.on_commit(partial(clip_enqueue, clip.pk))
     return clip
 
@@ -461,7 +461,7 @@ def clip_share(*, clip: Clip, actor: User, leader: bool | None = None, eec: bool
         clip.shared_with_eec_at = now if eec else None
         changes.append("shared with EEC" if eec else "no longer shared with EEC")
     clip._change_reason = "; ".join(changes).capitalize()
-    clip.save()
+    clip.save(update_fields=["shared_with_leader_at", "shared_with_eec_at"])
     return clip
 
 
@@ -647,7 +647,7 @@ def clip_return(*, clip: Clip, actor: User, reason: str) -> Clip:
         raise TransitionError("Say why a new clip is needed.")
     clip.returned_at, clip.returned_by, clip.return_reason = timezone.now(), actor, reason.strip()[:500]
     clip._change_reason = "New clip requested"
-    clip.save()
+    clip.save(update_fields=["returned_at", "returned_by", "return_reason"])
     coaching_services.reminder_record(
         key=f"clip:{clip.pk}:returned:{clip.returned_at:%Y%m%d%H%M%S}",
         stage=Reminder.Stage.CLIP_RETURNED,
@@ -660,6 +660,8 @@ def clip_return(*, clip: Clip, actor: User, reason: str) -> Clip:
 
 
 # --- the exemplar library ------------------------------------------------------------------------
+
+LIBRARY_FIELDS = ["library_consent_text", "library_consent_at", "library_consent_by", "library_withdrawn_at"]
 
 
 @transaction.atomic
@@ -681,7 +683,8 @@ def library_consent(*, clip: Clip, actor: User, consent: bool) -> Clip:
         clip.library_withdrawn_at = now
         clip.library_promoted_at, clip.library_promoted_by = None, None
         clip._change_reason = "Consent to the library withdrawn: removed from the library"
-    clip.save()
+    # only what this step changes: a clip read before feedback was given keeps its feedback times
+    clip.save(update_fields=[*LIBRARY_FIELDS, "library_promoted_at", "library_promoted_by"])
     return clip
 
 
@@ -697,7 +700,7 @@ def library_promote(*, clip: Clip, actor: User, dimensions: list[Dimension]) -> 
         raise TransitionError("Tag the clip with at least one CLASS dimension.")
     clip.library_promoted_at, clip.library_promoted_by = timezone.now(), actor
     clip._change_reason = "Promoted to the library"
-    clip.save()
+    clip.save(update_fields=["library_promoted_at", "library_promoted_by"])
     clip.library_dimensions.set(dimensions)
     return clip
 
@@ -708,7 +711,7 @@ def library_remove(*, clip: Clip, actor: User) -> Clip:
         raise TransitionError("EEC staff choose the library's clips.")
     clip.library_promoted_at, clip.library_promoted_by = None, None
     clip._change_reason = "Removed from the library by EEC staff"
-    clip.save()
+    clip.save(update_fields=["library_promoted_at", "library_promoted_by"])
     return clip
 
 
@@ -749,24 +752,28 @@ def evidence_sweep(*, now: datetime.datetime | None = None) -> dict[str, int]:
 
 def clip_remove_files(*, clip_id: int, reason: str) -> int:
     """Delete a clip's files (the one place PAC deletes a file on purpose) and mark the clip; the
-    row, its comments and ratings stay. The mark is committed before the files go, so a crash in
-    between leaves files the next sweep finds (by name) rather than a clip that claims a video."""
+    row, its comments and ratings stay. The files go first, under the row's lock, and the mark is
+    written only when every one is gone: a file that cannot be deleted now (storage briefly away)
+    leaves the clip unmarked, so the next sweep tries again; a crash between the two leaves a clip
+    whose video answers 404 until the next sweep marks it, never a file nobody will delete."""
     with transaction.atomic():
         clip = Clip.objects.select_for_update().filter(pk=clip_id, removed_at__isnull=True).first()
         if clip is None:
             return 0
-        names = [f.name for f in (clip.original, clip.video, clip.poster) if f]
+        storage = clip_storage()
+        for name in [f.name for f in (clip.original, clip.video, clip.poster) if f]:
+            try:
+                storage.delete(name)
+            except OSError:
+                logger.warning(
+                    "Could not delete %s of clip %s; the next sweep tries again", name, clip_id, exc_info=True
+                )
+                return 0
         clip.removed_at = timezone.now()
         clip.original = clip.video = clip.poster = ""
         clip.library_promoted_at = None
         clip._change_reason = reason
-        clip.save()
-    storage = clip_storage()
-    for name in names:
-        try:
-            storage.delete(name)
-        except OSError:
-            logger.warning("Could not delete %s of clip %s", name, clip_id, exc_info=True)
+        clip.save(update_fields=["removed_at", "original", "video", "poster", "library_promoted_at"])
     return 1
 
 

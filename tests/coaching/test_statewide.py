@@ -114,8 +114,9 @@ def test_the_overview_lists_the_ten_reports_submitted_first_and_links_to_them_al
 
 
 # sign-in and menu lookups; the year; the pairs' count and page; the page's months, reports and
-# participation (six); the count of reports awaiting review (their list is read when there are some)
-OVERVIEW_QUERIES = 16
+# participation (six); the count of reports awaiting review (their list is read when there are some);
+# the count of video clips waiting a week for feedback (evidence, through pac.annotations)
+OVERVIEW_QUERIES = 17
 
 
 @pytest.mark.parametrize(

@@ -88,3 +88,32 @@ def _details():
     from tests.evidence.factories import details
 
     return details()
+
+
+def test_a_file_that_cannot_be_deleted_now_leaves_the_clip_for_the_next_sweep(pair, clip_file, monkeypatch):
+    clip = ready_clip(pair, path=clip_file)
+    _end(pair, 200)
+    storage = clip_storage()
+    real_delete = storage.delete
+
+    def unavailable(name):
+        raise OSError("storage is briefly away")
+
+    monkeypatch.setattr(storage, "delete", unavailable)
+    assert services.evidence_sweep()["removed"] == 0
+    clip.refresh_from_db()
+    assert clip.removed_at is None and clip.video
+    monkeypatch.setattr(storage, "delete", real_delete)
+    assert services.evidence_sweep()["removed"] == 1
+    clip.refresh_from_db()
+    assert clip.removed_at and not clip.video
+
+
+def test_sharing_a_clip_read_before_feedback_keeps_the_feedback_times(pair, clip_file):
+    clip = ready_clip(pair, path=clip_file)
+    stale = Clip.objects.get(pk=clip.pk)  # read before the coach comments
+    services.comment_add(clip=clip, actor=pair.coach.user, text="Warm", kind="strength")
+    services.clip_share(clip=stale, actor=pair.mentee.user, leader=True)
+    services.library_consent(clip=stale, actor=pair.mentee.user, consent=True)
+    clip.refresh_from_db()
+    assert clip.first_feedback_at and clip.last_feedback_at and clip.shared_with_leader_at and clip.library_consent_at

@@ -32,9 +32,10 @@ from applications.models import Criterion, ReviewAssignment, Score
 from coaching import services as coaching
 from coaching.models import Goal, PlanEducator, Reminder, TrainingRecommendation
 from evaluation.models import CoachReview, Invitation, Response, ReviewOutcome, Survey, SurveyRound
+from evidence.models import CONSENT_TEXT, Clip, RetentionSettings
 from pac.calendar_models import CalendarFeed
 from pac.documents.models import DocumentJob
-from pac.models import OutboundEmail, Region, Tag, User
+from pac.models import AgeGroup, OutboundEmail, Region, Tag, User
 from pairings.models import (
     Capacity,
     ConfidentialityAcknowledgement,
@@ -106,6 +107,20 @@ def add_units(year, staff: User, n: int) -> None:
             key=f"unit-{i}", stage="due", recipient=coach, pair=pair, message="Report due", url="/", email=email
         )
         Capacity.objects.get_or_create(program_year=year, coach=coach, defaults={"capacity": 2})
+        Clip.objects.create(  # a clip shared with EEC: the only kind staff's admin lists
+            pair=pair,
+            uploaded_by=staff,
+            title=f"Clip {i}",
+            recorded_on=today,
+            setting="Room 2",
+            age_group=AgeGroup.objects.first(),
+            consent_text=CONSENT_TEXT,
+            consent_confirmed_by=staff,
+            consent_confirmed_at=timezone.now(),
+            original_format="MP4",
+            shared_with_eec_at=timezone.now(),
+        )
+        RetentionSettings.current()
         RegionWaiver.objects.create(program_year=year, mentee=mentee, reason="Closer by bus", granted_by=staff)
         ConfidentialityAcknowledgement.objects.create(
             person=mentee,
