@@ -474,6 +474,26 @@ def pair_dimensions(pair: Pair) -> list[Dimension]:
     return select(pair)
 
 
+DOUBLE_SEND_SECONDS = 30
+
+
+def _same_comment_just_sent(clip: Clip, actor: User, text: str, parent: Comment | None) -> Comment | None:
+    """A double tap, or the form sent again after a lost answer, sends the same words twice: the
+    first comment stands and the second is the same one."""
+    return (
+        Comment.objects.filter(
+            clip=clip,
+            author=actor,
+            parent=parent,
+            text=text,
+            withdrawn_at__isnull=True,
+            created_at__gte=timezone.now() - datetime.timedelta(seconds=DOUBLE_SEND_SECONDS),
+        )
+        .order_by("-pk")
+        .first()
+    )
+
+
 @transaction.atomic
 def comment_add(
     *,
@@ -494,6 +514,9 @@ def comment_add(
         raise TransitionError("Write the comment before saving it.")
     pair = clip.pair
     is_coach, is_mentee = pair.coach.user_id == actor.pk, pair.mentee.user_id == actor.pk
+    twin = _same_comment_just_sent(clip, actor, text, parent)
+    if twin is not None:
+        return twin
     if clip.is_removed:
         raise TransitionError("This clip's video was removed under the retention rule; it takes no new comments.")
     if parent is not None:

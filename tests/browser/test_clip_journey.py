@@ -134,3 +134,39 @@ def test_mentee_shares_a_clip_coach_comments_at_two_times_mentee_replies(
     assert_fits_phone_width(mentee)
     reply = Comment.objects.get(parent__isnull=False)
     assert reply.author == pair.mentee.user and reply.parent.at_ms == 500
+
+
+def test_an_interrupted_upload_carries_on_from_the_clip_list(
+    live_server, browser, staff_user, program_year, clip_file, settings
+):
+    """The phone lost the connection half way: the clip list offers the upload, the mentee chooses the
+    same file, and only the rest is sent."""
+    import io
+
+    from evidence import services
+    from evidence.models import ClipUpload
+    from tests.evidence.factories import details
+
+    settings.PAC_CLIP_CHUNK_BYTES = 16 * 1024
+    pair = active_pair(program_year, staff_user)
+    data = clip_file.read_bytes()
+    user = pair.mentee.user
+    upload = services.upload_start(
+        pair=pair, actor=user, details=details(title="Outdoor play"), filename="IMG_0042.MOV", size=len(data)
+    )
+    half = len(data) // 2
+    services.upload_chunk(upload=upload, actor=user, offset=0, stream=io.BytesIO(data[:half]), length=half)
+
+    page = _phone(browser)
+    sign_in(page, live_server.url, user.email)
+    expect(page.get_by_text("Finish sharing “Outdoor play”")).to_be_visible()
+    page.get_by_role("link", name=re.compile("Finish sharing")).click()
+    expect(page.get_by_role("heading", name="Uploads to finish")).to_be_visible()
+    assert_accessible(page, "uploads to finish")
+    assert_fits_phone_width(page)
+    page.get_by_label("The clip's file").set_input_files(str(clip_file))
+    page.get_by_role("button", name="Carry on uploading").click()
+    expect(page.get_by_role("heading", name="Outdoor play")).to_be_visible(timeout=30_000)
+    upload.refresh_from_db()
+    assert upload.status == ClipUpload.Status.COMPLETE and upload.received == len(data)
+    assert Clip.objects.get().status == Clip.Status.READY

@@ -212,3 +212,16 @@ def test_turnaround_figures_and_the_week_long_wait(pair, clip, clip_file):
     figures = selectors.clip_figures([pair.pk])[pair.pk]
     assert (figures.shared, figures.reviewed, figures.median_days, figures.waiting_long) == (2, 1, 3.0, 1)
     assert selectors.waiting_long_count(pair.program_year) == 1
+
+
+def test_a_comment_sent_twice_by_a_double_tap_is_kept_once(client, pair, clip):
+    client.force_login(pair.coach.user)
+    data = {"at": "1.0", "kind": "strength", "text": "Lovely transition"}
+    client.post(reverse("evidence:comment_add", args=[clip.pk]), data)
+    client.post(reverse("evidence:comment_add", args=[clip.pk]), data)
+    assert Comment.objects.filter(text="Lovely transition").count() == 1
+    first = Comment.objects.get()
+    client.force_login(pair.mentee.user)
+    for _ in range(2):
+        client.post(reverse("evidence:comment_reply", args=[clip.pk, first.pk]), {"text": "Thanks!"})
+    assert Comment.objects.filter(parent=first).count() == 1

@@ -69,3 +69,12 @@
     if (player.readyState >= 1) go(); else player.addEventListener("loadedmetadata", go, { once: true });
   }
 })();
+
+/* a form sent once: its buttons wait for the answer (a second tap would send it again) */
+document.querySelectorAll("form[method=post]").forEach(function (form) {
+  form.addEventListener("submit", function () {
+    setTimeout(function () {
+      form.querySelectorAll("button").forEach(function (button) { button.disabled = true; });
+    }, 0);
+  });
+});
