@@ -3,8 +3,10 @@ EEC or offered to the library), read-only. Comments and files are not here: clip
 their pages, where every permission applies."""
 
 from django.contrib import admin
+from django.http import Http404
 
 from pac.admin import RecordAdmin
+from pac.views import is_id
 
 from .models import Clip, RetentionSettings
 from .permissions import clips_visible_to
@@ -37,4 +39,20 @@ class ClipAdmin(RecordAdmin):
         return False
 
     def has_view_permission(self, request, obj=None) -> bool:
-        return request.user.has_perm("pac.access_staff_pages")
+        if not request.user.has_perm("pac.access_staff_pages"):
+            return False
+        return obj is None or clips_visible_to(request.user).filter(pk=obj.pk).exists()
+
+    def _visible_or_404(self, request, object_id) -> None:
+        """The history pages read history rows, not this queryset: a clip staff may not see is a 404
+        there too (its title and details are in every history row)."""
+        if not (is_id(str(object_id)) and self.get_queryset(request).filter(pk=object_id).exists()):
+            raise Http404("No clip here.")
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._visible_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context=extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._visible_or_404(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context=extra_context)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import rules
 from django.db.models import Q, QuerySet
 
+from pac.models import ProgramYear
 from pac.permissions import is_eec_staff, is_plc_facilitator
 from pairings.models import Pair, person_of
 
@@ -22,8 +23,9 @@ def _year_coach_or_facilitator(user) -> Q:
     """Library clips of the program years in which the user coaches a pair or facilitates a PLC."""
     if is_eec_staff(user):
         return Q()
-    if is_plc_facilitator(user):
-        return Q()  # facilitators run every region's PLC sessions of the year
+    if is_plc_facilitator(user):  # facilitators run the PLC sessions of the current year
+        year = ProgramYear.objects.current()
+        return Q(pair__program_year=year) if year else Q(pk__in=[])
     coached_years = Pair.objects.filter(coach=person_of(user)).exclude(status__in=HIDDEN_PAIRS).values("program_year")
     return Q(pair__program_year__in=coached_years)
 
@@ -41,6 +43,13 @@ def clips_visible_to(user) -> QuerySet[Clip]:
         )
     visible = mine | (library & _year_coach_or_facilitator(user))
     return Clip.objects.filter(visible).exclude(pair__status__in=HIDDEN_PAIRS)
+
+
+def sees_feedback(clip: Clip, role: str) -> bool:
+    """The coach's comments, the observation and its ratings go with the clip to its pair, to the
+    leader it is shared with and to EEC staff when shared with EEC; never to those who see it only in
+    the library (the educator agreed to share the clip with its tags, not the coaching)."""
+    return role in ("coach", "mentee", "leader") or (role == "staff" and clip.shared_with_eec_at is not None)
 
 
 def role_on(clip: Clip, user) -> str:

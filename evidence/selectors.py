@@ -55,9 +55,12 @@ def pair_clips(user, pair: Pair) -> QuerySet[Clip]:
     )
 
 
-def clip_comments(user, clip: Clip) -> list[Comment]:
-    """The clip's top-level comments the user sees, in time order, each with its replies."""
+def clip_comments(user, clip: Clip, *, private_only: bool = False) -> list[Comment]:
+    """The clip's top-level comments the user sees, in time order, each with its replies (with
+    ``private_only``, only the user's own private notes)."""
     visible = comments_visible_to(user, clip).select_related("author__person", "dimension__domain", "goal")
+    if private_only:
+        visible = visible.filter(author=user, is_private=True)
     replies = Prefetch("replies", queryset=visible.filter(parent__isnull=False).order_by("created_at", "pk"))
     return list(visible.filter(parent__isnull=True).prefetch_related(replies).order_by("at_ms", "pk"))
 

@@ -107,9 +107,12 @@ def upload_start(*, pair: Pair, actor: User, details: dict, filename: str, size:
 
 
 def _refuse(upload: ClipUpload, reason: str) -> None:
-    ClipUpload.objects.filter(pk=upload.pk).update(status=ClipUpload.Status.REFUSED, reason=reason[:500])
-    staging_path(upload).unlink(missing_ok=True)
-    upload.status, upload.reason = ClipUpload.Status.REFUSED, reason
+    """Refuse an upload still open (never one another request has just completed)."""
+    if ClipUpload.objects.filter(pk=upload.pk, status=ClipUpload.Status.OPEN).update(
+        status=ClipUpload.Status.REFUSED, reason=reason[:500]
+    ):
+        staging_path(upload).unlink(missing_ok=True)
+        upload.status, upload.reason = ClipUpload.Status.REFUSED, reason
 
 
 def _spool(stream: BinaryIO, length: int, directory: str) -> str:
@@ -144,9 +147,12 @@ def upload_chunk(*, upload: ClipUpload, actor: User, offset: int, stream: Binary
     chunk = _spool(stream, length, settings.PAC_CLIP_UPLOAD_DIR)
     try:
         with transaction.atomic():
-            upload = ClipUpload.objects.select_for_update().get(pk=upload.pk)
+            upload = (
+                ClipUpload.objects.select_for_update().select_related("pair__coach", "pair__mentee").get(pk=upload.pk)
+            )
             if upload.status != ClipUpload.Status.OPEN:
                 raise TransitionError(upload.reason or "This upload is finished; start a new one.")
+            _check_pair_member(upload.pair, actor)  # the pair may have ended since the upload began
             if offset != upload.received:
                 raise UploadOffsetError(upload.received)
             if offset == 0:
@@ -177,56 +183,88 @@ _NOT_A_VIDEO = (
 def upload_finish(*, upload: ClipUpload) -> Clip | None:
     """The last byte has arrived: the file must read as a video within the limits; then the clip
     is made, the file moved into clip storage and its processing enqueued, in one step. A refusal
-    keeps its reason on the upload and removes the staging file: nothing is left half-stored."""
-    path = staging_path(upload)
+    keeps its reason on the upload and removes the staging file: nothing is left half-stored.
+
+    Safe to ask again (the last piece's answer was lost, or finishing failed half way): it runs under
+    the upload's row lock, a finished upload gives its clip, and an upload whose bytes have all
+    arrived can be finished by a later request (``upload_complete``)."""
+    stored: str | None = None
     try:
-        with open(path, "rb") as head:
-            kind = media.sniff(head.read(HEAD_BYTES))
-        if kind is None:
-            raise media.ClipRefused(_NOT_A_VIDEO, "not_video")
-        media.check_limits(size=path.stat().st_size)
-        probe = media.probe(path)
-        media.check_limits(duration=probe.duration)
-    except media.ClipRefused as refused:
-        _refuse(upload, refused.message)
-        return None
-    except OSError:
-        logger.exception("Upload %s could not be read", upload.pk)
-        _refuse(upload, "The upload could not be read back; please share the clip again.")
-        return None
-    with transaction.atomic():
-        locked = ClipUpload.objects.select_for_update().get(pk=upload.pk)
-        if locked.clip_id:  # a finished upload asked again (a retried last chunk)
-            return locked.clip
-        details = dict(locked.details)
-        clip = Clip.objects.create(
-            pair=upload.pair,
-            uploaded_by=upload.uploaded_by,
-            from_coach=upload.pair.coach.user_id == upload.uploaded_by_id,
-            title=details["title"],
-            recorded_on=datetime.date.fromisoformat(details["recorded_on"]),
-            setting=details["setting"],
-            age_group_id=details["age_group"],
-            goal_id=details.get("goal"),
-            captions=details.get("captions", ""),
-            replaces_id=details.get("replaces"),
-            consent_text=CONSENT_TEXT,
-            consent_confirmed_by=upload.uploaded_by,
-            consent_confirmed_at=upload.consent_confirmed_at,
-            original_format=kind.label,
-            size=upload.size,
-            duration_seconds=probe.duration,
-            stage="Waiting for a worker",
-        )
-        _store(clip, "original", path, f"original{kind.extension}")
-        clip.save(update_fields=["original"])
-        locked.status, locked.clip = ClipUpload.Status.COMPLETE, clip
-        locked.save(update_fields=["status", "clip", "updated_at"])
-        if clip.replaces_id:  # the new clip answers the coach's request for one
-            Clip.objects.filter(pk=clip.replaces_id).update(returned_at=None, return_reason="")
-        transaction.on_commit(partial(clip_enqueue, clip.pk))
+        with transaction.atomic():
+            locked = (
+                ClipUpload.objects.select_for_update().select_related("pair__coach", "pair__mentee").get(pk=upload.pk)
+            )
+            if locked.clip_id:
+                return locked.clip
+            if locked.status != ClipUpload.Status.OPEN or locked.received != locked.size:
+                return None
+            try:
+                _check_pair_member(locked.pair, locked.uploaded_by)
+            except TransitionError as refused:
+                _refuse(locked, refused.messages[0])
+                return None
+            path = staging_path(locked)
+            try:
+                with open(path, "rb") as head:
+                    kind = media.sniff(head.read(HEAD_BYTES))
+                if kind is None:
+                    raise media.ClipRefused(_NOT_A_VIDEO, "not_video")
+                media.check_limits(size=path.stat().st_size)
+                probe = media.probe(path)
+                media.check_limits(duration=probe.duration)
+            except media.ClipRefused as refused:
+                _refuse(locked, refused.message)
+                upload.status, upload.reason = locked.status, locked.reason
+                return None
+            except OSError:
+                logger.exception("Upload %s could not be read", upload.pk)
+                _refuse(locked, "The upload could not be read back; please share the clip again.")
+                upload.status, upload.reason = locked.status, locked.reason
+                return None
+            details = dict(locked.details)
+            clip = Clip.objects.create(
+                pair=locked.pair,
+                uploaded_by=locked.uploaded_by,
+                from_coach=locked.pair.coach.user_id == locked.uploaded_by_id,
+                title=details["title"],
+                recorded_on=datetime.date.fromisoformat(details["recorded_on"]),
+                setting=details["setting"],
+                age_group_id=details["age_group"],
+                goal_id=details.get("goal"),
+                captions=details.get("captions", ""),
+                replaces_id=details.get("replaces"),
+                consent_text=CONSENT_TEXT,
+                consent_confirmed_by=locked.uploaded_by,
+                consent_confirmed_at=locked.consent_confirmed_at,
+                original_format=kind.label,
+                size=locked.size,
+                duration_seconds=probe.duration,
+                stage="Waiting for a worker",
+            )
+            _store(clip, "original", path, f"original{kind.extension}")
+            stored = clip.original.name
+            clip.save(update_fields=["original"])
+            locked.status, locked.clip = ClipUpload.Status.COMPLETE, clip
+            locked.save(update_fields=["status", "clip", "updated_at"])
+            if clip.replaces_id:  # the new clip answers the coach's request for one
+                Clip.objects.filter(pk=clip.replaces_id).update(returned_at=None, return_reason="")
+            transaction.on_commit(partial(clip_enqueue, clip.pk))
+    except Exception:
+        if stored:  # the clip was not made: its file must not be left in clip storage with no row
+            clip_storage().delete(stored)
+        raise
     upload.status, upload.clip = locked.status, clip
     return clip
+
+
+def upload_complete(*, upload: ClipUpload, actor: User) -> ClipUpload:
+    """Finish an upload whose bytes have all arrived (the client asks when the last piece's answer
+    was lost or finishing failed): the same step as the last piece's."""
+    if upload.uploaded_by_id != actor.pk:
+        raise TransitionError("Only the person who started this upload can continue it.")
+    upload_finish(upload=upload)
+    upload.refresh_from_db()
+    return upload
 
 
 def _store(clip: Clip, field: str, path: Path, name: str) -> None:
@@ -314,21 +352,35 @@ def clip_progress(clip_id: int, percent: int, stage: str) -> None:
     )
 
 
+MAX_PROCESS_ATTEMPTS = 3  # then the clip shows that it could not be prepared, with a Retry
+
+
+def _fail(clip_id: int, lease: datetime.datetime, reason: str) -> None:
+    """Mark the clip failed, if this worker still holds it (a slower first worker never undoes the
+    work of the one that took over)."""
+    Clip.objects.filter(pk=clip_id, status=Clip.Status.PROCESSING, processing_started_at=lease).update(
+        status=Clip.Status.FAILED, error=reason[:600], stage="", processing_started_at=None
+    )
+
+
 def clip_process(*, clip_id: int) -> bool:
     """Transcode the original to a web-playable MP4 (H.264/AAC, fast start, at most 720p) and make
-    its poster. Safe to run twice: a clip already ready, removed, or without its original is left
-    alone. The original is deleted only after the new files are stored."""
-    now = timezone.now()
-    stale = now - datetime.timedelta(seconds=settings.PAC_CLIP_TRANSCODE_TIMEOUT + 600)
+    its poster. Safe to run twice: a worker takes the clip with a lease (``processing_started_at``),
+    and a clip already ready, or removed, is left alone. The original is deleted only after the new
+    files are stored. An unexpected error is retried (Celery) up to ``MAX_PROCESS_ATTEMPTS`` times,
+    then shown with a Retry."""
+    lease = timezone.now()
+    stale = lease - datetime.timedelta(seconds=settings.PAC_CLIP_TRANSCODE_TIMEOUT + 600)
     claimed = (
         Clip.objects.filter(pk=clip_id, status=Clip.Status.PROCESSING, removed_at__isnull=True)
         .filter(Q(processing_started_at__isnull=True) | Q(processing_started_at__lt=stale))
-        .update(attempts=F("attempts") + 1, stage="Starting", progress=0, error="", processing_started_at=now)
+        .update(attempts=F("attempts") + 1, stage="Starting", progress=0, error="", processing_started_at=lease)
     )
     if not claimed:
         return False
     clip = Clip.objects.select_related("pair__coach", "pair__mentee").get(pk=clip_id)
     if not clip.original:
+        _fail(clip_id, lease, "The original file is no longer stored; please share the clip again.")
         return False
     with tempfile.TemporaryDirectory(prefix="pac-clip-") as work:
         try:
@@ -347,16 +399,24 @@ def clip_process(*, clip_id: int) -> bool:
             poster = Path(work) / "poster.jpg"
             media.poster(video, poster, at=min(1.0, probe.duration / 2))
         except (media.TranscodeFailed, media.ClipRefused) as failed:
-            reason = getattr(failed, "reason", "") or getattr(failed, "message", "") or str(failed)
-            Clip.objects.filter(pk=clip_id).update(
-                status=Clip.Status.FAILED, error=reason[:600], stage="", processing_started_at=None
-            )
+            _fail(clip_id, lease, getattr(failed, "reason", "") or getattr(failed, "message", "") or str(failed))
             return False
+        except Exception:
+            if clip.attempts >= MAX_PROCESS_ATTEMPTS:  # read after the claim: this attempt is counted
+                logger.exception("Clip %s could not be prepared after %s attempts", clip_id, clip.attempts)
+                _fail(clip_id, lease, "The clip could not be prepared (an unexpected error). Please press Retry.")
+                return False
+            # give the lease back so the task's retry (or the sweep) can take the clip again
+            Clip.objects.filter(pk=clip_id, processing_started_at=lease).update(processing_started_at=None)
+            raise
         _store(clip, "video", video, "video.mp4")
         _store(clip, "poster", poster, "poster.jpg")
     original = clip.original.name
     with transaction.atomic():
-        done = Clip.objects.filter(pk=clip_id, status=Clip.Status.PROCESSING).update(
+        # not if the retention sweep removed the clip meanwhile, nor if another worker took it over
+        done = Clip.objects.filter(
+            pk=clip_id, status=Clip.Status.PROCESSING, removed_at__isnull=True, processing_started_at=lease
+        ).update(
             status=Clip.Status.READY,
             video=clip.video.name,
             poster=clip.poster.name,
@@ -371,8 +431,12 @@ def clip_process(*, clip_id: int) -> bool:
             clip = Clip.objects.select_related("pair__coach", "pair__mentee", "pair__leader").get(pk=clip_id)
             _history(clip, "Prepared for playback")  # update() writes no history row
             _notify_shared(clip)
+    storage = clip_storage()
     if done:
-        clip_storage().delete(original)
+        storage.delete(original)
+    else:  # the files just made belong to no clip: never leave them behind
+        storage.delete(clip.video.name)
+        storage.delete(clip.poster.name)
     return bool(done)
 
 
@@ -446,22 +510,26 @@ def _feedback_given(clip: Clip, what: str) -> None:
 @transaction.atomic
 def clip_share(*, clip: Clip, actor: User, leader: bool | None = None, eec: bool | None = None) -> Clip:
     """The mentee (or the uploader) shares the clip with their leader or with EEC, or stops sharing."""
-    if clip.pair.status != Clip.pair.field.related_model.Status.ACTIVE:
+    if clip.pair.status != Pair.Status.ACTIVE:
         raise TransitionError("This pair is not active; its clips can no longer change.")
     if not (clip.pair.mentee.user_id == actor.pk or clip.uploaded_by_id == actor.pk):
         raise TransitionError("The mentee decides who else sees their clip.")
+    locked = Clip.objects.select_for_update().select_related("pair").get(pk=clip.pk)  # two taps at once
     now = timezone.now()
-    changes = []
+    changes, fields = [], []
     if leader is not None:
-        if leader and not clip.pair.leader_id:
+        if leader and not locked.pair.leader_id:
             raise TransitionError("This pair has no Program/Instructional Leader on record.")
-        clip.shared_with_leader_at = now if leader else None
+        locked.shared_with_leader_at = now if leader else None
         changes.append("shared with the leader" if leader else "no longer shared with the leader")
+        fields.append("shared_with_leader_at")
     if eec is not None:
-        clip.shared_with_eec_at = now if eec else None
+        locked.shared_with_eec_at = now if eec else None
         changes.append("shared with EEC" if eec else "no longer shared with EEC")
-    clip._change_reason = "; ".join(changes).capitalize()
-    clip.save(update_fields=["shared_with_leader_at", "shared_with_eec_at"])
+        fields.append("shared_with_eec_at")
+    locked._change_reason = "; ".join(changes).capitalize()
+    locked.save(update_fields=fields)
+    clip.shared_with_leader_at, clip.shared_with_eec_at = locked.shared_with_leader_at, locked.shared_with_eec_at
     return clip
 
 
@@ -477,7 +545,9 @@ def pair_dimensions(pair: Pair) -> list[Dimension]:
 DOUBLE_SEND_SECONDS = 30
 
 
-def _same_comment_just_sent(clip: Clip, actor: User, text: str, parent: Comment | None) -> Comment | None:
+def _same_comment_just_sent(
+    clip: Clip, actor: User, text: str, parent: Comment | None, is_private: bool
+) -> Comment | None:
     """A double tap, or the form sent again after a lost answer, sends the same words twice: the
     first comment stands and the second is the same one."""
     return (
@@ -486,6 +556,7 @@ def _same_comment_just_sent(clip: Clip, actor: User, text: str, parent: Comment 
             author=actor,
             parent=parent,
             text=text,
+            is_private=is_private and parent is None,
             withdrawn_at__isnull=True,
             created_at__gte=timezone.now() - datetime.timedelta(seconds=DOUBLE_SEND_SECONDS),
         )
@@ -514,7 +585,7 @@ def comment_add(
         raise TransitionError("Write the comment before saving it.")
     pair = clip.pair
     is_coach, is_mentee = pair.coach.user_id == actor.pk, pair.mentee.user_id == actor.pk
-    twin = _same_comment_just_sent(clip, actor, text, parent)
+    twin = _same_comment_just_sent(clip, actor, text, parent, is_private)
     if twin is not None:
         return twin
     if clip.is_removed:
@@ -579,7 +650,8 @@ def observation_save(
         raise TransitionError("Rate only the dimensions of the pair's own CLASS tool.")
     if any(not 1 <= value <= 7 for value in ratings.values()):
         raise TransitionError("A practice rating is a whole number from 1 to 7.")
-    observation, created = VideoObservation.objects.select_for_update().get_or_create(
+    Clip.objects.select_for_update().filter(pk=clip.pk).first()  # two saves at once: one after the other
+    observation, created = VideoObservation.objects.get_or_create(
         clip=clip, defaults={"coach": actor, "summary": summary.strip(), "next_steps": next_steps.strip()}
     )
     if not created:
@@ -610,7 +682,8 @@ def observation_log_meeting(
     duration_reason: str = "",
 ) -> Meeting:
     """Log the review as a coaching meeting of modality "video clip review", linked to the clip."""
-    if observation.meeting_id:
+    observation = VideoObservation.objects.select_for_update().select_related("clip__pair").get(pk=observation.pk)
+    if observation.meeting_id:  # a double submit waits for the first and finds it logged
         raise TransitionError("This review is already logged as a meeting.")
     clip = observation.clip
     meeting = coaching_services.meeting_log(
@@ -620,7 +693,8 @@ def observation_log_meeting(
         duration_minutes=duration_minutes,
         modality=Meeting.Modality.CLIP_REVIEW,
         purpose=Meeting.Purpose.FOLLOW_UP,
-        notes=f"Video clip review: {clip.title} (recorded {clip.recorded_on:%b %-d, %Y}).\n\n{observation.summary}",
+        # the workspace shows meetings to the leader and staff, who may not see the clip: no title, no summary
+        notes="Video clip review (the clip and its feedback are on the clip's page).",
         next_steps=observation.next_steps,
         duration_reason=duration_reason,
     )
@@ -631,8 +705,10 @@ def observation_log_meeting(
 
 
 def _feedback_source(clip: Clip, comment: Comment | None) -> str:
-    where = f" at {comment.timecode}" if comment else ""
-    return f"From the video clip “{clip.title}”{where}"
+    """Where a goal or a note came from, without the clip's title (goals are read by the leader and
+    staff, who may not see the clip)."""
+    where = f", at {comment.timecode}" if comment else ""
+    return f"From the feedback on a video clip recorded {clip.recorded_on:%b %-d, %Y}{where}"
 
 
 def goal_from_feedback(
@@ -794,9 +870,21 @@ def clip_remove_files(*, clip_id: int, reason: str) -> int:
                 return 0
         clip.removed_at = timezone.now()
         clip.original = clip.video = clip.poster = ""
+        clip.captions = ""  # the children's words, with the video
         clip.library_promoted_at = None
+        clip.processing_started_at = None
         clip._change_reason = reason
-        clip.save(update_fields=["removed_at", "original", "video", "poster", "library_promoted_at"])
+        clip.save(
+            update_fields=[
+                "removed_at",
+                "original",
+                "video",
+                "poster",
+                "captions",
+                "library_promoted_at",
+                "processing_started_at",
+            ]
+        )
     return 1
 
 

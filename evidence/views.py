@@ -37,7 +37,7 @@ from .forms import (
     ReturnForm,
 )
 from .models import LIBRARY_CONSENT_TEXT, RATING_LABEL, Clip, ClipUpload, Comment, VideoObservation, clip_storage
-from .permissions import clips_visible_to, role_on
+from .permissions import clips_visible_to, role_on, sees_feedback
 
 
 def _pair(request: HttpRequest, pk: int) -> Pair:
@@ -184,11 +184,19 @@ _CONTENT_RANGE = re.compile(r"^bytes (\d{1,15})-(\d{1,15})/(\d{1,15})$")
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest, upload_id: int) -> HttpResponse:
     """GET: where the upload stands (to resume). POST: one piece, its place in the header
-    ``Content-Range: bytes first-last/size``. A piece out of place answers 409 with the resume point."""
+    ``Content-Range: bytes first-last/size``; a piece out of place answers 409 with the resume point.
+    ``Content-Range: bytes */size`` with no body finishes an upload whose bytes have all arrived."""
     upload = get_object_or_404(ClipUpload.objects.select_related("pair__coach"), pk=upload_id, uploaded_by=request.user)
     if request.method == "GET":
         return JsonResponse(_upload_state(upload))
-    match = _CONTENT_RANGE.match(request.headers.get("Content-Range", ""))
+    header = request.headers.get("Content-Range", "")
+    if header == f"bytes */{upload.size}":  # every byte sent: finish it (again, if its answer was lost)
+        upload = services.upload_complete(upload=upload, actor=request.user)
+        status = 422 if upload.status == ClipUpload.Status.REFUSED else 200
+        return JsonResponse(
+            {"error": upload.reason, **_upload_state(upload)} if status == 422 else _upload_state(upload), status=status
+        )
+    match = _CONTENT_RANGE.match(header)
     if not match:
         return JsonResponse(
             {"error": "Send each piece with a Content-Range header.", **_upload_state(upload)}, status=400
@@ -226,19 +234,25 @@ def _clip_context(request: HttpRequest, clip: Clip, **forms) -> dict:
     pair = clip.pair
     role = clip.role
     dimensions = selectors.pair_dimensions(pair) if role == "coach" else []
-    comments = selectors.clip_comments(request.user, clip)
+    feedback = sees_feedback(clip, role)
+    # someone who sees the clip only in the library sees the clip, and their own private notes
+    comments = selectors.clip_comments(request.user, clip, private_only=not feedback)
     observation = (
         VideoObservation.objects.filter(clip=clip)
         .select_related("meeting")
         .prefetch_related("ratings__dimension")
         .first()
+        if feedback
+        else None
     )
-    breakdown = selectors.clip_breakdown(clip)
+    breakdown = selectors.clip_breakdown(clip) if feedback else selectors.breakdown([])
+
     active = pair.status == Pair.Status.ACTIVE
     context = {
         "pair": pair,
         "clip": clip,
         "role": role,
+        "feedback": feedback,
         "comments": comments,
         "observation": observation,
         "rating_label": RATING_LABEL,
@@ -327,7 +341,10 @@ def comment_add(request: HttpRequest, clip_id: int) -> HttpResponse:
 def _comment(clip: Clip, comment_id: int, user) -> Comment:
     from .permissions import comments_visible_to
 
-    return get_object_or_404(comments_visible_to(user, clip), pk=comment_id)
+    visible = comments_visible_to(user, clip)
+    if not sees_feedback(clip, clip.role):
+        visible = visible.filter(author=user, is_private=True)
+    return get_object_or_404(visible, pk=comment_id)
 
 
 @require_POST
@@ -574,7 +591,7 @@ def clip_poster(request: HttpRequest, clip_id: int) -> HttpResponse:
 @require_GET
 def clip_captions(request: HttpRequest, clip_id: int) -> HttpResponse:
     clip = _clip(request, clip_id)
-    if not clip.captions:
+    if not clip.captions or clip.is_removed:
         raise Http404("This clip has no captions.")
     response = HttpResponse(clip.captions, content_type="text/vtt; charset=utf-8")
     response["Cache-Control"] = "private, no-store"

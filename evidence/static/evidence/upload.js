@@ -83,10 +83,15 @@
         if (where.ok) { state.received = (await json(where)).received; }
       } catch (e) { /* still offline: the next round tries again */ }
     }
-    var last = await fetch(state.url, { credentials: "same-origin", headers: { "Accept": "application/json" } });
+    // every byte is there but no clip yet (the last answer was lost, or finishing failed): finish it
+    var last = await fetch(state.url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrf, "Content-Range": "bytes */" + state.size, "Accept": "application/json" },
+    });
     var done = await json(last);
     if (done.clip_url) return done.clip_url;
-    throw new Error(done.reason || "The upload finished but the clip could not be made.");
+    throw new Error(done.error || done.reason || "The upload finished but the clip could not be made.");
   }
 
   async function run(file, state, parts) {
