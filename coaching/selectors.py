@@ -214,6 +214,18 @@ def reports_awaiting_review(program_year: ProgramYear) -> QuerySet[ThirtyDayRepo
 # are worked out from each pair's schedule, so a report whose draft was never made still shows.
 
 
+def role_in_pair(pair: Pair, user) -> str:
+    """coach, mentee or leader: how the user belongs to a pair they may see (else staff). The pair
+    comes with its coach, mentee and leader loaded."""
+    if pair.coach.user_id == user.pk:
+        return "coach"
+    if pair.mentee.user_id == user.pk:
+        return "mentee"
+    if pair.leader_id and pair.leader.user_id == user.pk:
+        return "leader"
+    return "staff"
+
+
 @dataclass
 class DueItem:
     text: str

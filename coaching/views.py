@@ -32,14 +32,7 @@ def _pair(request: HttpRequest, pk: int) -> Pair:
     )
 
 
-def _role(pair: Pair, user) -> str:
-    if pair.coach.user_id == user.pk:
-        return "coach"
-    if pair.mentee.user_id == user.pk:
-        return "mentee"
-    if pair.leader_id and pair.leader.user_id == user.pk:
-        return "leader"
-    return "staff"
+_role = selectors.role_in_pair
 
 
 @require_GET

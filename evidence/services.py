@@ -12,15 +12,13 @@ import logging
 import os
 import shutil
 import tempfile
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 
 from django.conf import settings
 from django.core.files import File
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +26,7 @@ from django.utils import timezone
 from coaching import services as coaching_services
 from coaching.models import Goal, GoalNote, Meeting, Reminder
 from evaluation.models import Dimension
+from pac.documents.services import run_in_background
 from pac.models import Tag, User
 from pac.permissions import is_eec_staff
 from pac.workflow import TransitionError
@@ -296,26 +295,8 @@ def upload_abandon(*, upload: ClipUpload, actor: User) -> None:
 # --- processing ----------------------------------------------------------------------------------
 
 
-_executor: ThreadPoolExecutor | None = None
-_executor_lock = threading.Lock()
-
-
-def _background() -> ThreadPoolExecutor:
-    global _executor
-    with _executor_lock:
-        if _executor is None:
-            _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pac-clips")
-        return _executor
-
-
-def _run_in_background(clip_id: int) -> None:
-    close_old_connections()
-    try:
-        clip_process(clip_id=clip_id)
-    except Exception:
-        logger.exception("Clip %s failed in the background thread", clip_id)
-    finally:
-        connection.close()
+def _process_in_thread(clip_id: int) -> None:
+    clip_process(clip_id=clip_id)
 
 
 def clip_enqueue(clip_id: int) -> None:
@@ -326,7 +307,7 @@ def clip_enqueue(clip_id: int) -> None:
     from .tasks import clip_process_task
 
     if settings.PAC_DOCUMENT_JOBS_IN_THREAD and app.conf.task_always_eager:
-        _background().submit(_run_in_background, clip_id)
+        run_in_background("pac-clips", _process_in_thread, clip_id)
         return
     try:
         clip_process_task.delay(clip_id)

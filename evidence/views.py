@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coaching.models import Goal
+from coaching.selectors import role_in_pair
 from pac.documents.render import svg_data_uri
 from pac.models import ProgramYear
 from pac.views import is_id, staff_required
@@ -66,14 +67,7 @@ def _clip(request: HttpRequest, clip_id: int) -> Clip:
     return clip
 
 
-def _pair_role(pair: Pair, user) -> str:
-    if pair.coach.user_id == user.pk:
-        return "coach"
-    if pair.mentee.user_id == user.pk:
-        return "mentee"
-    if pair.leader_id and pair.leader.user_id == user.pk:
-        return "leader"
-    return "staff"
+_pair_role = role_in_pair
 
 
 # --- a pair's clips and the upload -----------------------------------------------------------------

@@ -81,7 +81,7 @@ def document_job_enqueue(job_id: str) -> None:
 
     DocumentJob.objects.filter(pk=job_id, status=Status.QUEUED).update(enqueued_at=timezone.now())
     if settings.PAC_DOCUMENT_JOBS_IN_THREAD and app.conf.task_always_eager:
-        _background().submit(_run_in_background, job_id)
+        run_in_background("pac-documents", _run_job, job_id)
         return
     try:
         document_job_task.delay(job_id)
@@ -89,29 +89,34 @@ def document_job_enqueue(job_id: str) -> None:
         logger.warning("Could not enqueue document job %s; the sweep will", job_id, exc_info=True)
 
 
-_executor: ThreadPoolExecutor | None = None
+_executors: dict[str, ThreadPoolExecutor] = {}
 _executor_lock = threading.Lock()
 
 
-def _background() -> ThreadPoolExecutor:
-    """One thread per web process renders document jobs, one at a time, when there is no Celery
-    worker: the request that asks for a document returns at once and the job page shows its
-    progress, as it does with a worker (a committee's packets take minutes to lay out)."""
-    global _executor
+def run_in_background(name: str, work, *args) -> None:
+    """Run ``work(*args)`` in the web process's own thread called ``name`` (one per kind of work,
+    one item at a time), when there is no Celery worker: the request that asks for it returns at
+    once and its page shows progress, as it does with a worker (a committee's packets take minutes
+    to lay out; a clip minutes to transcode). The thread uses its own database connection."""
     with _executor_lock:
-        if _executor is None:
-            _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pac-documents")
-        return _executor
+        if name not in _executors:
+            _executors[name] = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
+        executor = _executors[name]
+    executor.submit(_in_thread, name, work, *args)
 
 
-def _run_in_background(job_id: str) -> None:
+def _in_thread(name: str, work, *args) -> None:
     close_old_connections()
     try:
-        document_job_run(job_id=job_id)
-    except Exception:  # document_job_run records its own failures; this is for the unexpected
-        logger.exception("Document job %s failed in the background thread", job_id)
+        work(*args)
+    except Exception:  # the work records its own failures; this is for the unexpected
+        logger.exception("%s failed in the background thread (%s)", name, args)
     finally:
         connection.close()  # the thread's own connection, not left open between jobs
+
+
+def _run_job(job_id: str) -> None:
+    document_job_run(job_id=job_id)
 
 
 def _claim(job_id: str) -> bool:
