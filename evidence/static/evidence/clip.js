@@ -78,3 +78,13 @@ document.querySelectorAll("form[method=post]").forEach(function (form) {
     }, 0);
   });
 });
+
+/* a link to a part of the page folded in <details> (from the observation: #plan-h) opens it */
+(function () {
+  var target = location.hash && document.getElementById(location.hash.slice(1));
+  var details = target && target.closest("details");
+  if (details) {
+    details.open = true;
+    target.scrollIntoView();
+  }
+})();
