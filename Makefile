@@ -36,12 +36,13 @@ run: demo
 test: install-dev
 	$(PY) -m pytest
 
-## Time the pairing suggestion, the PDF documents (docs/benchmarks/) and every page under load at two
+## Time the pairing suggestion, the PDF documents, clip uploads and transcodes (docs/benchmarks/) and every page under load at two
 ## scales it seeds on PostgreSQL (docs/benchmarks.md; needs DATABASE_URL, Redis and wrk).
 ## BENCHMARK_ARGS=--quick for scales 1 and 2, 1 s per run, one round.
 benchmark: install-dev
 	$(PY) -m pairings.benchmark --write docs/benchmarks/pairing.md
 	$(PY) -m pytest tests/benchmarks/bench_documents.py -s -q -p no:randomly
+	$(PY) -m pytest tests/benchmarks/bench_clips.py -s -q -p no:randomly
 	$(PY) -m tests.benchmarks.bench_pages $(BENCHMARK_ARGS)
 
 lint: install-dev
