@@ -21,6 +21,8 @@ GROUP_MODEL_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "pairings": ("view", "add", "change"),
         "coaching": ("view", "add", "change"),
         "evaluation": ("view", "add", "change"),
+        "evidence": ("view", "add", "change"),  # the clip retention row; clips are read-only there
+        "funding": ("view", "add", "change"),
         "django_celery_beat": ("view", "add", "change", "delete"),
     },
     StaffRole.REVIEWER: {},

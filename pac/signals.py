@@ -19,5 +19,5 @@ def link_person_on_login(sender, request, user, **kwargs) -> None:
 def sync_roles_after_migrate(sender, **kwargs) -> None:
     # auth creates each app's permissions in its own post_migrate handler, which runs
     # before this one; syncing after each PAC app means the last one sees them all.
-    if sender.label in {"pac", "applications", "pairings", "coaching", "evaluation"}:
+    if sender.label in {"pac", "applications", "pairings", "coaching", "evaluation", "evidence", "funding"}:
         roles_sync()

@@ -55,6 +55,7 @@ urlpatterns = [
     path("coaching/", include("coaching.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("evidence/", include("evidence.urls")),
+    path("funding/", include("funding.urls")),
     path("documents/", include("pac.documents.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", favicon),

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ("pac", "applications", "pairings", "coaching", "evaluation", "evidence")
+LAYERS = ("pac", "applications", "pairings", "coaching", "evaluation", "evidence", "funding")
 # the URL namespaces each app owns (pac also owns "documents", its job pages)
 NAMESPACES = {
     "pac": ("pac", "documents"),
@@ -21,6 +21,7 @@ NAMESPACES = {
     "coaching": ("coaching",),
     "evaluation": ("evaluation",),
     "evidence": ("evidence",),
+    "funding": ("funding",),
 }
 
 

@@ -257,6 +257,22 @@ def test_seed_demo_loads_the_whole_program_and_is_idempotent(capsys, django_capt
     assert not OutboundEmail.objects.exists(), "clip reminders are recorded, not emailed"
     clip_count = Clip.objects.count()
 
+    # funding: the year's rules, stipend installments for CTs and CAs, a budget line per region and kind
+    from funding.models import BudgetLine, FundingRules
+    from funding.selectors import statement_of
+
+    rules = FundingRules.objects.get(program_year=year)
+    assert sorted(rules.installments.values_list("role", "number")) == [
+        ("ca", 1),
+        ("ca", 2),
+        ("ct", 1),
+        ("ct", 2),
+        ("ct", 3),
+    ]
+    assert BudgetLine.objects.filter(program_year=year).count() == 18
+    ct1_statement = statement_of(year, ct1.person)
+    assert ct1_statement is not None and ct1_statement.stipend == rules.ct_stipend
+
     counts = (Program.objects.count(), User.objects.count(), Application.objects.count(), Participation.objects.count())
     call_command("seed_demo", "--quiet-logins")
     assert CalendarFeed.objects.count() == 1 and calendar_feed_user(token) == ct1
@@ -268,3 +284,4 @@ def test_seed_demo_loads_the_whole_program_and_is_idempotent(capsys, django_capt
         Participation.objects.count(),
     ) == counts
     assert Clip.objects.count() == clip_count
+    assert FundingRules.objects.count() == 1 and BudgetLine.objects.count() == 18

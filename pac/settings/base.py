@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "coaching",
     "evaluation",
     "evidence",
+    "funding",
 ]
 
 MIDDLEWARE = [

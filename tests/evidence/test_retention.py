@@ -117,3 +117,13 @@ def test_sharing_a_clip_read_before_feedback_keeps_the_feedback_times(pair, clip
     services.library_consent(clip=stale, actor=pair.mentee.user, consent=True)
     clip.refresh_from_db()
     assert clip.first_feedback_at and clip.last_feedback_at and clip.shared_with_leader_at and clip.library_consent_at
+
+
+def test_staff_change_the_retention_days_in_the_admin(client, staff_user):
+    row = RetentionSettings.current()
+    client.force_login(staff_user)
+    url = reverse("admin:evidence_retentionsettings_change", args=[row.pk])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"days_after_pair_ends": "90"}).status_code == 302
+    row.refresh_from_db()
+    assert row.days_after_pair_ends == 90

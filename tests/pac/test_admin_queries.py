@@ -33,6 +33,7 @@ from coaching import services as coaching
 from coaching.models import Goal, PlanEducator, Reminder, TrainingRecommendation
 from evaluation.models import CoachReview, Invitation, Response, ReviewOutcome, Survey, SurveyRound
 from evidence.models import CONSENT_TEXT, Clip, RetentionSettings
+from funding.models import BudgetLine, FundingRules, StipendInstallment
 from pac.calendar_models import CalendarFeed
 from pac.documents.models import DocumentJob
 from pac.models import AgeGroup, OutboundEmail, Region, Tag, User
@@ -121,6 +122,11 @@ def add_units(year, staff: User, n: int) -> None:
             shared_with_eec_at=timezone.now(),
         )
         RetentionSettings.current()
+        rules, _ = FundingRules.objects.get_or_create(program_year=year)
+        StipendInstallment.objects.get_or_create(rules=rules, role="ct", number=i % 3 + 1, defaults={"amount": 500})
+        BudgetLine.objects.get_or_create(
+            program_year=year, region=Region.objects.get(number=i % 6 + 1), kind="goods", defaults={"amount": 1000}
+        )
         RegionWaiver.objects.create(program_year=year, mentee=mentee, reason="Closer by bus", granted_by=staff)
         ConfidentialityAcknowledgement.objects.create(
             person=mentee,

@@ -11,7 +11,7 @@ from pac.derived import derived_in_bulk
 from pac.services import outbox_muted
 
 # Dependency order: each step may read what the ones before it made.
-STEPS = ["pac", "applications", "pairings", "coaching", "evaluation", "evidence"]
+STEPS = ["pac", "applications", "pairings", "coaching", "evaluation", "evidence", "funding"]
 
 
 class Command(BaseCommand):
