@@ -1,65 +1,25 @@
-"""A coach's stipend on My work (what is payable, and what the next installment still needs), and
-the menu items: "Your stipend" for coaches, "Coach stipends" for staff."""
+"""The menu items: "Your stipend" for coaches of the current year (when it has funding rules),
+"Coach stipends" for staff. (My work gains funding's to-dos with claims and requests.)"""
 
 from __future__ import annotations
 
+from django.db.models import Subquery
 from django.http import HttpRequest
-from django.urls import reverse
+from django.utils import timezone
 
-from pac import my_work, navigation
+from pac import navigation
 from pac.models import ProgramYear
 from pairings.models import Pair, person_of
 
-from . import selectors
-from .money import dollars
-
-
-@my_work.register
-def stipend_panel(request: HttpRequest) -> my_work.Panel | None:
-    person = getattr(request.user, "person", None)
-    year = ProgramYear.objects.current()
-    if person is None or year is None:
-        return None
-    rules = selectors.rules_for(year)
-    statement = selectors.statement_of(year, person) if rules else None
-    if statement is None or not statement.installments:
-        return None
-    waiting = [s for s in statement.installments if not s.payable]
-    items = [
-        {
-            "text": f"Installment {s.installment.number} ({dollars(s.amount)}) is payable",
-            "url": reverse("funding:my_stipend"),
-        }
-        for s in statement.installments
-        if s.payable
-    ]
-    if waiting:
-        first = waiting[0]
-        items.append(
-            {
-                "text": f"Installment {first.installment.number} ({dollars(first.amount)}) needs: "
-                + " ".join(first.missing),
-                "url": reverse("funding:my_stipend"),
-            }
-        )
-    return my_work.Panel(
-        title="Your stipend",
-        template="coaching/panels/due.html",
-        context={
-            "items": items,
-            "empty": "",
-            "link": (reverse("funding:my_stipend"), "Your stipend, installment by installment"),
-        },
-        order=16,
-    )
-
 
 def _coaches_this_year(request: HttpRequest):
-    year = ProgramYear.objects.current()
-    if year is None:
-        return False
-    return Pair.objects.filter(coach=person_of(request.user), program_year=year).exclude(
-        status__in=[Pair.Status.DISCARDED, Pair.Status.PROPOSED]
+    """Pairs the user coaches in the current program year, when that year has funding rules: asked
+    with the other menu items in one query (the current year is a subquery, not a query of its own)."""
+    current = ProgramYear.objects.filter(starts_on__lte=timezone.localdate()).order_by("-starts_on").values("pk")[:1]
+    return (
+        Pair.objects.filter(coach=person_of(request.user), program_year=Subquery(current))
+        .filter(program_year__funding_rules__isnull=False)
+        .exclude(status__in=[Pair.Status.DISCARDED, Pair.Status.PROPOSED])
     )
 
 
@@ -70,6 +30,10 @@ navigation.register(
 )
 navigation.register(
     navigation.NavItem(
-        "Coach stipends", "funding:stipends", order=51, permission="funding.view_all_stipends", group=navigation.ADMIN
+        "Coach stipends",
+        "funding:stipends",
+        order=51,
+        permission="funding.view_all_stipends",
+        group=navigation.PAIRING_AND_COACHING,
     )
 )
