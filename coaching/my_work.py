@@ -16,8 +16,8 @@ from .models import Meeting, Reminder, ThirtyDayReport
 from .permissions import can_keep_attendance
 
 
-def _active_pairs(request: HttpRequest) -> list:
-    """The user's active pairs, read once per request for all the panels below."""
+def active_pairs(request: HttpRequest) -> list:
+    """The user's active pairs, read once per request for all the panels (evidence's too)."""
     if not hasattr(request, "_pac_active_pairs"):
         request._pac_active_pairs = selectors.active_pairs_of(request.user)
     return request._pac_active_pairs
@@ -25,7 +25,7 @@ def _active_pairs(request: HttpRequest) -> list:
 
 def _role_pairs(request: HttpRequest, role: str) -> list:
     return [
-        p for p in _active_pairs(request) if getattr(p, f"{role}_id") and getattr(p, role).user_id == request.user.pk
+        p for p in active_pairs(request) if getattr(p, f"{role}_id") and getattr(p, role).user_id == request.user.pk
     ]
 
 

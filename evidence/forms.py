@@ -13,7 +13,7 @@ from evaluation.models import Dimension
 from pac.models import AgeGroup, Tag
 
 from . import media
-from .models import CONSENT_TEXT, Clip, Comment
+from .models import Clip, Comment
 
 CAPTION_MAX_BYTES = 1024 * 1024
 
@@ -107,9 +107,6 @@ class ClipDetailsForm(forms.Form):
             "replaces": data.get("replaces"),
             "consent": bool(data.get("consent_families") and data.get("consent_educators")),
         }
-
-
-ClipDetailsForm.consent_text = CONSENT_TEXT
 
 
 class CommentForm(forms.Form):

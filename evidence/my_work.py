@@ -8,14 +8,16 @@ from django.db.models import F, Q
 from django.http import HttpRequest
 from django.urls import reverse
 
+from coaching.my_work import active_pairs
 from coaching.selectors import DueItem
 from pac import my_work, navigation
 from pac.models import ProgramYear
-from pac.permissions import is_eec_staff, is_plc_facilitator
+from pac.permissions import is_eec_staff
 from pairings.models import Pair, person_of
 
 from . import selectors
 from .models import Clip, ClipUpload
+from .permissions import library_access
 
 
 def _items(request: HttpRequest) -> list[DueItem]:
@@ -76,14 +78,8 @@ def _items(request: HttpRequest) -> list[DueItem]:
 
 
 def _in_a_pair(request: HttpRequest) -> bool:
-    if not hasattr(request, "_pac_evidence_pairs"):
-        request._pac_evidence_pairs = (
-            request.user.is_authenticated
-            and Pair.objects.filter(Q(coach=person_of(request.user)) | Q(mentee=person_of(request.user)))
-            .filter(status=Pair.Status.ACTIVE)
-            .exists()
-        )
-    return request._pac_evidence_pairs
+    """Coach or mentee of an active pair (the pairs coaching's panels read once per request)."""
+    return any(request.user.pk in (p.coach.user_id, p.mentee.user_id) for p in active_pairs(request))
 
 
 @my_work.register
@@ -129,15 +125,13 @@ def staff_clips_panel(request: HttpRequest) -> my_work.Panel | None:
     )
 
 
-def _library_user(request: HttpRequest):
-    if is_eec_staff(request.user) or is_plc_facilitator(request.user):
-        return True
-    return Pair.objects.filter(coach=person_of(request.user)).exclude(status__in=("proposed", "discarded"))
-
-
 navigation.register(
     navigation.NavItem(
-        "Clip library", "evidence:library", order=48, exists=_library_user, group=navigation.PAIRING_AND_COACHING
+        "Clip library",
+        "evidence:library",
+        order=48,
+        exists=lambda r: library_access(r.user),
+        group=navigation.PAIRING_AND_COACHING,
     )
 )
 navigation.register(

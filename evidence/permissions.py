@@ -45,6 +45,19 @@ def clips_visible_to(user) -> QuerySet[Clip]:
     return Clip.objects.filter(visible).exclude(pair__status__in=HIDDEN_PAIRS)
 
 
+def library_access(user):
+    """Who may open the clip library: EEC staff and PLC facilitators (True), and coaches, as the pairs
+    they coach (a queryset, so the menu asks it with its other items in one query)."""
+    if is_eec_staff(user) or is_plc_facilitator(user):
+        return True
+    return Pair.objects.filter(coach=person_of(user)).exclude(status__in=HIDDEN_PAIRS)
+
+
+def may_use_library(user) -> bool:
+    access = library_access(user)
+    return access is True or access.exists()
+
+
 def sees_feedback(clip: Clip, role: str) -> bool:
     """The coach's comments, the observation and its ratings go with the clip to its pair, to the
     leader it is shared with and to EEC staff when shared with EEC; never to those who see it only in

@@ -128,46 +128,35 @@ def _days(start: datetime.datetime, end: datetime.datetime) -> float:
     return round((end - start).total_seconds() / 86400, 1)
 
 
-def clip_figures(pair_ids, *, now: datetime.datetime | None = None) -> dict[int, ClipFigures]:
-    """{pair id: ClipFigures}, in one query, for clips the mentee shared (the coach's own model
-    lessons are not feedback to wait for)."""
-    now = now or timezone.now()
-    rows = (
-        Clip.objects.filter(pair_id__in=list(pair_ids), from_coach=False)
-        .order_by()
-        .values_list("pair_id", "created_at", "first_feedback_at", "status")
-    )
+def _figures_by(clips: QuerySet[Clip], key: str, now: datetime.datetime | None = None) -> dict[int, ClipFigures]:
+    """{value of ``key``: ClipFigures} over clips the mentee shared (the coach's own model lessons
+    are not feedback to wait for), in one query."""
+    since = waiting_since(now)
     found: dict[int, ClipFigures] = {}
     turnaround: dict[int, list[float]] = {}
-    waiting_since = now - datetime.timedelta(days=WAITING_DAYS)
-    for pair_id, created, first, status in rows:
-        figures = found.setdefault(pair_id, ClipFigures())
+    rows = clips.filter(from_coach=False).order_by().values_list(key, "created_at", "first_feedback_at", "status")
+    for group, created, first, status in rows:
+        figures = found.setdefault(group, ClipFigures())
         figures.shared += 1
         if first:
             figures.reviewed += 1
-            turnaround.setdefault(pair_id, []).append(_days(created, first))
-        elif status == Clip.Status.READY and created < waiting_since:
+            turnaround.setdefault(group, []).append(_days(created, first))
+        elif status == Clip.Status.READY and created < since:
             figures.waiting_long += 1
-    for pair_id, days in turnaround.items():
-        found[pair_id].median_days = statistics.median(days)
+    for group, days in turnaround.items():
+        found[group].median_days = statistics.median(days)
     return found
+
+
+def clip_figures(pair_ids, *, now: datetime.datetime | None = None) -> dict[int, ClipFigures]:
+    """{pair id: ClipFigures} (the pair's clips page, the progress report, staff's list)."""
+    return _figures_by(Clip.objects.filter(pair_id__in=list(pair_ids)), "pair_id", now)
 
 
 def coach_figures(coach_person_id: int, program_year_id: int) -> ClipFigures:
     """A coach's clips across their pairs of a year (the six-month review)."""
-    rows = list(
-        Clip.objects.filter(
-            pair__coach_id=coach_person_id, pair__program_year_id=program_year_id, from_coach=False
-        ).values_list("created_at", "first_feedback_at", "status")
-    )
-    waiting_since = timezone.now() - datetime.timedelta(days=WAITING_DAYS)
-    days = [_days(c, f) for c, f, _ in rows if f]
-    return ClipFigures(
-        shared=len(rows),
-        reviewed=len(days),
-        median_days=statistics.median(days) if days else None,
-        waiting_long=sum(1 for c, f, s in rows if not f and s == Clip.Status.READY and c < waiting_since),
-    )
+    clips = Clip.objects.filter(pair__coach_id=coach_person_id, pair__program_year_id=program_year_id)
+    return _figures_by(clips, "pair__coach_id").get(coach_person_id, ClipFigures())
 
 
 def staff_pair_rows(year) -> list[dict]:
@@ -186,7 +175,7 @@ def staff_pair_rows(year) -> list[dict]:
 def waiting_long_count(year) -> int:
     if year is None:
         return 0
-    since = timezone.now() - datetime.timedelta(days=WAITING_DAYS)
+    since = waiting_since()
     return (
         Clip.objects.awaiting_feedback()
         .filter(pair__program_year=year, pair__status=Pair.Status.ACTIVE, created_at__lt=since)

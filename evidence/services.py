@@ -43,8 +43,8 @@ from .models import (
     RetentionSettings,
     VideoObservation,
     clip_storage,
-    timecode,
 )
+from .selectors import pair_dimensions
 
 logger = logging.getLogger(__name__)
 
@@ -517,12 +517,6 @@ def clip_share(*, clip: Clip, actor: User, leader: bool | None = None, eec: bool
 # --- feedback ------------------------------------------------------------------------------------
 
 
-def pair_dimensions(pair: Pair) -> list[Dimension]:
-    from .selectors import pair_dimensions as select
-
-    return select(pair)
-
-
 DOUBLE_SEND_SECONDS = 30
 
 
@@ -867,9 +861,3 @@ def clip_remove_files(*, clip_id: int, reason: str) -> int:
             ]
         )
     return 1
-
-
-def describe(clip: Clip) -> str:
-    """One line for a list: the title, when recorded, its length."""
-    length = f", {timecode(clip.duration_seconds)}" if clip.duration_seconds else ""
-    return f"{clip.title} ({clip.recorded_on:%b %-d, %Y}{length})"

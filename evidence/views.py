@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -38,7 +39,7 @@ from .forms import (
     ReturnForm,
 )
 from .models import LIBRARY_CONSENT_TEXT, RATING_LABEL, Clip, ClipUpload, Comment, VideoObservation, clip_storage
-from .permissions import clips_visible_to, role_on, sees_feedback
+from .permissions import clips_visible_to, may_use_library, role_on, sees_feedback
 
 
 def _pair(request: HttpRequest, pk: int) -> Pair:
@@ -67,16 +68,13 @@ def _clip(request: HttpRequest, clip_id: int) -> Clip:
     return clip
 
 
-_pair_role = role_in_pair
-
-
 # --- a pair's clips and the upload -----------------------------------------------------------------
 
 
 @require_GET
 def clip_list(request: HttpRequest, pk: int) -> HttpResponse:
     pair = _pair(request, pk)
-    role = _pair_role(pair, request.user)
+    role = role_in_pair(pair, request.user)
     clips = list(selectors.pair_clips(request.user, pair))
     uploads = (
         list(ClipUpload.objects.filter(pair=pair, uploaded_by=request.user, status=ClipUpload.Status.OPEN))
@@ -111,7 +109,7 @@ def clip_new(request: HttpRequest, pk: int) -> HttpResponse:
     """The clip's details and consent; the file follows in pieces (upload.js), or, without
     JavaScript, in the same form."""
     pair = _pair(request, pk)
-    if _pair_role(pair, request.user) not in ("coach", "mentee"):
+    if role_in_pair(pair, request.user) not in ("coach", "mentee"):
         raise PermissionDenied("The pair's mentee and coach share clips.")
     initial = {}
     replaces = request.GET.get("replaces", "")
@@ -158,8 +156,6 @@ def _upload_whole(request: HttpRequest, upload: ClipUpload, upload_file) -> Http
 
 
 def _upload_state(upload: ClipUpload) -> dict:
-    from django.conf import settings
-
     return {
         "id": upload.pk,
         "url": reverse("evidence:upload", args=[upload.pk]),
@@ -596,20 +592,9 @@ def clip_captions(request: HttpRequest, clip_id: int) -> HttpResponse:
 # --- the library and staff's figures ---------------------------------------------------------------
 
 
-def _may_use_library(user) -> bool:
-    from pac.permissions import is_eec_staff, is_plc_facilitator
-
-    if is_eec_staff(user) or is_plc_facilitator(user):
-        return True
-    person = getattr(user, "person", None)
-    return (
-        person is not None and Pair.objects.filter(coach=person).exclude(status__in=("proposed", "discarded")).exists()
-    )
-
-
 @require_GET
 def library(request: HttpRequest) -> HttpResponse:
-    if not _may_use_library(request.user):
+    if not may_use_library(request.user):
         raise PermissionDenied("The clip library is for coaches, PLC facilitators and EEC staff.")
     year = ProgramYear.objects.current()
     form = LibraryFilterForm(request.GET or None)

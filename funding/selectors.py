@@ -68,6 +68,18 @@ def rules_for(year: ProgramYear | None) -> FundingRules | None:
     return FundingRules.objects.filter(program_year=year).prefetch_related("installments").first()
 
 
+def installment_mismatches(rules: FundingRules) -> list[str]:
+    """A sentence for each role whose installments do not add up to its stipend (the admin refuses
+    such a change; this says so if the rows were ever changed another way)."""
+    found = []
+    for role, label in StipendInstallment.Role.choices:
+        scheduled = cents(sum((i.amount for i in rules.installments.all() if i.role == role), Decimal("0")))
+        stipend = cents(rules.stipend_for(role))
+        if scheduled != stipend:
+            found.append(f"The {label} installments add up to ${scheduled:,.2f}, but the stipend is ${stipend:,.2f}.")
+    return found
+
+
 def coach_facts(year: ProgramYear, coach_ids) -> dict[int, CoachFacts]:
     """{coach id: CoachFacts} in five queries, whatever the number of coaches."""
     coach_ids = list(coach_ids)

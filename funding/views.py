@@ -34,15 +34,6 @@ def stipends(request: HttpRequest) -> HttpResponse:
     year = program_year_for(request)
     rules = selectors.rules_for(year)
     found = selectors.statements(year, selectors.coaches_of(year), rules) if rules else []
-    warnings = []
-    if rules:
-        for role, label in (("ct", "Consultant Teacher"), ("ca", "Consultant Administrator")):
-            scheduled = sum((i.amount for i in rules.installments.all() if i.role == role), start=0)
-            stipend = rules.stipend_for(role)
-            if scheduled != stipend:
-                warnings.append(
-                    f"The {label} installments add up to ${scheduled:,.2f}, but the stipend is ${stipend:,.2f}."
-                )
     return render(
         request,
         "funding/stipends.html",
@@ -50,7 +41,7 @@ def stipends(request: HttpRequest) -> HttpResponse:
             "year": year,
             "rules": rules,
             "statements": found,
-            "warnings": warnings,
+            "warnings": selectors.installment_mismatches(rules) if rules else [],
             "payable_total": sum((s.payable_total for s in found), start=0),
         },
     )
